@@ -1,0 +1,8 @@
+"""Settings for a developer's machine and ``make run``."""
+
+from asbcr.settings.base import *  # noqa: F403
+from asbcr.settings.base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

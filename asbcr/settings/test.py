@@ -1,0 +1,25 @@
+"""Settings for the test suite: safe, fast, deterministic.
+
+SQLite in memory unless ``DATABASE_URL`` points at a real database (the CI run against
+PostgreSQL). Tasks run eagerly unless a test asks for a real worker.
+"""
+
+from asbcr.settings.base import *  # noqa: F403
+from asbcr.settings.base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+if not env.str("DATABASE_URL", default=""):
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        "TEST": {"NAME": ":memory:"},
+    }
+RATELIMIT_ENABLE = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from asbcr import views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", views.home, name="home"),
+    path(
+        "staff/sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("staff/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/cases/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Each domain app adds its pages here when it has them.
+for _module, _prefix in [
+    ("thresholds.urls", "staff/thresholds/"),
+    ("deadlines.urls", "staff/deadlines/"),
+    ("letters.urls", "staff/letters/"),
+    ("panels.urls", "staff/panels/"),
+    ("appeals.urls", "staff/appeals/"),
+    ("reporting.urls", "staff/reporting/"),
+    ("cases.public_urls", "apply/"),
+    ("reporting.public_urls", "statistics/"),
+]:
+    try:
+        __import__(_module)
+    except ModuleNotFoundError as exc:
+        if exc.name != _module:
+            raise
+        continue
+    urlpatterns.append(path(_prefix, include(_module)))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

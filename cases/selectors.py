@@ -1,0 +1,121 @@
+"""Reads that decide who sees what. Views never query ``Case.objects`` directly."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from asbcr.permissions import AREA_WIDE_ROLES
+from cases.constants import OPEN_STATES
+from cases.models import Case, CaseAccessGrant, CaseAgency
+
+
+def case_visibility_filter(user) -> Q:
+    """The case-visibility rule, written once.
+
+    A user sees a case if they hold an area-wide role (partnership admin) in its area,
+    or their agency is involved in it, or they were named on it (a panel chair from
+    another agency, an appeal reviewer). Anyone else, including the Commissioner's
+    monitors, sees no case and no personal data.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    rule = Q(area_id__in=user.areas_with_role(*AREA_WIDE_ROLES))
+    if user.agency_id:
+        rule |= Q(Exists(CaseAgency.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id)))
+    rule |= Q(Exists(CaseAccessGrant.objects.filter(case=OuterRef("pk"), user=user)))
+    return rule
+
+
+def case_visible_to(*, user) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_filter(user))
+
+
+def user_can_see_case(user, case: Case) -> bool:
+    return case_visible_to(user=user).filter(pk=case.pk).exists()
+
+
+def case_get(*, user, reference: str) -> Case:
+    """The case with this reference, if the user may see it (404 hides its existence)."""
+    if not user.has_perm("cases.view_case_list") and not user.is_superuser:
+        raise PermissionDenied
+    try:
+        return (
+            case_visible_to(user=user)
+            .select_related(
+                "area",
+                "procedure_version__procedure",
+                "applicant",
+                "victim",
+                "case_officer",
+                "forwarded_by_agency",
+            )
+            .get(reference=reference)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404("No case with that reference that you can see.") from exc
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
+    """Cases the user may see, filtered; a constant number of queries whatever the page size."""
+    filters = filters or {}
+    qs = case_visible_to(user=user).select_related("area", "victim", "case_officer")
+    if area := filters.get("area"):
+        qs = qs.filter(area__slug=area)
+    if state := filters.get("state"):
+        if state == "open":
+            qs = qs.filter(state__in=OPEN_STATES)
+        else:
+            qs = qs.filter(state=state)
+    if officer := filters.get("officer"):
+        qs = qs.filter(case_officer_id=officer)
+    if agency := filters.get("agency"):
+        qs = qs.filter(Exists(CaseAgency.objects.filter(case=OuterRef("pk"), agency__slug=agency)))
+    if risk := filters.get("risk"):
+        qs = qs.filter(current_risk_level=risk)
+    if received_from := filters.get("received_from"):
+        qs = qs.filter(received_on__gte=received_from)
+    if received_to := filters.get("received_to"):
+        qs = qs.filter(received_on__lte=received_to)
+    if filters.get("overdue"):
+        from cases.hooks import overdue_case_filter
+
+        qs = qs.filter(overdue_case_filter(today=timezone.localdate()))
+    if q := (filters.get("q") or "").strip():
+        compact = q.replace(" ", "").upper()
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(victim__name__icontains=q)
+            | Q(applicant__name__icontains=q)
+            | Q(victim__postcode__iexact=q)
+            | Q(victim__postcode__icontains=compact)
+        )
+    return qs.order_by("-received_on", "-id")
+
+
+def possible_repeat_applications(case: Case) -> QuerySet[Case]:
+    """Earlier applications for the same victim (same name and postcode) in the same area."""
+    victim = case.victim
+    same = Q(victim_id=victim.pk)
+    if victim.postcode:
+        same |= Q(victim__name__iexact=victim.name, victim__postcode__iexact=victim.postcode)
+    return (
+        Case.objects.filter(area_id=case.area_id)
+        .filter(same)
+        .exclude(pk=case.pk)
+        .filter(received_on__lte=case.received_on)
+        .order_by("-received_on")
+    )
+
+
+def agencies_involved(case: Case) -> QuerySet[CaseAgency]:
+    return case.involvements.select_related("agency").order_by("role", "agency__name")
+
+
+def timeline_for(*, case: Case, kind: str | None = None):
+    qs = case.timeline.select_related("actor")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs

@@ -1,0 +1,633 @@
+"""Writes for the case workflow. Views, forms, commands and tasks call these."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, has_transition_perm
+
+from cases import hooks, risk
+from cases.constants import (
+    ApplicantType,
+    Channel,
+    EventKind,
+    IncidentKind,
+    IncidentSource,
+    InvolvementRole,
+    RiskLevel,
+    RiskSubject,
+)
+from cases.models import (
+    AccessLogEntry,
+    Case,
+    CaseAgency,
+    ExclusionCheck,
+    Incident,
+    Perpetrator,
+    Person,
+    RiskAssessment,
+    TimelineEvent,
+)
+from partnerships.models import Agency, Area
+
+
+class CaseWorkflowError(Exception):
+    """A workflow step that cannot happen, with a message fit to show the user."""
+
+    def __init__(self, message: str, *, reasons: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.reasons = reasons or []
+
+
+class StaleCase(CaseWorkflowError):
+    """Someone else changed the case since this user loaded it."""
+
+
+STALE_MESSAGE = (
+    "Someone else changed this case while you were working on it. "
+    "Your changes have not been saved: check the case as it is now, then try again. "
+    "What you typed is still in the form."
+)
+
+CONDITION_MESSAGES = {
+    "_has_reason": "Give a reason.",
+    "_has_referral": "Give the reason it is out of scope and the recommended course of action.",
+    "_has_incidents": "Record at least one incident before asking the bodies for their responses.",
+    "_decision_at_meeting": "This procedure decides the threshold before the panel is arranged.",
+    "_decision_before_meeting": (
+        "This procedure decides the threshold at the panel meeting: arrange the panel instead."
+    ),
+    "_no_open_blockers": "The case cannot close yet.",
+}
+
+
+# -- timeline and access log ---------------------------------------------------
+
+
+def timeline_record(
+    *,
+    case: Case,
+    kind: str,
+    summary: str,
+    by=None,
+    reason: str = "",
+    detail: dict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    visible_to_applicant: bool = False,
+) -> TimelineEvent:
+    """Append one entry to a case's timeline (the only way entries are written)."""
+    return TimelineEvent.objects.create(
+        case=case,
+        kind=kind,
+        summary=summary[:300],
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        reason=reason,
+        detail=detail or {},
+        from_state=from_state,
+        to_state=to_state,
+        visible_to_applicant=visible_to_applicant,
+    )
+
+
+def access_log_record(
+    *, user, kind: str, case: Case | None = None, area=None, target: str = "", query: str = ""
+) -> AccessLogEntry:
+    """Record that a user opened, exported or searched for something."""
+    return AccessLogEntry.objects.create(
+        user=user,
+        kind=kind,
+        case=case,
+        area=area or (case.area if case else None),
+        target=target[:300],
+        query=query[:300],
+    )
+
+
+# -- receipt -------------------------------------------------------------------
+
+
+@dataclass
+class IncidentInput:
+    incident_date: dt.date
+    description: str
+    reported_date: dt.date | None = None
+    reported_to: Agency | None = None
+    agency_reference: str = ""
+    hate_motivated: bool = False
+    kind: str = IncidentKind.REPORT
+    issue: str = ""
+    location: str = ""
+
+
+@dataclass
+class PersonInput:
+    name: str
+    kind: str = "person"
+    organisation_contact: str = ""
+    address: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_contact: str = "email"
+    date_of_birth: dt.date | None = None
+    accessibility_needs: str = ""
+    language: str = ""
+    health_vulnerability: bool = False
+    vulnerability_notes: str = ""
+
+
+@dataclass
+class ApplicationInput:
+    channel: str
+    received_on: dt.date
+    applicant_type: str
+    applicant: PersonInput
+    summary: str
+    incidents: list[IncidentInput]
+    victim: PersonInput | None = None
+    relationship: str = ""
+    victim_consent: bool | None = None
+    consent_missing_reason: str = ""
+    impact: str = ""
+    wants_to_attend: bool | None = None
+    wants_to_send_statement: bool | None = None
+    forwarded_by_agency: Agency | None = None
+    forwarding_agency_received_on: dt.date | None = None
+    forwarded_on: dt.date | None = None
+    perpetrators: list[dict] = field(default_factory=list)
+
+
+def validate_application(data: ApplicationInput, *, today: dt.date | None = None) -> None:
+    """Business rules for any application, whatever the channel. Raises ValidationError."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if data.received_on > today:
+        add("received_on", "The date received cannot be in the future.")
+    if not data.incidents:
+        add("incidents", "Add at least one incident: a case review is about incidents of ASB.")
+    for i, incident in enumerate(data.incidents, start=1):
+        if incident.incident_date > today:
+            add("incidents", f"Incident {i}: the date it happened cannot be in the future.")
+        if incident.reported_date and incident.reported_date < incident.incident_date:
+            add("incidents", f"Incident {i}: it cannot have been reported before it happened.")
+        if incident.reported_date and incident.reported_date > today:
+            add("incidents", f"Incident {i}: the date it was reported cannot be in the future.")
+    if data.applicant_type == ApplicantType.THIRD_PARTY:
+        if data.victim is None:
+            add("victim", "Give the victim's details.")
+        if not data.relationship:
+            add("relationship", "Say how the applicant knows the victim.")
+        if data.victim_consent is not True and not data.consent_missing_reason.strip():
+            add(
+                "victim_consent",
+                "Record the victim's consent, or the reason it could not be obtained.",
+            )
+    if data.channel == Channel.OTHER_BODY:
+        if data.forwarded_by_agency is None:
+            add("forwarded_by_agency", "Say which body passed the application on.")
+        if (
+            data.forwarding_agency_received_on
+            and data.forwarded_on
+            and data.forwarded_on < data.forwarding_agency_received_on
+        ):
+            add("forwarded_on", "It cannot have been passed on before that body received it.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_reference(area: Area, year: int) -> str:
+    prefix = f"{area.reference_prefix}-{year}-"
+    last = (
+        Case.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _person(data: PersonInput) -> Person:
+    return Person.objects.create(**data.__dict__)
+
+
+def case_receive(*, by, area: Area, data: ApplicationInput) -> Case:
+    """Record an application on any channel; it pins the area's current procedure version."""
+    validate_application(data)
+    with transaction.atomic():
+        applicant = _person(data.applicant)
+        victim = (
+            applicant
+            if data.applicant_type == ApplicantType.VICTIM or data.victim is None
+            else _person(data.victim)
+        )
+        version = area.procedure.current_version
+        case = None
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    case = Case.objects.create(
+                        reference=_next_reference(area, data.received_on.year),
+                        area=area,
+                        procedure_version=version,
+                        channel=data.channel,
+                        received_on=data.received_on,
+                        received_by=by if getattr(by, "is_authenticated", False) else None,
+                        forwarded_by_agency=data.forwarded_by_agency,
+                        forwarding_agency_received_on=data.forwarding_agency_received_on,
+                        forwarded_on=data.forwarded_on,
+                        applicant_type=data.applicant_type,
+                        applicant=applicant,
+                        victim=victim,
+                        relationship=data.relationship,
+                        victim_consent=data.victim_consent,
+                        consent_missing_reason=data.consent_missing_reason,
+                        summary=data.summary,
+                        impact=data.impact,
+                        wants_to_attend=data.wants_to_attend,
+                        wants_to_send_statement=data.wants_to_send_statement,
+                    )
+                break
+            except IntegrityError:
+                continue
+        if case is None:
+            raise CaseWorkflowError("Could not allocate a case reference; try again.")
+        if area.administering_agency_id:
+            CaseAgency.objects.create(
+                case=case, agency=area.administering_agency, role=InvolvementRole.ADMINISTERING
+            )
+        for incident in data.incidents:
+            _incident_create(case=case, by=by, source=_source_for(data.channel), data=incident)
+        for perpetrator in data.perpetrators:
+            Perpetrator.objects.create(case=case, **perpetrator)
+        timeline_record(
+            case=case,
+            kind=EventKind.RECEIVED,
+            summary=f"Application received ({case.get_channel_display()})",
+            by=by,
+            to_state=case.state,
+            detail={"procedure_version": version.number, "channel": case.channel},
+            visible_to_applicant=True,
+        )
+        hooks.run_after_transition(case, "receive", by)
+    return case
+
+
+def _source_for(channel: str) -> str:
+    return IncidentSource.APPLICATION
+
+
+def _incident_create(*, case: Case, by, source: str, data: IncidentInput) -> Incident:
+    incident = Incident.objects.create(
+        area=case.area,
+        case=case,
+        source=source,
+        complainant=case.victim,
+        complainant_key=f"person:{case.victim_id}",
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        **data.__dict__,
+    )
+    if incident.reported_to_id:
+        case_involve_agency(case=case, agency=incident.reported_to, by=by, quiet=True)
+    return incident
+
+
+def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
+    """Staff record a further incident on a case."""
+    today = timezone.localdate()
+    errors = {}
+    if data.incident_date > today:
+        errors["incident_date"] = "The date it happened cannot be in the future."
+    if data.reported_date and data.reported_date < data.incident_date:
+        errors["reported_date"] = "It cannot have been reported before it happened."
+    if data.reported_date and data.reported_date > today:
+        errors["reported_date"] = "The date it was reported cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        incident = _incident_create(case=case, by=by, source=IncidentSource.STAFF, data=data)
+        timeline_record(
+            case=case,
+            kind=EventKind.INCIDENT,
+            summary=f"Incident of {data.incident_date:%d %B %Y} recorded",
+            by=by,
+            detail={"incident_id": incident.pk},
+        )
+    return incident
+
+
+def incident_link_duplicate(*, incident: Incident, same_as: Incident, by) -> Incident:
+    """Staff confirm two reports are the same incident, so it counts once."""
+    if incident.pk == same_as.pk:
+        raise ValidationError({"same_incident_as": "An incident cannot duplicate itself."})
+    if same_as.same_incident_as_id == incident.pk:
+        raise ValidationError({"same_incident_as": "These are already linked the other way."})
+    Incident.objects.filter(pk=incident.pk).update(same_incident_as=same_as)
+    incident.refresh_from_db()
+    if incident.case_id:
+        timeline_record(
+            case=incident.case,
+            kind=EventKind.INCIDENT,
+            summary="Two reports linked as the same incident",
+            by=by,
+            detail={"incident_id": incident.pk, "same_as": same_as.pk},
+        )
+    return incident
+
+
+def case_involve_agency(
+    *, case: Case, agency: Agency, by, role: str = InvolvementRole.RELEVANT_BODY, quiet=False
+) -> CaseAgency:
+    """Add an agency to the case's circle (its staff can then see the case)."""
+    involvement, created = CaseAgency.objects.get_or_create(
+        case=case, agency=agency, defaults={"role": role}
+    )
+    if created and not quiet:
+        timeline_record(case=case, kind=EventKind.AGENCY, summary=f"{agency.name} involved", by=by)
+    return involvement
+
+
+def agency_response_record(
+    *, case: Case, agency: Agency, by, reports_held: str, actions_taken: str
+) -> CaseAgency:
+    """A relevant body returns its response (CR5): the reports it holds, actions taken."""
+    if not (
+        by.is_superuser
+        or (by.agency_id == agency.pk and by.has_perm("cases.respond_for_agency", case))
+        or by.has_perm("cases.manage_case", case)
+    ):
+        raise PermissionDenied("Only the body's SPOC or the case officer can record its response.")
+    with transaction.atomic():
+        involvement = case_involve_agency(case=case, agency=agency, by=by)
+        involvement.reports_held = reports_held
+        involvement.actions_taken = actions_taken
+        involvement.response_received_on = timezone.localdate()
+        involvement.responded_by = by
+        involvement.save()
+        timeline_record(
+            case=case,
+            kind=EventKind.AGENCY,
+            summary=f"Response received from {agency.name}",
+            by=by,
+            detail={"agency": agency.slug},
+        )
+        hooks.run_after_transition(case, f"agency_response:{agency.slug}", by)
+    return involvement
+
+
+# -- transitions -----------------------------------------------------------------
+
+
+def transition_blockers(case: Case, name: str) -> list[str]:
+    """Plain-English reasons the transition cannot run now (empty if it can)."""
+    method = getattr(case, name)
+    meta = method._django_fsm
+    if not meta.has_transition(case.state):
+        return [f"This cannot be done while the case is ‘{case.get_state_display()}’."]
+    reasons = []
+    for condition in meta.get_transition(case.state).conditions:
+        if not condition(case):
+            if condition.__name__ == "_no_open_blockers":
+                reasons.extend(hooks.close_blockers(case))
+            else:
+                reasons.append(
+                    CONDITION_MESSAGES.get(condition.__name__, "A condition is not met.")
+                )
+    return reasons
+
+
+def available_transitions(case: Case, user) -> list[str]:
+    """The transitions this user may take now, by method name."""
+    return [
+        t.name
+        for t in case.get_available_user_state_transitions(user)
+        if not t.name.startswith("_")
+    ]
+
+
+def case_transition(
+    *,
+    case: Case,
+    name: str,
+    by,
+    reason: str = "",
+    expected_state: str | None = None,
+    fields: dict | None = None,
+    detail: dict | None = None,
+) -> Case:
+    """Run one transition: lock, check permission, transition, save, timeline, hooks."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_state is not None and locked.state != expected_state:
+            raise StaleCase(STALE_MESSAGE)
+        method = getattr(locked, name, None)
+        if method is None or not hasattr(method, "_django_fsm"):
+            raise CaseWorkflowError(f"Unknown step: {name}.")
+        if not has_transition_perm(method, by) and not (
+            by.is_superuser and method._django_fsm.has_transition(locked.state)
+        ):
+            if not method._django_fsm.has_transition(locked.state):
+                raise CaseWorkflowError(
+                    "That step is not possible now.", reasons=transition_blockers(locked, name)
+                )
+            raise PermissionDenied("You do not have permission to do that on this case.")
+        locked.pending_reason = reason or ""
+        for key, value in (fields or {}).items():
+            setattr(locked, key, value)
+        reasons = transition_blockers(locked, name)
+        if reasons:
+            raise CaseWorkflowError("That step is not possible yet.", reasons=reasons)
+        from_state = locked.state
+        method()
+        try:
+            locked.save()
+        except ConcurrentTransition as exc:
+            raise StaleCase(STALE_MESSAGE) from exc
+        Case.objects.filter(pk=locked.pk).update(lock_version=F("lock_version") + 1)
+        locked.refresh_from_db(fields=["lock_version"])
+        timeline_record(
+            case=locked,
+            kind=EventKind.TRANSITION,
+            summary=(method.__doc__ or name).strip().splitlines()[0][:300],
+            by=by,
+            reason=reason,
+            from_state=from_state,
+            to_state=locked.state,
+            detail={"transition": name, **(detail or {})},
+            visible_to_applicant=True,
+        )
+        hooks.run_after_transition(locked, name, by)
+    return locked
+
+
+def case_acknowledge(*, case: Case, by) -> Case:
+    """Acknowledge the application (CR1 letter follows, on the preferred channel)."""
+    return case_transition(case=case, name="acknowledge", by=by)
+
+
+def case_refer_back(*, case: Case, by, reason: str, recommended_course: str) -> Case:
+    """Out of scope: referred back with a reason and a recommended course of action."""
+    return case_transition(
+        case=case,
+        name="refer_back",
+        by=by,
+        reason=reason,
+        fields={"referred_back_reason": reason, "recommended_course": recommended_course},
+    )
+
+
+def case_withdraw(*, case: Case, by, reason: str) -> Case:
+    """Withdraw the application (victim's request, or unreachable after reasonable efforts)."""
+    return case_transition(case=case, name="withdraw", by=by, reason=reason)
+
+
+def case_close(*, case: Case, by, summary: str) -> Case:
+    """Close the case with a closing summary."""
+    return case_transition(case=case, name="close", by=by, reason=summary)
+
+
+# -- other writes ----------------------------------------------------------------
+
+EDITABLE_FIELDS = frozenset(
+    {"summary", "impact", "wants_to_attend", "wants_to_send_statement", "asb_persists"}
+)
+
+
+def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> Case:
+    """Edit details that are not workflow steps, refusing if someone else saved first."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise CaseWorkflowError(f"These cannot be edited here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, lock_version=lock_version).update(
+            lock_version=F("lock_version") + 1, updated_at=timezone.now(), **changes
+        )
+        if not updated:
+            raise StaleCase(STALE_MESSAGE)
+        case.refresh_from_db()
+        timeline_record(
+            case=case,
+            kind=EventKind.DETAILS,
+            summary="Details changed: " + ", ".join(sorted(changes)),
+            by=by,
+            detail={"fields": sorted(changes)},
+        )
+    return case
+
+
+def case_assign_officer(*, case: Case, by, officer) -> Case:
+    """Allocate a case officer (Bedfordshire: name and contact within 5 working days)."""
+    if not officer.has_perm("cases.manage_case", case):
+        raise ValidationError({"officer": f"{officer} is not a case officer in {case.area}."})
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(
+            case_officer=officer, lock_version=F("lock_version") + 1
+        )
+        case.refresh_from_db()
+        timeline_record(
+            case=case,
+            kind=EventKind.NOTE,
+            summary=f"Case officer allocated: {officer}",
+            by=by,
+            detail={"officer_id": officer.pk},
+            visible_to_applicant=True,
+        )
+        hooks.run_after_transition(case, "assign_officer", by)
+    return case
+
+
+def case_add_note(*, case: Case, by, text: str, contact_attempt: bool = False) -> TimelineEvent:
+    """Add a note or a record of an attempt to contact the victim."""
+    if not text.strip():
+        raise ValidationError({"text": "Write the note."})
+    kind = EventKind.CONTACT_ATTEMPT if contact_attempt else EventKind.NOTE
+    summary = "Attempt to contact the victim" if contact_attempt else "Note added"
+    return timeline_record(case=case, kind=kind, summary=summary, by=by, reason=text)
+
+
+def case_record_exclusions(*, case: Case, by, checks: dict[str, tuple[bool, str]]) -> None:
+    """Record the exclusion checks (anonymous, CPS/court, service complaint, ...)."""
+    with transaction.atomic():
+        for exclusion, (applies, notes) in checks.items():
+            ExclusionCheck.objects.create(
+                case=case, exclusion=exclusion, applies=applies, notes=notes, created_by=by
+            )
+        applying = [e for e, (applies, _) in checks.items() if applies]
+        timeline_record(
+            case=case,
+            kind=EventKind.EXCLUSION,
+            summary=(
+                "Exclusions checked: "
+                + (", ".join(applying) + " apply" if applying else "none apply")
+            ),
+            by=by,
+            detail={"applying": applying},
+        )
+
+
+def risk_assess(
+    *,
+    case: Case,
+    by,
+    subject: str,
+    matrix_key: str,
+    answers: dict[str, str],
+    assessed_on: dt.date,
+    notes: str = "",
+) -> RiskAssessment:
+    """Score a risk assessment on the procedure's matrix and keep the case's level current."""
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
+    matrix = risk.matrix_for(case.procedure_version.data, matrix_key)
+    if matrix is None:
+        raise ValidationError({"matrix": "Choose one of this area's risk matrices."})
+    try:
+        score, level = risk.score(matrix, answers)
+    except risk.RiskAnswerError as exc:
+        raise ValidationError(exc.errors) from exc
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.create(
+            case=case,
+            subject=subject,
+            matrix=matrix["name"],
+            answers=answers,
+            score=score,
+            level=level,
+            assessed_on=assessed_on,
+            notes=notes,
+            created_by=by,
+        )
+        _refresh_risk_level(case)
+        timeline_record(
+            case=case,
+            kind=EventKind.RISK,
+            summary=f"Risk assessed ({RiskSubject(subject).label.lower()}): {RiskLevel(level).label}",
+            by=by,
+            detail={"assessment_id": assessment.pk, "score": score, "level": level},
+        )
+    return assessment
+
+
+def _refresh_risk_level(case: Case) -> None:
+    """The case's level is the highest of the latest victim and perpetrator assessments."""
+    from cases.constants import RISK_ORDER
+
+    levels = []
+    for subject in RiskSubject.values:
+        latest = (
+            case.risk_assessments.filter(subject=subject).order_by("-assessed_on", "-id").first()
+        )
+        if latest:
+            levels.append(latest.level)
+    level = max(levels, key=lambda lv: RISK_ORDER[lv]) if levels else ""
+    Case.objects.filter(pk=case.pk).update(current_risk_level=level)
+    case.current_risk_level = level

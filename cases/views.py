@@ -1,0 +1,517 @@
+"""Staff pages for the case workflow. Every page goes through the visibility selectors."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases import hooks, selectors, services
+from cases.constants import AccessKind, CaseState, RiskLevel
+from cases.forms import (
+    AgencyResponseForm,
+    ApplicationForm,
+    AssignOfficerForm,
+    CaseEditForm,
+    CaseFilterForm,
+    ExclusionsForm,
+    IncidentForm,
+    IncidentFormSet,
+    NoteForm,
+    PersonForm,
+    ReasonForm,
+    ReceiptForm,
+    RiskForm,
+)
+from cases.models import AccessLogEntry
+from cases.risk import matrix_for
+from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
+from partnerships.models import Agency, Area, User
+
+PAGE_SIZE = 25
+
+TRANSITION_LABELS = {
+    "acknowledge": ("Acknowledge the application", False),
+    "start_gathering": ("Ask the relevant bodies for their responses", False),
+    "refer_back": ("Refer back as out of scope", True),
+    "withdraw": ("Withdraw the application", True),
+    "arrange_panel": ("Mark the panel as arranged", False),
+    "arrange_panel_for_decision": ("Arrange the core panel to decide the threshold", False),
+    "record_review": ("Record that the panel has reviewed the case", False),
+    "send_outcome": ("Record that the outcome has been sent", False),
+    "start_monitoring": ("Start monitoring the action plan", False),
+    "close": ("Close the case", True),
+    "reconsider_threshold": ("Gather information again and re-take the threshold decision", False),
+}
+"""Transitions run from the case page. Threshold decisions and appeals have their own pages."""
+
+
+def _attach_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form's fields (or the form if unknown)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _user_areas(user):
+    if user.is_superuser:
+        return Area.objects.all()
+    return Area.objects.filter(pk__in={a for _, a in user.role_pairs})
+
+
+@login_required
+def case_list_view(request):
+    if not (request.user.has_perm("cases.view_case_list") or request.user.is_superuser):
+        raise PermissionDenied
+    areas = _user_areas(request.user).order_by("name")
+    form = CaseFilterForm(request.GET or None)
+    form.fields["area"].choices = [("", "All my areas")] + [(a.slug, a.name) for a in areas]
+    form.fields["state"].choices = [("", "Any"), ("open", "Any open state")] + list(
+        CaseState.choices
+    )
+    form.fields["risk"].choices = [("", "Any")] + list(RiskLevel.choices)
+    officers = User.objects.filter(
+        role_assignments__role="case_officer", role_assignments__area__in=areas
+    ).distinct()
+    form.fields["officer"].choices = [("", "Anyone")] + [(str(u.pk), str(u)) for u in officers]
+    agencies = Agency.objects.filter(areas__in=areas).distinct().order_by("name")
+    form.fields["agency"].choices = [("", "Any")] + [(a.slug, a.name) for a in agencies]
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(user=request.user, filters=filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.get("q"):
+        services.access_log_record(user=request.user, kind=AccessKind.SEARCH, query=filters["q"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_receive_view(request):
+    areas = [a for a in _user_areas(request.user) if request.user.has_perm("cases.receive_case", a)]
+    if not areas:
+        raise PermissionDenied
+    area_slug = request.POST.get("area") or request.GET.get("area") or areas[0].slug
+    area = next((a for a in areas if a.slug == area_slug), areas[0])
+    data = request.POST if request.method == "POST" else None
+    receipt = ReceiptForm(data, area=area, prefix="receipt")
+    application = ApplicationForm(data, prefix="application")
+    applicant = PersonForm(data, prefix="applicant")
+    victim = PersonForm(data, prefix="victim")
+    incidents = IncidentFormSet(data, area=area, prefix="incidents")
+    if request.method == "POST":
+        third_party = request.POST.get("application-applicant_type") == "third_party"
+        forms_ok = all(
+            [receipt.is_valid(), application.is_valid(), applicant.is_valid(), incidents.is_valid()]
+            + ([victim.is_valid()] if third_party else [])
+        )
+        if forms_ok:
+            app = application.cleaned_data
+            perpetrators = []
+            if app.get("perpetrator_description"):
+                perpetrators.append(
+                    {
+                        "description": app["perpetrator_description"],
+                        "under_18": app["perpetrator_under_18"],
+                    }
+                )
+            payload = ApplicationInput(
+                channel=receipt.cleaned_data["channel"],
+                received_on=receipt.cleaned_data["received_on"],
+                forwarded_by_agency=receipt.cleaned_data.get("forwarded_by_agency"),
+                forwarding_agency_received_on=receipt.cleaned_data.get(
+                    "forwarding_agency_received_on"
+                ),
+                forwarded_on=receipt.cleaned_data.get("forwarded_on"),
+                applicant_type=app["applicant_type"],
+                applicant=applicant.to_input(),
+                victim=victim.to_input() if third_party else None,
+                relationship=app.get("relationship", ""),
+                victim_consent=application.consent,
+                consent_missing_reason=app.get("consent_missing_reason", ""),
+                summary=app["summary"],
+                impact=app.get("impact", ""),
+                wants_to_attend=application.attend,
+                wants_to_send_statement=application.statement,
+                incidents=[f.to_input() for f in incidents.filled_forms()],
+                perpetrators=perpetrators,
+            )
+            try:
+                case = services.case_receive(by=request.user, area=area, data=payload)
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    target = receipt if field in receipt.fields else application
+                    if field == "incidents":
+                        for error in errors:
+                            incidents._non_form_errors = incidents.error_class(
+                                list(incidents.non_form_errors()) + error.messages
+                            )
+                        continue
+                    for error in errors:
+                        target.add_error(field if field in target.fields else None, error.messages)
+            else:
+                messages.success(request, f"Application recorded as {case.reference}.")
+                return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/receive.html",
+        {
+            "areas": areas,
+            "area": area,
+            "receipt": receipt,
+            "application": application,
+            "applicant": applicant,
+            "victim": victim,
+            "incidents": incidents,
+            "all_forms": [receipt, application, applicant, victim],
+        },
+    )
+
+
+@login_required
+def case_detail_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    services.access_log_record(user=request.user, kind=AccessKind.VIEW_CASE, case=case)
+    kind = request.GET.get("kind") or None
+    transitions = [
+        (name, *TRANSITION_LABELS[name])
+        for name in services.available_transitions(case, request.user)
+        if name in TRANSITION_LABELS
+    ]
+    procedure = case.procedure_version.data
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "timeline": selectors.timeline_for(case=case, kind=kind),
+            "timeline_kind": kind,
+            "incidents": case.incidents.select_related("reported_to", "same_incident_as").order_by(
+                "incident_date", "id"
+            ),
+            "involvements": selectors.agencies_involved(case),
+            "perpetrators": case.perpetrators.all(),
+            "risk_latest": case.risk_assessments.select_related("created_by").first(),
+            "risk_history": case.risk_assessments.select_related("created_by"),
+            "exclusion_checks": case.exclusion_checks.select_related("created_by"),
+            "repeats": selectors.possible_repeat_applications(case),
+            "transitions": transitions,
+            "can_manage": request.user.has_perm("cases.manage_case", case),
+            "can_assess_risk": request.user.has_perm("cases.assess_risk", case),
+            "can_respond": request.user.has_perm("cases.respond_for_agency", case)
+            or request.user.has_perm("cases.manage_case", case),
+            "risk_matrices": procedure.get("risk_matrices", []),
+            "sections": hooks.case_sections(case, request.user),
+        },
+    )
+
+
+@login_required
+def timeline_export_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    services.access_log_record(
+        user=request.user, kind=AccessKind.EXPORT, case=case, target="timeline.csv"
+    )
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-timeline.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["when", "who", "kind", "summary", "from", "to", "reason"])
+    for event in selectors.timeline_for(case=case, kind=request.GET.get("kind") or None):
+        writer.writerow(
+            [
+                event.at.isoformat(),
+                str(event.actor or "system"),
+                event.kind,
+                event.summary,
+                event.from_state,
+                event.to_state,
+                event.reason,
+            ]
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_transition_view(request, reference, name):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if name not in TRANSITION_LABELS:
+        raise PermissionDenied
+    label, needs_reason = TRANSITION_LABELS[name]
+    form = ReasonForm(request.POST or None, initial={"expected_state": case.state})
+    blockers = services.transition_blockers(case, name)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"].strip()
+        if needs_reason and not reason:
+            form.add_error("reason", "Give a reason.")
+        elif name == "refer_back" and not form.cleaned_data["recommended_course"].strip():
+            form.add_error("recommended_course", "Give the recommended course of action.")
+        else:
+            try:
+                if name == "refer_back":
+                    services.case_refer_back(
+                        case=case,
+                        by=request.user,
+                        reason=reason,
+                        recommended_course=form.cleaned_data["recommended_course"],
+                    )
+                else:
+                    services.case_transition(
+                        case=case,
+                        name=name,
+                        by=request.user,
+                        reason=reason,
+                        expected_state=form.cleaned_data["expected_state"],
+                    )
+            except StaleCase as exc:
+                form.add_error(None, exc.message)
+            except CaseWorkflowError as exc:
+                form.add_error(None, exc.message)
+                for r in exc.reasons:
+                    form.add_error(None, r)
+            else:
+                messages.success(request, f"Done: {label.lower()}.")
+                return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/transition.html",
+        {
+            "case": case,
+            "form": form,
+            "label": label,
+            "name": name,
+            "needs_reason": needs_reason,
+            "blockers": blockers,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    initial = {
+        "summary": case.summary,
+        "impact": case.impact,
+        "asb_persists": {True: "yes", False: "no"}.get(case.asb_persists, ""),
+        "lock_version": case.lock_version,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.case_update_details(
+                case=case,
+                by=request.user,
+                lock_version=d["lock_version"],
+                changes={
+                    "summary": d["summary"],
+                    "impact": d["impact"],
+                    "asb_persists": {"yes": True, "no": False}.get(d["asb_persists"]),
+                },
+            )
+        except StaleCase as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request, "cases/form_page.html", {"case": case, "form": form, "title": "Edit details"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_note_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_add_note(
+            case=case,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            contact_attempt=form.cleaned_data["contact_attempt"],
+        )
+        messages.success(request, "Note added to the timeline.")
+        return redirect("cases:detail", reference=case.reference)
+    return render(
+        request, "cases/form_page.html", {"case": case, "form": form, "title": "Add a note"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_add_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not (
+        request.user.has_perm("cases.manage_case", case)
+        or request.user.has_perm("cases.respond_for_agency", case)
+    ):
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, area=case.area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_add(case=case, by=request.user, data=form.to_input())
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Incident recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request, "cases/form_page.html", {"case": case, "form": form, "title": "Record an incident"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exclusions_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    exclusions = case.procedure_version.data.get("exclusions", [])
+    form = ExclusionsForm(request.POST or None, exclusions=exclusions)
+    if request.method == "POST" and form.is_valid():
+        services.case_record_exclusions(case=case, by=request.user, checks=form.checks())
+        messages.success(request, "Exclusion checks recorded.")
+        return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Check exclusions and scope"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_assess_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.assess_risk", case):
+        raise PermissionDenied
+    matrices = case.procedure_version.data.get("risk_matrices", [])
+    key = (
+        request.GET.get("matrix")
+        or request.POST.get("matrix")
+        or (matrices[0]["key"] if matrices else "")
+    )
+    matrix = matrix_for(case.procedure_version.data, key)
+    if matrix is None:
+        raise PermissionDenied("This area has no risk matrix.")
+    form = RiskForm(request.POST or None, matrix=matrix, initial={"subject": matrix["subject"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_assess(
+                case=case,
+                by=request.user,
+                subject=form.cleaned_data["subject"],
+                matrix_key=key,
+                answers=form.answers(),
+                assessed_on=form.cleaned_data["assessed_on"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Risk assessment recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": matrix["name"], "hidden": {"matrix": key}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_response_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if request.user.has_perm("cases.manage_case", case):
+        agencies = case.area.agencies.order_by("name")
+    elif request.user.has_perm("cases.respond_for_agency", case) and request.user.agency_id:
+        agencies = Agency.objects.filter(pk=request.user.agency_id)
+    else:
+        raise PermissionDenied
+    form = AgencyResponseForm(
+        request.POST or None, agencies=agencies, initial={"agency": request.user.agency_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_response_record(
+                case=case,
+                by=request.user,
+                agency=form.cleaned_data["agency"],
+                reports_held=form.cleaned_data["reports_held"],
+                actions_taken=form.cleaned_data["actions_taken"],
+            )
+        except PermissionDenied as exc:
+            form.add_error("agency", str(exc))
+        else:
+            messages.success(request, "Agency response recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Record an agency response (CR5)"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign_officer_view(request, reference):
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    officers = User.objects.filter(
+        role_assignments__role="case_officer", role_assignments__area=case.area
+    ).distinct()
+    form = AssignOfficerForm(
+        request.POST or None, officers=officers, initial={"officer": case.case_officer_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_assign_officer(
+                case=case, by=request.user, officer=form.cleaned_data["officer"]
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "Case officer allocated.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Allocate a case officer"},
+    )
+
+
+@login_required
+def access_log_view(request):
+    areas = [
+        a for a in _user_areas(request.user) if request.user.has_perm("cases.view_access_log", a)
+    ]
+    if not areas and not request.user.is_superuser:
+        raise PermissionDenied
+    entries = AccessLogEntry.objects.select_related("user", "case", "area")
+    if not request.user.is_superuser:
+        # Searches are not tied to one area: show those made by staff of these areas.
+        entries = entries.filter(
+            Q(area__in=areas) | Q(area__isnull=True, user__role_assignments__area__in=areas)
+        ).distinct()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/access_log.html", {"page": page})
