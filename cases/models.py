@@ -478,3 +478,25 @@ class AccessLogEntry(AppendOnlyModel):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "access log entries"
+
+
+class ImpactStatement(AuditedModel):
+    """The victim's voice: a written statement, or a note of what they said."""
+
+    class Source(models.TextChoices):
+        WRITTEN_ONLINE = "written_online", "Written by the victim (tracking page)"
+        WRITTEN_PAPER = "written_paper", "Written statement received by staff"
+        NOTED_AT_MEETING = "noted_at_meeting", "Noted from what they said at the meeting"
+        NOTED_BY_PHONE = "noted_by_phone", "Noted from a phone call"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="impact_statements")
+    source = models.CharField(max_length=30, choices=Source.choices)
+    given_by = models.CharField(
+        max_length=200, blank=True, help_text="The victim, or their advocate's name."
+    )
+    text = models.TextField()
+    attachment = models.FileField(upload_to="impact-statements/%Y/%m/", blank=True)
+    received_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["received_on", "id"]

@@ -631,3 +631,32 @@ def _refresh_risk_level(case: Case) -> None:
     level = max(levels, key=lambda lv: RISK_ORDER[lv]) if levels else ""
     Case.objects.filter(pk=case.pk).update(current_risk_level=level)
     case.current_risk_level = level
+
+
+def impact_statement_add(
+    *, case: Case, by, source: str, text: str, given_by: str = "", attachment=None
+):
+    """Record the victim's impact statement (written, or noted from what they said)."""
+    from cases.models import ImpactStatement
+
+    if not text.strip() and attachment is None:
+        raise ValidationError({"text": "Write the statement, or attach it as a file."})
+    with transaction.atomic():
+        statement = ImpactStatement.objects.create(
+            case=case,
+            source=source,
+            text=text.strip(),
+            given_by=given_by,
+            attachment=attachment or "",
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        timeline_record(
+            case=case,
+            kind=EventKind.DOCUMENT,
+            summary=f"Impact statement received ({statement.get_source_display().lower()})",
+            by=by,
+            detail={"impact_statement_id": statement.pk},
+            visible_to_applicant=True,
+        )
+        hooks.run_after_transition(case, "impact_statement_received", by)
+    return statement
