@@ -29,7 +29,7 @@ for _module, _prefix in [
     ("panels.urls", "staff/panels/"),
     ("appeals.urls", "staff/appeals/"),
     ("reporting.urls", "staff/reporting/"),
-    ("cases.public_urls", "apply/"),
+    ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
 ]:
     try:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "panels",
     "appeals",
     "reporting",
+    "public",
 ]
 
 MIDDLEWARE = [
