@@ -29,7 +29,25 @@ from cases.constants import (
 )
 
 S = CaseState
-MANAGE = "cases.manage_case"
+
+
+def in_area(perm: str):
+    """A transition permission held in the case's own area.
+
+    django-fsm-2 would accept a permission string held in *any* area (it falls back to
+    ``user.has_perm(perm)`` without the object), so transitions use this instead.
+    """
+
+    def check(case, user) -> bool:
+        return user.has_perm(perm, case)
+
+    check.__name__ = f"in_area({perm})"
+    return check
+
+
+MANAGE = in_area("cases.manage_case")
+DECIDE = in_area("thresholds.decide_threshold")
+APPEALS = in_area("appeals.manage_appeal")
 
 
 def _decision_at_meeting(case) -> bool:
@@ -198,7 +216,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         field=state,
         source=[S.GATHERING_INFORMATION, S.REOPENED],
         target=S.THRESHOLD_MET,
-        permission="thresholds.decide_threshold",
+        permission=DECIDE,
         conditions=[_decision_before_meeting],
     )
     def record_threshold_met(self):
@@ -208,7 +226,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         field=state,
         source=[S.GATHERING_INFORMATION, S.REOPENED, S.PANEL_ARRANGED],
         target=S.THRESHOLD_NOT_MET,
-        permission="thresholds.decide_threshold",
+        permission=DECIDE,
         conditions=[_has_reason],
     )
     def record_threshold_not_met(self):
@@ -289,7 +307,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         field=state,
         source=[S.THRESHOLD_NOT_MET, S.OUTCOME_SENT, S.MONITORING, S.CLOSED],
         target=S.REOPENED,
-        permission="appeals.manage_appeal",
+        permission=APPEALS,
         conditions=[_has_reason],
     )
     def reopen_after_appeal(self):

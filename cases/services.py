@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, has_transition_perm
+from django_fsm import ConcurrentTransition
 
 from cases import hooks, risk
 from cases.constants import (
@@ -31,7 +31,7 @@ from cases.models import (
     RiskAssessment,
     TimelineEvent,
 )
-from partnerships.models import Agency, Area
+from partnerships.models import Agency, Area, ProcedureVersion
 
 
 class CaseWorkflowError(Exception):
@@ -230,7 +230,7 @@ def case_receive(*, by, area: Area, data: ApplicationInput) -> Case:
             if data.applicant_type == ApplicantType.VICTIM or data.victim is None
             else _person(data.victim)
         )
-        version = area.procedure.current_version
+        version = ProcedureVersion.objects.filter(procedure_id=area.procedure_id).latest("number")
         case = None
         for _attempt in range(5):
             try:
@@ -432,13 +432,13 @@ def case_transition(
         method = getattr(locked, name, None)
         if method is None or not hasattr(method, "_django_fsm"):
             raise CaseWorkflowError(f"Unknown step: {name}.")
-        if not has_transition_perm(method, by) and not (
-            by.is_superuser and method._django_fsm.has_transition(locked.state)
-        ):
-            if not method._django_fsm.has_transition(locked.state):
-                raise CaseWorkflowError(
-                    "That step is not possible now.", reasons=transition_blockers(locked, name)
-                )
+        meta = method._django_fsm
+        if not meta.has_transition(locked.state):
+            raise CaseWorkflowError(
+                "That step is not possible now.", reasons=transition_blockers(locked, name)
+            )
+        # django-fsm-2 does not enforce `permission=`; this is the one place it is checked.
+        if not (by.is_superuser or meta.has_transition_perm(locked, locked.state, by)):
             raise PermissionDenied("You do not have permission to do that on this case.")
         locked.pending_reason = reason or ""
         for key, value in (fields or {}).items():

@@ -20,7 +20,7 @@ class Procedure(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    @cached_property
+    @property
     def current_version(self) -> "ProcedureVersion":
         return self.versions.order_by("-number").first()
 

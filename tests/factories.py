@@ -30,7 +30,7 @@ class IncidentInputFactory(factory.Factory):
     class Meta:
         model = IncidentInput
 
-    incident_date = factory.Sequence(lambda n: days_ago(60 - n * 10))
+    incident_date = factory.Sequence(lambda n: days_ago(60 - (n % 5) * 10))
     reported_date = factory.LazyAttribute(lambda o: o.incident_date + dt.timedelta(days=1))
     description = "Loud music and shouting late at night"
     issue = "noise"
