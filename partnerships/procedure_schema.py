@@ -1,38 +1,194 @@
-"""Validators for the procedure sections owned by partnerships and cases."""
+"""Validators for the procedure sections owned by partnerships and cases.
+
+Each takes ``(value, path)`` and returns a list of ``ProcedureError``, each naming the
+exact field at fault (``risk_matrices[0].questions[2].options``). The schema is in
+``docs/procedures.md``.
+"""
+
+import difflib
 
 from cases.constants import Exclusion
 from partnerships.procedures import ProcedureError
 
 DECISION_RULES = ("any_one", "majority", "administering_body", "unanimous")
+DECISION_KEYS = ("rule", "required", "of", "at_meeting", "who")
+MATRIX_KEYS = (
+    "key",
+    "name",
+    "subject",
+    "questions",
+    "medium_from",
+    "high_from",
+    "completed_by",
+    "when",
+    "description",
+)
+MATRIX_REQUIRED = ("key", "name", "subject", "questions", "medium_from", "high_from")
+QUESTION_KEYS = ("key", "text", "options", "hint")
+SERVICE_KEYS = ("name", "contact", "url", "description")
+SUBJECTS = ("victim", "perpetrator")
+
+
+def _unknown_keys(value: dict, allowed, path) -> list[ProcedureError]:
+    errors = []
+    for key in value:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        errors.append(
+            ProcedureError(
+                f"{path}.{key}",
+                f"'{key}' is not a field here.{hint} Use: {', '.join(allowed)}.",
+            )
+        )
+    return errors
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def validate_text(value, path):
+    """``name``, ``source``, ``terms_of_reference``: some words, not a list or number."""
+    if not _is_text(value):
+        return [ProcedureError(path, "Give some text here.")]
+    return []
 
 
 def validate_exclusions(value, path):
     if not isinstance(value, list):
-        return [ProcedureError(path, "Give a list of exclusions.")]
-    return [
-        ProcedureError(
-            f"{path}[{i}]", f"Unknown exclusion; use one of {', '.join(Exclusion.values)}."
-        )
-        for i, item in enumerate(value)
-        if item not in Exclusion.values
-    ]
+        return [ProcedureError(path, "Give a list of exclusions, e.g. [anonymous, repeat].")]
+    errors = []
+    seen = set()
+    for i, item in enumerate(value):
+        if item not in Exclusion.values:
+            errors.append(
+                ProcedureError(
+                    f"{path}[{i}]",
+                    f"'{item}' is not an exclusion; use one of {', '.join(Exclusion.values)}.",
+                )
+            )
+        elif item in seen:
+            errors.append(ProcedureError(f"{path}[{i}]", f"'{item}' is listed twice."))
+        seen.add(item if isinstance(item, str) else repr(item))
+    return errors
 
 
 def validate_decision(value, path):
     if not isinstance(value, dict):
-        return [ProcedureError(path, "Give the decision rule as a mapping.")]
-    errors = []
+        return [ProcedureError(path, "Give the decision rule as a mapping, e.g. {rule: any_one}.")]
+    errors = _unknown_keys(value, DECISION_KEYS, path)
     rule = value.get("rule")
-    if rule not in DECISION_RULES:
-        errors.append(ProcedureError(f"{path}.rule", f"Use one of {', '.join(DECISION_RULES)}."))
+    if rule is None:
+        errors.append(ProcedureError(f"{path}.rule", "This field is required."))
+    elif rule not in DECISION_RULES:
+        errors.append(
+            ProcedureError(
+                f"{path}.rule", f"'{rule}' is not a rule; use one of {', '.join(DECISION_RULES)}."
+            )
+        )
     if rule == "majority":
+        counts_ok = True
         for key in ("required", "of"):
-            if not isinstance(value.get(key), int) or value.get(key) < 1:
+            if not _is_whole(value.get(key)) or value.get(key) < 1:
                 errors.append(ProcedureError(f"{path}.{key}", "Give a whole number of 1 or more."))
-        if not errors and value["required"] > value["of"]:
+                counts_ok = False
+        if counts_ok and value["required"] > value["of"]:
             errors.append(ProcedureError(f"{path}.required", "Cannot be more than 'of'."))
+    else:
+        for key in ("required", "of"):
+            if key in value:
+                errors.append(
+                    ProcedureError(f"{path}.{key}", "Only used with rule: majority; remove it.")
+                )
     if "at_meeting" in value and not isinstance(value["at_meeting"], bool):
         errors.append(ProcedureError(f"{path}.at_meeting", "Use true or false."))
+    if "who" in value and not _is_text(value["who"]):
+        errors.append(ProcedureError(f"{path}.who", "Give some text here."))
+    return errors
+
+
+def _validate_question(question, here) -> list[ProcedureError]:
+    if not isinstance(question, dict):
+        return [ProcedureError(here, "Each question is a mapping with key, text and options.")]
+    errors = _unknown_keys(question, QUESTION_KEYS, here)
+    for key in ("key", "text", "options"):
+        if key not in question:
+            errors.append(ProcedureError(f"{here}.{key}", "This field is required."))
+    for key in ("key", "text", "hint"):
+        if key in question and not _is_text(question[key]):
+            errors.append(ProcedureError(f"{here}.{key}", "Give some text here."))
+    if "options" in question:
+        options = question["options"]
+        if not isinstance(options, dict) or not options:
+            errors.append(
+                ProcedureError(
+                    f"{here}.options", 'Give each answer with its score, e.g. {"No": 0, "Yes": 4}.'
+                )
+            )
+        else:
+            for answer, score in options.items():
+                if not _is_whole(score) or score < 0:
+                    errors.append(
+                        ProcedureError(
+                            f"{here}.options.{answer}", "A score is a whole number, 0 or more."
+                        )
+                    )
+    return errors
+
+
+def _validate_matrix(matrix, here) -> list[ProcedureError]:
+    if not isinstance(matrix, dict):
+        return [ProcedureError(here, "Each matrix is a mapping.")]
+    errors = _unknown_keys(matrix, MATRIX_KEYS, here)
+    for key in MATRIX_REQUIRED:
+        if key not in matrix:
+            errors.append(ProcedureError(f"{here}.{key}", "This field is required."))
+    for key in ("key", "name", "completed_by", "when", "description"):
+        if key in matrix and not _is_text(matrix[key]):
+            errors.append(ProcedureError(f"{here}.{key}", "Give some text here."))
+    if "subject" in matrix and matrix["subject"] not in SUBJECTS:
+        errors.append(ProcedureError(f"{here}.subject", "Use victim or perpetrator."))
+    questions = matrix.get("questions")
+    if "questions" in matrix and (not isinstance(questions, list) or not questions):
+        errors.append(ProcedureError(f"{here}.questions", "Give a list of one or more questions."))
+        questions = []
+    question_keys = set()
+    for j, question in enumerate(questions or []):
+        q = f"{here}.questions[{j}]"
+        errors += _validate_question(question, q)
+        key = question.get("key") if isinstance(question, dict) else None
+        if isinstance(key, str):
+            if key in question_keys:
+                errors.append(ProcedureError(f"{q}.key", f"'{key}' is used by another question."))
+            question_keys.add(key)
+    for key in ("medium_from", "high_from"):
+        if key in matrix and (not _is_whole(matrix[key]) or matrix[key] < 0):
+            errors.append(ProcedureError(f"{here}.{key}", "Give a whole number, 0 or more."))
+    medium, high = matrix.get("medium_from"), matrix.get("high_from")
+    if _is_whole(medium) and _is_whole(high):
+        if medium > high:
+            errors.append(ProcedureError(f"{here}.high_from", "Must be at least medium_from."))
+        best = sum(
+            max(q["options"].values())
+            for q in questions or []
+            if isinstance(q, dict)
+            and isinstance(q.get("options"), dict)
+            and q["options"]
+            and all(_is_whole(s) for s in q["options"].values())
+        )
+        if questions and high > best:
+            errors.append(
+                ProcedureError(
+                    f"{here}.high_from",
+                    f"No set of answers can reach {high}: the highest possible score is {best}.",
+                )
+            )
     return errors
 
 
@@ -40,32 +196,52 @@ def validate_risk_matrices(value, path):
     if not isinstance(value, list):
         return [ProcedureError(path, "Give a list of risk matrices.")]
     errors = []
+    keys = set()
     for i, matrix in enumerate(value):
         here = f"{path}[{i}]"
-        if not isinstance(matrix, dict):
-            errors.append(ProcedureError(here, "Each matrix is a mapping."))
+        errors += _validate_matrix(matrix, here)
+        key = matrix.get("key") if isinstance(matrix, dict) else None
+        if isinstance(key, str):
+            if key in keys:
+                errors.append(ProcedureError(f"{here}.key", f"'{key}' is used by another matrix."))
+            keys.add(key)
+    return errors
+
+
+def validate_support_services(value, path):
+    if not isinstance(value, list):
+        return [ProcedureError(path, "Give a list of services, each with a name and a contact.")]
+    errors = []
+    for i, service in enumerate(value):
+        here = f"{path}[{i}]"
+        if not isinstance(service, dict):
+            errors.append(
+                ProcedureError(here, "Each service is a mapping: {name: ..., contact: ...}.")
+            )
             continue
-        for key in ("key", "name", "subject", "questions", "medium_from", "high_from"):
-            if key not in matrix:
-                errors.append(ProcedureError(f"{here}.{key}", "This field is required."))
-        if matrix.get("subject") not in ("victim", "perpetrator", None):
-            errors.append(ProcedureError(f"{here}.subject", "Use victim or perpetrator."))
-        for j, question in enumerate(matrix.get("questions") or []):
-            q = f"{here}.questions[{j}]"
-            if not isinstance(question, dict) or not {"key", "text", "options"} <= set(question):
-                errors.append(ProcedureError(q, "Each question needs key, text and options."))
-                continue
-            options = question["options"]
-            if not isinstance(options, dict) or not options:
-                errors.append(ProcedureError(f"{q}.options", "Give each answer with its score."))
-            elif not all(isinstance(s, int) and s >= 0 for s in options.values()):
-                errors.append(
-                    ProcedureError(f"{q}.options", "Scores are whole numbers, 0 or more.")
-                )
-        for key in ("medium_from", "high_from"):
-            if key in matrix and not isinstance(matrix[key], int):
-                errors.append(ProcedureError(f"{here}.{key}", "Give a whole number."))
-        if isinstance(matrix.get("medium_from"), int) and isinstance(matrix.get("high_from"), int):
-            if matrix["medium_from"] > matrix["high_from"]:
-                errors.append(ProcedureError(f"{here}.high_from", "Must be at least medium_from."))
+        errors += _unknown_keys(service, SERVICE_KEYS, here)
+        if "name" not in service:
+            errors.append(ProcedureError(f"{here}.name", "This field is required."))
+        if not any(k in service for k in ("contact", "url")):
+            errors.append(
+                ProcedureError(f"{here}.contact", "Say how to reach the service: contact or url.")
+            )
+        for key in SERVICE_KEYS:
+            if key in service and not _is_text(service[key]):
+                errors.append(ProcedureError(f"{here}.{key}", "Give some text here."))
+    return errors
+
+
+def validate_enforcement_options(value, path):
+    if not isinstance(value, list):
+        return [ProcedureError(path, "Give a list of the tools the panel may consider.")]
+    errors = []
+    seen = set()
+    for i, item in enumerate(value):
+        if not _is_text(item):
+            errors.append(ProcedureError(f"{path}[{i}]", "Give the name of the tool as text."))
+        elif item in seen:
+            errors.append(ProcedureError(f"{path}[{i}]", f"'{item}' is listed twice."))
+        else:
+            seen.add(item)
     return errors

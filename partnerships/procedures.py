@@ -5,6 +5,7 @@ app that uses it (``SECTION_VALIDATORS``); every error names the exact field at 
 as a dotted path, e.g. ``timescales.acknowledge.amount``.
 """
 
+import difflib
 import importlib
 from dataclasses import dataclass
 
@@ -33,15 +34,23 @@ REQUIRED_TOP_LEVEL = ("slug", "name", "source", "threshold", "decision", "timesc
 
 SECTION_VALIDATORS = {
     # section: "module.function" taking (value, path) and returning [ProcedureError]
+    "name": "partnerships.procedure_schema.validate_text",
+    "source": "partnerships.procedure_schema.validate_text",
     "exclusions": "partnerships.procedure_schema.validate_exclusions",
     "decision": "partnerships.procedure_schema.validate_decision",
     "risk_matrices": "partnerships.procedure_schema.validate_risk_matrices",
+    "support_services": "partnerships.procedure_schema.validate_support_services",
+    "enforcement_options": "partnerships.procedure_schema.validate_enforcement_options",
+    "terms_of_reference": "partnerships.procedure_schema.validate_text",
     "threshold": "thresholds.rules.validate_section",
     "timescales": "deadlines.rules.validate_section",
     "panel": "panels.rules.validate_section",
     "action_escalation": "deadlines.rules.validate_ladder",
     "appeal": "appeals.rules.validate_section",
 }
+
+KNOWN_SECTIONS = ("slug", *SECTION_VALIDATORS)
+"""Every top-level key a procedure may have; anything else is reported (typos)."""
 
 
 def _validator(dotted: str):
@@ -55,17 +64,33 @@ def _validator(dotted: str):
     return getattr(module, func, None)
 
 
+def _unknown_section(key) -> ProcedureError:
+    close = difflib.get_close_matches(str(key), KNOWN_SECTIONS, n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return ProcedureError(
+        str(key),
+        f"'{key}' is not a section a procedure can have.{hint} "
+        f"The sections are: {', '.join(KNOWN_SECTIONS)}.",
+    )
+
+
 def validate_procedure(data) -> list[ProcedureError]:
     """Every problem with a procedure, each naming the field at fault."""
     if not isinstance(data, dict):
         return [ProcedureError("(top)", "The file must be a mapping of sections.")]
-    errors = [
+    errors = [_unknown_section(key) for key in data if key not in KNOWN_SECTIONS]
+    errors += [
         ProcedureError(key, "This section is required.")
         for key in REQUIRED_TOP_LEVEL
         if key not in data
     ]
     slug = data.get("slug")
-    if slug is not None and (not isinstance(slug, str) or not slug.replace("-", "").isalnum()):
+    if slug is not None and (
+        not isinstance(slug, str)
+        or not slug
+        or slug != slug.lower()
+        or not slug.replace("-", "").isalnum()
+    ):
         errors.append(ProcedureError("slug", "Use lower-case letters, digits and hyphens."))
     for section, dotted in SECTION_VALIDATORS.items():
         if section in data:
@@ -75,35 +100,101 @@ def validate_procedure(data) -> list[ProcedureError]:
     return errors
 
 
-def parse_yaml(text: str) -> dict:
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"'{key}' is given twice (first on line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str):
+    """The YAML as Python data, or InvalidProcedure naming the line at fault."""
     try:
-        data = yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise InvalidProcedure([ProcedureError(where, f"Not valid YAML: {exc}")]) from exc
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidProcedure([ProcedureError(where, f"Not valid YAML: {problem}.")]) from exc
+
+
+def parse_yaml(text: str) -> dict:
+    """Parse and validate a procedure; raises InvalidProcedure with every error."""
+    data = load_yaml(text)
     errors = validate_procedure(data)
     if errors:
         raise InvalidProcedure(errors)
     return data
 
 
-def procedure_save_version(*, text: str, by=None, change_note: str = "") -> ProcedureVersion:
+def _normalise(text: str) -> str:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
+
+
+def procedure_save_version(
+    *,
+    text: str,
+    by=None,
+    change_note: str = "",
+    expected_slug: str | None = None,
+    based_on: int | None = None,
+) -> ProcedureVersion:
     """Validate YAML and store it as the procedure's next version (no-op if unchanged).
 
+    A new version is made only when the data or the text (comments included) changed.
+    ``expected_slug`` pins the procedure being edited; ``based_on`` is the version the
+    editor started from, so two admins editing at once cannot overwrite each other.
     Editing a procedure never changes an existing case: cases pin their version.
     """
+    text = _normalise(text)
     data = parse_yaml(text)
+    if expected_slug is not None and data["slug"] != expected_slug:
+        raise InvalidProcedure(
+            [
+                ProcedureError(
+                    "slug",
+                    f"This page edits the procedure '{expected_slug}'; the slug cannot be "
+                    f"changed to '{data['slug']}'.",
+                )
+            ]
+        )
     with transaction.atomic():
         procedure, _ = Procedure.objects.select_for_update().get_or_create(
             slug=data["slug"], defaults={"name": data["name"]}
         )
+        latest = procedure.versions.order_by("-number").first()
+        if based_on is not None and latest is not None and latest.number != based_on:
+            raise InvalidProcedure(
+                [
+                    ProcedureError(
+                        "(version)",
+                        f"Version {latest.number} was saved by someone else while you were "
+                        f"editing version {based_on}. Your text is kept below: compare it "
+                        "with the current version and save again.",
+                    )
+                ]
+            )
+        if latest and latest.data == data and _normalise(latest.source_yaml) == text:
+            return latest
         if procedure.name != data["name"]:
             procedure.name = data["name"]
             procedure.save(update_fields=["name", "updated_at"])
-        latest = procedure.versions.order_by("-number").first()
-        if latest and latest.data == data:
-            return latest
         return ProcedureVersion.objects.create(
             procedure=procedure,
             number=(latest.number + 1) if latest else 1,
