@@ -1,0 +1,193 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.constants import CaseState
+from cases.models import AccessLogEntry, Case
+from tests.factories import receive_case
+
+TODAY = timezone.localdate()
+
+
+def receive_post(**overrides):
+    d = TODAY - dt.timedelta(days=20)
+    data = {
+        "area": "hertsmere",
+        "receipt-channel": "phone",
+        "receipt-received_on_0": TODAY.day,
+        "receipt-received_on_1": TODAY.month,
+        "receipt-received_on_2": TODAY.year,
+        "application-applicant_type": "victim",
+        "application-summary": "Drug dealing outside my flat every evening.",
+        "applicant-kind": "person",
+        "applicant-name": "Sam Example",
+        "applicant-email": "sam@example.org",
+        "applicant-preferred_contact": "email",
+        "applicant-postcode": "WD6 1AA",
+        "victim-kind": "person",
+        "victim-preferred_contact": "email",
+        "incidents-TOTAL_FORMS": "3",
+        "incidents-INITIAL_FORMS": "0",
+        "incidents-MIN_NUM_FORMS": "0",
+        "incidents-MAX_NUM_FORMS": "30",
+        "incidents-0-incident_date_0": d.day,
+        "incidents-0-incident_date_1": d.month,
+        "incidents-0-incident_date_2": d.year,
+        "incidents-0-reported_date_0": d.day,
+        "incidents-0-reported_date_1": d.month,
+        "incidents-0-reported_date_2": d.year,
+        "incidents-0-description": "Dealing on the stairs",
+        "incidents-0-kind": "report",
+        "incidents-1-kind": "report",
+        "incidents-2-kind": "report",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_officer_records_a_phone_application(client, reference, officer):
+    client.force_login(officer)
+    response = client.post(reverse("cases:receive"), receive_post())
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "cases:detail", args=[case.reference]
+    )
+    assert case.channel == "phone" and case.incidents.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"receipt-received_on_2": TODAY.year + 1}, "cannot be in the future"),
+        (
+            {
+                "incidents-0-description": "",
+                "incidents-0-incident_date_0": "",
+                "incidents-0-incident_date_1": "",
+                "incidents-0-incident_date_2": "",
+                "incidents-0-reported_date_0": "",
+                "incidents-0-reported_date_1": "",
+                "incidents-0-reported_date_2": "",
+            },
+            "Add at least one incident",
+        ),
+        ({"incidents-0-reported_date_2": TODAY.year - 1}, "reported before it happened"),
+        (
+            {
+                "application-applicant_type": "third_party",
+                "application-relationship": "mp",
+                "victim-name": "Vic Tim",
+                "victim-email": "v@example.org",
+            },
+            "Record the victim&#x27;s consent",
+        ),
+        ({"receipt-received_on_1": "13"}, "date"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_typed_is_lost(
+    client, reference, officer, overrides, message
+):
+    client.force_login(officer)
+    response = client.post(reverse("cases:receive"), receive_post(**overrides))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body and message in body
+    assert "Drug dealing outside my flat every evening." in body  # kept
+    assert 'value="Sam Example"' in body
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_transition_from_the_wrong_state_is_explained_not_a_500(client, reference, officer):
+    case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("cases:transition", args=[case.reference, "record_review"]),
+        {"expected_state": case.state},
+    )
+    assert response.status_code == 200
+    assert "not possible now" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_stale_form_keeps_the_typed_reason(client, reference, officer):
+    case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
+    client.force_login(officer)
+    url = reverse("cases:transition", args=[case.reference, "withdraw"])
+    client.post(
+        reverse("cases:transition", args=[case.reference, "acknowledge"]),
+        {"expected_state": "received"},
+    )
+    response = client.post(
+        url, {"expected_state": "received", "reason": "Victim moved away last week."}
+    )
+    body = response.content.decode()
+    assert "Someone else changed this case" in body
+    assert "Victim moved away last week." in body
+    assert Case.objects.get(pk=case.pk).state == CaseState.ACKNOWLEDGED
+
+
+@pytest.mark.django_db
+def test_stale_edit_keeps_the_typed_text(client, reference, officer):
+    case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
+    client.force_login(officer)
+    url = reverse("cases:edit", args=[case.reference])
+    client.post(url, {"summary": "First edit", "lock_version": 0})
+    response = client.post(url, {"summary": "My careful second edit", "lock_version": 0})
+    assert "Someone else changed this case" in response.content.decode()
+    assert "My careful second edit" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_case_list_uses_a_constant_number_of_queries(
+    client, reference, officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    area = reference["areas"]["hertsmere"]
+    client.force_login(officer)
+    receive_case(area=area, by=officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:list"))
+    for _ in range(24):
+        receive_case(area=area, by=officer)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("cases:list"))
+    assert response.context["page"].paginator.count == 25
+    assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_filters_and_search(client, reference, officer):
+    area = reference["areas"]["hertsmere"]
+    a = receive_case(area=area, by=officer)
+    b = receive_case(area=area, by=officer)
+    Case.objects.filter(pk=b.pk).update(current_risk_level="high")
+    client.force_login(officer)
+    assert [c.pk for c in client.get(reverse("cases:list"), {"risk": "high"}).context["page"]] == [
+        b.pk
+    ]
+    found = client.get(reverse("cases:list"), {"q": a.reference}).context["page"]
+    assert [c.pk for c in found] == [a.pk]
+    assert AccessLogEntry.objects.filter(kind="search", query=a.reference, user=officer).exists()
+
+
+@pytest.mark.django_db
+def test_opening_a_case_is_in_the_access_log_readable_by_the_area_admin(client, reference, users):
+    case = receive_case(area=reference["areas"]["hertsmere"], by=users["hertsmere.officer"])
+    client.force_login(users["hertsmere.spoc"])
+    client.get(reverse("cases:detail", args=[case.reference])) if case.involvements.filter(
+        agency=users["hertsmere.spoc"].agency
+    ).exists() else None
+    client.force_login(users["hertsmere.officer"])
+    client.get(reverse("cases:detail", args=[case.reference]))
+    client.force_login(users["hertsmere.admin"])
+    body = client.get(reverse("cases:access_log")).content.decode()
+    assert "Helen Marsh" in body and case.reference in body
+    client.force_login(users["merton.admin"])
+    assert case.reference not in client.get(reverse("cases:access_log")).content.decode()
