@@ -1,0 +1,25 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, TimelineEvent
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_covers_every_area_in_several_states():
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (Case.objects.count(), TimelineEvent.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert (Case.objects.count(), TimelineEvent.objects.count()) == counts
+    for slug in (
+        "staffordshire",
+        "hertsmere",
+        "devon-and-cornwall",
+        "bedford",
+        "luton",
+        "central-bedfordshire",
+        "merton",
+    ):
+        states = set(Case.objects.filter(area__slug=slug).values_list("state", flat=True))
+        assert len(states) >= 4, (slug, states)
