@@ -1,0 +1,321 @@
+"""The published figures, one aggregate query each (docs/statistics.md defines them).
+
+Every figure is a :class:`Measure`: a queryset of countable rows (applications,
+decisions, reviews, appeals) and the date that puts a row in a period. ``count`` runs
+one ``GROUP BY`` query per figure for any number of areas and periods at once: a
+``CASE WHEN`` puts each row in its period, optionally split by area or another column.
+The number of queries depends on the number of figures, never on the number of cases,
+and no function here loops over cases in Python or returns personal data.
+
+Functions ending in ``_for`` take the acting user and check
+``reporting.view_statistics`` (or ``reporting.view_monitoring``) in every area asked
+for; the others are for trusted callers (publishing, the management command).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from cases.constants import OPEN_STATES, CaseState, Channel, EventKind
+from cases.models import Case as CaseReview
+from cases.models import Incident, TimelineEvent
+from partnerships.models import Area
+from reporting import sources
+from reporting.constants import STATUTORY_FIGURES, Figure
+from reporting.measures import Measure, count, ids, transitions_into
+from reporting.periods import Period
+
+VIEW = "reporting.view_statistics"
+MONITOR = "reporting.view_monitoring"
+
+
+# -- who may see which areas ----------------------------------------------------
+
+
+def areas_for_statistics(*, user, perm: str = VIEW) -> QuerySet[Area]:
+    """Areas whose figures this user may see (partnership admins and monitors)."""
+    if user.is_superuser:
+        return Area.objects.order_by("name")
+    if not user.is_authenticated:
+        return Area.objects.none()
+    ids = {a for _, a in user.role_pairs if user.has_perm(perm, a)}
+    return Area.objects.filter(pk__in=ids).order_by("name")
+
+
+def force_areas_for_monitoring(*, user) -> dict[str, list[Area]]:
+    """Police force areas the user monitors, each with every partnership in it."""
+    forces = set(
+        areas_for_statistics(user=user, perm=MONITOR).values_list("police_force_area", flat=True)
+    )
+    result: dict[str, list[Area]] = defaultdict(list)
+    for area in Area.objects.filter(police_force_area__in=forces).order_by("name"):
+        result[area.police_force_area].append(area)
+    return dict(sorted(result.items()))
+
+
+def _check(user, areas: Iterable[Area], perm: str) -> list[Area]:
+    areas = list(areas)
+    if not areas:
+        raise PermissionDenied("Choose at least one area.")
+    for area in areas:
+        if not (user.is_superuser or user.has_perm(perm, area)):
+            raise PermissionDenied(f"You cannot see the figures for {area.name}.")
+    return areas
+
+
+# -- counting ------------------------------------------------------------------------
+
+
+def _applications(area_ids) -> QuerySet:
+    return CaseReview.objects.filter(area_id__in=area_ids)
+
+
+def _reviews_with_recommendations(area_ids) -> QuerySet:
+    return transitions_into(CaseState.REVIEWED)(area_ids).filter(
+        sources.review_made_recommendations()
+    )
+
+
+def _repeat_applications(area_ids) -> QuerySet:
+    """Applications for a victim who had applied before in the same area (same person
+    record, or same name and postcode, as ``cases.selectors.possible_repeat_applications``)."""
+    same_victim = Q(victim_id=OuterRef("victim_id")) | (
+        Q(victim__name__iexact=OuterRef("victim__name"))
+        & Q(victim__postcode__iexact=OuterRef("victim__postcode"))
+        & ~Q(victim__postcode="")
+    )
+    earlier = Q(received_on__lt=OuterRef("received_on")) | Q(
+        received_on=OuterRef("received_on"), pk__lt=OuterRef("pk")
+    )
+    earlier_application = CaseReview.objects.filter(
+        same_victim, earlier, area_id=OuterRef("area_id")
+    )
+    return _applications(area_ids).filter(Exists(earlier_application))
+
+
+def _case_reached(to_state: str) -> Exists:
+    return Exists(
+        TimelineEvent.objects.filter(
+            case=OuterRef("pk"), kind=EventKind.TRANSITION, to_state=to_state
+        )
+    )
+
+
+OUTCOME_LABELS = {
+    "reviewed": "Reviewed by a panel",
+    "in_progress": "Still in progress",
+    "withdrawn": "Withdrawn",
+    "referred_back": "Referred back (out of scope)",
+    "threshold_not_met": "Threshold not met",
+    "closed_other": "Closed without a review",
+}
+
+
+def _applications_with_outcome(area_ids) -> QuerySet:
+    """Where each application has got to today; the first matching rule wins."""
+    outcome = Case(
+        When(_case_reached(CaseState.REVIEWED), then=Value("reviewed")),
+        When(state__in=OPEN_STATES, then=Value("in_progress")),
+        When(_case_reached(CaseState.WITHDRAWN), then=Value("withdrawn")),
+        When(_case_reached(CaseState.REFERRED_BACK), then=Value("referred_back")),
+        When(_case_reached(CaseState.THRESHOLD_NOT_MET), then=Value("threshold_not_met")),
+        default=Value("closed_other"),
+        output_field=CharField(),
+    )
+    return _applications(area_ids).annotate(outcome=outcome)
+
+
+def _incidents_on_applications(area_ids) -> QuerySet:
+    return Incident.objects.filter(case__area_id__in=area_ids, reported_to__isnull=False)
+
+
+# -- the figures (docs/statistics.md, "Definitions") ------------------------------------
+
+
+def measures() -> dict[str, Measure]:
+    """Every headline figure's measure, in report order."""
+    return {
+        # Applications whose date received falls in the period, whatever happened next.
+        Figure.APPLICATIONS: Measure(_applications, "received_on", "area_id"),
+        # Each decision that the threshold was not met, on the day it was taken.
+        Figure.THRESHOLD_NOT_MET: Measure(
+            transitions_into(CaseState.THRESHOLD_NOT_MET), "at", "case__area_id", timestamp=True
+        ),
+        # Each panel review recorded, on the day it was recorded.
+        Figure.REVIEWS: Measure(
+            transitions_into(CaseState.REVIEWED), "at", "case__area_id", timestamp=True
+        ),
+        # Reviews (as above) whose action plan made at least one recommendation.
+        Figure.REVIEWS_WITH_RECOMMENDATIONS: Measure(
+            _reviews_with_recommendations, "at", "case__area_id", timestamp=True
+        ),
+        # Escalations and appeals, on the day lodged.
+        Figure.APPEALS: sources.appeals_received_measure(),
+        # Appeals that sent the case back to the relevant bodies, on the day decided.
+        Figure.APPEALS_UPHELD: sources.appeals_upheld_measure(),
+    }
+
+
+REPEAT_APPLICATIONS = Measure(_repeat_applications, "received_on", "area_id")
+APPLICATIONS_WITH_OUTCOME = Measure(_applications_with_outcome, "received_on", "area_id")
+INCIDENTS_ON_APPLICATIONS = Measure(
+    _incidents_on_applications, "case__received_on", "case__area_id"
+)
+
+
+def applications_received(*, areas, periods):
+    return count(measures()[Figure.APPLICATIONS], areas=areas, periods=periods)
+
+
+def threshold_not_met(*, areas, periods):
+    return count(measures()[Figure.THRESHOLD_NOT_MET], areas=areas, periods=periods)
+
+
+def reviews_carried_out(*, areas, periods):
+    return count(measures()[Figure.REVIEWS], areas=areas, periods=periods)
+
+
+def reviews_with_recommendations(*, areas, periods):
+    return count(measures()[Figure.REVIEWS_WITH_RECOMMENDATIONS], areas=areas, periods=periods)
+
+
+def appeals_received(*, areas, periods):
+    return count(measures()[Figure.APPEALS], areas=areas, periods=periods)
+
+
+def appeals_upheld(*, areas, periods):
+    return count(measures()[Figure.APPEALS_UPHELD], areas=areas, periods=periods)
+
+
+def applications_by_channel(*, areas, periods):
+    """Applications received, by the channel they came in on."""
+    return count(measures()[Figure.APPLICATIONS], areas=areas, periods=periods, by="channel")
+
+
+def applications_by_agency_reported_to(*, areas, periods):
+    """Applications with at least one incident reported to each agency (counted once per
+    agency: an application reported to three agencies counts for each of them)."""
+    return count(
+        INCIDENTS_ON_APPLICATIONS,
+        areas=areas,
+        periods=periods,
+        by="reported_to__name",
+        distinct="case_id",
+    )
+
+
+def applications_by_outcome(*, areas, periods):
+    """Applications received in the period, by where they have got to today."""
+    return count(APPLICATIONS_WITH_OUTCOME, areas=areas, periods=periods, by="outcome")
+
+
+def repeat_applications(*, areas, periods):
+    """Applications from a victim who had applied before in the same area."""
+    return count(REPEAT_APPLICATIONS, areas=areas, periods=periods)
+
+
+def appeals_by_outcome(*, areas, periods):
+    """Escalations and appeals lodged in the period, by outcome so far."""
+    return count(
+        measures()[Figure.APPEALS], areas=areas, periods=periods, by=sources.APPEAL_OUTCOME
+    )
+
+
+def timeliness_by_deadline_kind(*, areas, period: Period) -> list[dict]:
+    """For each kind of deadline due in the period: met on time, met late, breached, open."""
+    return sources.timeliness(area_ids=ids(areas), period=period)
+
+
+def escalations(*, areas, period: Period) -> list[dict]:
+    """Escalations and appeals lodged in the period, with no personal data: no reference,
+    no names, no free text; only area, month, what was appealed, status and outcome."""
+    return sources.escalations(area_ids=ids(areas), period=period)
+
+
+# -- reports ------------------------------------------------------------------------------
+
+
+def statutory_figures(*, areas, period: Period) -> dict[str, int]:
+    """The four statutory figures for one period, as a publication freezes them."""
+    return {
+        str(f): count(measures()[f], areas=areas, periods=[period])[period.label]
+        for f in STATUTORY_FIGURES
+    }
+
+
+def figures(*, areas, periods: Sequence[Period]) -> dict[str, dict[str, int]]:
+    """Every headline figure for each period: ``{figure: {period label: n}}``."""
+    return {str(f): count(m, areas=areas, periods=periods) for f, m in measures().items()}
+
+
+def figures_by_area(*, areas, period: Period) -> dict[int, dict[str, int]]:
+    """Every headline figure for each area: ``{area id: {figure: n}}``, one query a figure."""
+    result: dict[int, dict[str, int]] = {a: {str(f): 0 for f in measures()} for a in ids(areas)}
+    for f, m in measures().items():
+        for area_id, n in count(m, areas=areas, periods=[period], by=m.area)[period.label].items():
+            result[area_id][str(f)] = n
+    return result
+
+
+def report(*, areas, periods: Sequence[Period]) -> dict:
+    """The whole report for the last of ``periods``, the others for year-on-year comparison."""
+    areas = list(areas)
+    periods = list(periods)
+    current = periods[-1]
+    one = [current]
+    channel = applications_by_channel(areas=areas, periods=one)[current.label]
+    outcome = applications_by_outcome(areas=areas, periods=one)[current.label]
+    appeal_outcome = appeals_by_outcome(areas=areas, periods=one)[current.label]
+    return {
+        "areas": areas,
+        "periods": periods,
+        "period": current,
+        "figures": figures(areas=areas, periods=periods),
+        "by_channel": [(label, channel.get(value, 0)) for value, label in Channel.choices],
+        "by_agency": sorted(
+            applications_by_agency_reported_to(areas=areas, periods=one)[current.label].items()
+        ),
+        "by_outcome": [(label, outcome.get(key, 0)) for key, label in OUTCOME_LABELS.items()],
+        "appeal_outcomes": [
+            (label, appeal_outcome.get(key, 0))
+            for key, label in sources.APPEAL_OUTCOME_LABELS.items()
+        ],
+        "repeat_applications": repeat_applications(areas=areas, periods=one)[current.label],
+        "timeliness": timeliness_by_deadline_kind(areas=areas, period=current),
+    }
+
+
+def report_for(*, user, areas: Iterable[Area], periods: Sequence[Period]) -> dict:
+    """The reporting page's figures, for areas where the user may view statistics."""
+    return report(areas=_check(user, areas, VIEW), periods=periods)
+
+
+def monitoring_for(*, user, force: str, periods: Sequence[Period]) -> dict:
+    """The Commissioner's view: every partnership in a police force area; no personal data."""
+    forces = force_areas_for_monitoring(user=user)
+    if force not in forces:
+        raise PermissionDenied("You do not monitor that police force area.")
+    areas = forces[force]
+    periods = list(periods)
+    current = periods[-1]
+    by_area = figures_by_area(areas=areas, period=current)
+    result = report(areas=areas, periods=periods)
+    result.update(
+        {
+            "force": force,
+            "per_area": [(area, by_area[area.pk]) for area in areas],
+            "escalations": escalations(areas=areas, period=current),
+        }
+    )
+    return result

@@ -1,0 +1,97 @@
+import datetime as dt
+
+import pytest
+
+from reporting import selectors
+from reporting.periods import Period, financial_year_of
+
+FY25, FY26, FY27 = (Period.financial_year(y) for y in (2025, 2026, 2027))
+YEARS = [FY25, FY26, FY27]
+
+
+@pytest.fixture
+def hertsmere(reference):
+    return [reference["areas"]["hertsmere"]]
+
+
+def test_financial_year_boundaries():
+    assert financial_year_of(dt.date(2027, 3, 31)) == 2026
+    assert financial_year_of(dt.date(2027, 4, 1)) == 2027
+    assert FY26.start == dt.date(2026, 4, 1) and FY26.end == dt.date(2027, 3, 31)
+    assert FY26.label == "2026-27"
+
+
+def test_applications_received_by_date_received(year_2026, hertsmere):
+    # C (31 March 2026) is 2025; A (31 March 2027) is 2026; B (1 April 2027) is 2027.
+    # Withdrawn D counts as received; reopened G counts once.
+    assert selectors.applications_received(areas=hertsmere, periods=YEARS) == {
+        "2025-26": 1,
+        "2026-27": 6,
+        "2027-28": 1,
+    }
+
+
+def test_threshold_not_met_by_decision_date(year_2026, hertsmere):
+    # A at 23:30 BST on 31 March 2027, C at 00:30 on 1 April 2026 (received in 2025), G.
+    # G's appeal reopened it, but the not-met decision was still taken.
+    assert selectors.threshold_not_met(areas=hertsmere, periods=YEARS) == {
+        "2025-26": 0,
+        "2026-27": 3,
+        "2027-28": 0,
+    }
+
+
+def test_reviews_and_recommendations(year_2026, hertsmere):
+    assert selectors.reviews_carried_out(areas=hertsmere, periods=[FY26]) == {"2026-27": 3}
+    # Only E went on to monitor an action plan.
+    assert selectors.reviews_with_recommendations(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
+
+
+def test_appeals_upheld(year_2026, hertsmere):
+    assert selectors.appeals_upheld(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
+    assert selectors.appeals_received(areas=hertsmere, periods=[FY26])["2026-27"] >= 1
+
+
+def test_several_areas_add_up(year_2026, reference):
+    luton = reference["areas"]["luton"]
+    both = [reference["areas"]["hertsmere"], luton]
+    assert selectors.threshold_not_met(areas=[luton], periods=[FY26]) == {"2026-27": 1}
+    assert selectors.threshold_not_met(areas=both, periods=[FY26]) == {"2026-27": 4}
+    by_area = selectors.figures_by_area(areas=both, period=FY26)
+    assert by_area[luton.pk]["applications"] == 1
+    assert by_area[both[0].pk]["applications"] == 6
+
+
+def test_any_date_range(year_2026, hertsmere):
+    spring = Period.between(dt.date(2026, 3, 31), dt.date(2026, 4, 1))
+    assert selectors.applications_received(areas=hertsmere, periods=[spring]) == {spring.label: 2}
+    assert selectors.threshold_not_met(areas=hertsmere, periods=[spring]) == {spring.label: 1}
+
+
+def test_extras(year_2026, hertsmere):
+    report = selectors.report(areas=hertsmere, periods=[FY25, FY26])
+    assert dict(report["by_channel"])["Phone"] == 6
+    outcome = dict(report["by_outcome"])
+    assert outcome["Reviewed by a panel"] == 3  # E, F, G
+    assert outcome["Withdrawn"] == 1  # D
+    assert outcome["Threshold not met"] == 1  # A
+    assert outcome["Still in progress"] == 1  # H
+    assert report["repeat_applications"] == 1  # H, after E
+    assert report["figures"]["applications"] == {"2025-26": 1, "2026-27": 6}
+
+
+def test_by_agency_reported_to(year_2026, reference, hertsmere, users):
+    from cases.services import IncidentInput, incident_add
+
+    police = reference["agencies"]["hertfordshire-constabulary"]
+    case = year_2026["H"]
+    for _ in range(2):
+        incident_add(
+            case=case,
+            by=users["hertsmere.officer"],
+            data=IncidentInput(
+                incident_date=dt.date(2026, 8, 1), description="Shouting", reported_to=police
+            ),
+        )
+    by_agency = selectors.applications_by_agency_reported_to(areas=hertsmere, periods=[FY26])
+    assert by_agency == {"2026-27": {police.name: 1}}
