@@ -2,9 +2,22 @@
 
 from datetime import timedelta
 
-BEAT_SCHEDULE: dict = {}
-"""Name -> Celery beat entry. Apps add their jobs here, never in their own modules."""
+import environ
+
+_env = environ.Env()
 
 
 def schedule_every(minutes: float) -> timedelta:
     return timedelta(minutes=minutes)
+
+
+BEAT_SCHEDULE: dict = {
+    # Breaches, reminders, the overdue-action ladder, and delivery of any message the
+    # broker could not take when it was queued. Idempotent, so a short interval is safe.
+    "deadlines-sweep": {
+        "task": "deadlines.sweep",
+        "schedule": schedule_every(_env.float("DEADLINES_SWEEP_MINUTES", default=1)),
+        "options": {"expires": 50},
+    },
+}
+"""Name -> Celery beat entry. Apps add their jobs here, never in their own modules."""

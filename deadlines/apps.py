@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class DeadlinesConfig(AppConfig):
     name = "deadlines"
+    verbose_name = "Deadlines and escalation"
+
+    def ready(self):
+        from cases import hooks
+        from deadlines import selectors, services, views
+
+        hooks.after_transition(services.on_case_transition)
+        hooks.overdue_filter(selectors.overdue_case_filter)
+        hooks.case_section(views.case_deadlines_section)

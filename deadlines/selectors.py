@@ -1,0 +1,101 @@
+"""Reads for deadlines. Everything a user sees goes through the case-visibility rule.
+
+One definition of "overdue" (``OVERDUE``) serves the case list's overdue filter, the
+area dashboard and "my work", so their numbers agree.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases.selectors import case_visible_to
+from deadlines.constants import LIVE_STATES
+from deadlines.models import ClosureDay, Deadline
+
+
+def closure_days_for_area(area) -> list[dt.date]:
+    """One-off closure days for the area, and for every area in its nation."""
+    return list(
+        ClosureDay.objects.filter(
+            Q(area_id=area.pk) | Q(area__isnull=True, nation=area.nation)
+        ).values_list("date", flat=True)
+    )
+
+
+def overdue_q(today: dt.date) -> Q:
+    """A deadline is overdue when it is still waiting (open or breached) after its due date."""
+    return Q(state__in=LIVE_STATES, due__lt=today)
+
+
+def overdue_case_filter(today: dt.date) -> Q:
+    """The cases.hooks.overdue_filter hook: cases with at least one overdue deadline."""
+    return Q(Exists(Deadline.objects.filter(overdue_q(today), case=OuterRef("pk"))))
+
+
+def deadlines_visible_to(*, user) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case__in=case_visible_to(user=user).values("pk")).select_related(
+        "case", "case__area", "responsible_user", "responsible_agency"
+    )
+
+
+def deadlines_for_case(*, case) -> QuerySet[Deadline]:
+    """A case's deadlines (the caller has already checked the user may see the case)."""
+    return case.deadlines.select_related("responsible_user", "responsible_agency").order_by(
+        "due", "id"
+    )
+
+
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday ending the current week (Monday to Sunday)."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def _buckets(qs: QuerySet[Deadline], today: dt.date) -> dict:
+    live = qs.filter(state__in=LIVE_STATES)
+    return {
+        "overdue": live.filter(due__lt=today).order_by("due", "id"),
+        "due_today": live.filter(due=today).order_by("id"),
+        "due_this_week": live.filter(due__gt=today, due__lte=week_end(today)).order_by("due", "id"),
+        "later": live.filter(due__gt=week_end(today)).order_by("due", "id"),
+    }
+
+
+def my_work(*, user, today: dt.date | None = None) -> dict:
+    """The live deadlines a user is responsible for, in the cases they can see."""
+    today = today or timezone.localdate()
+    return _buckets(deadlines_visible_to(user=user).filter(responsible_user=user), today)
+
+
+def area_dashboard(*, user, area, today: dt.date | None = None) -> dict:
+    """Due today, due this week, overdue; overdue by officer and by agency; with counts.
+
+    ``overdue_cases`` counts the same cases as the case list's overdue filter.
+    """
+    today = today or timezone.localdate()
+    qs = deadlines_visible_to(user=user).filter(case__area=area)
+    buckets = _buckets(qs, today)
+    overdue = list(buckets["overdue"])
+    by_officer = Counter(
+        str(d.responsible_user) if d.responsible_user else "No named owner" for d in overdue
+    )
+    by_agency = Counter(
+        str(d.responsible_agency) if d.responsible_agency else "No agency" for d in overdue
+    )
+    overdue_cases = (
+        case_visible_to(user=user).filter(area=area).filter(overdue_case_filter(today)).count()
+    )
+    return {
+        "today": today,
+        "week_end": week_end(today),
+        **buckets,
+        "counts": {
+            "overdue": len(overdue),
+            "due_today": buckets["due_today"].count(),
+            "due_this_week": buckets["due_this_week"].count(),
+            "overdue_cases": overdue_cases,
+        },
+        "by_officer": sorted(by_officer.items(), key=lambda kv: (-kv[1], kv[0])),
+        "by_agency": sorted(by_agency.items(), key=lambda kv: (-kv[1], kv[0])),
+    }
