@@ -1,0 +1,362 @@
+"""Writes for letters: render, store, send on the right channel, and record it.
+
+A letter is rendered from the case (``cases.letters``), stored with its SHA-256 as an
+immutable ``Letter``, emailed as an attachment or queued for printing, and written on the
+case's timeline; a letter that ends a deadline meets it (``deadlines.services``).
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Template, TemplateSyntaxError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases import letters as case_letters
+from cases.constants import AccessKind, EventKind
+from cases.models import Case
+from cases.selectors import user_can_see_case
+from cases.services import access_log_record, timeline_record
+from letters import rendering
+from letters.constants import (
+    CHAIRS_PACK_TEMPLATE,
+    DEADLINE_EVENTS,
+    TEMPLATES,
+    LetterChannel,
+    LetterKind,
+)
+from letters.models import AreaLetterSettings, Letter, LetterWording, PrintJob
+
+SEND_PERMISSION = "letters.send_letter"
+MANAGE_TEMPLATES_PERMISSION = "letters.manage_templates"
+
+
+class LetterError(Exception):
+    """A letter that cannot be produced or sent, with a message fit to show the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class LetterTemplateError(LetterError):
+    """An area's wording that does not compile or render."""
+
+
+# -- rendering -------------------------------------------------------------------
+
+ALLOWED_WORDING_TAGS = frozenset(
+    {"if", "elif", "else", "endif", "for", "empty", "endfor", "with", "endwith"}
+)
+
+
+def wording_source(body: str) -> str:
+    """An area's body wording as a whole letter: the standard letterhead around it."""
+    return '{% extends "letters/base.html" %}{% block body %}' + body + "{% endblock %}"
+
+
+def wording_check(body: str) -> Template:
+    """Refuse wording that uses tags other than if/for/with or does not compile."""
+    for tag in re.findall(r"{%-?\s*(\w+)", body):
+        if tag not in ALLOWED_WORDING_TAGS:
+            raise LetterTemplateError(
+                f"The tag ‘{{% {tag} %}}’ cannot be used in a letter. "
+                "Use only if, for and with, and {{ }} for the facts of the case."
+            )
+    try:
+        return Template(wording_source(body))
+    except TemplateSyntaxError as exc:
+        raise LetterTemplateError(f"The wording has a mistake: {exc}") from exc
+
+
+def _render(case: Case, kind: str, context: dict) -> tuple[bytes, str]:
+    wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
+    if wording is None:
+        return rendering.render_pdf(TEMPLATES[LetterKind(kind)], context), "standard"
+    return rendering.render_pdf_from_source(wording_source(wording.body), context), "area"
+
+
+def letter_render(
+    *, case: Case, kind: str, agency=None, extra_context: dict | None = None
+) -> tuple[bytes, dict]:
+    """The PDF of a letter as it would be sent now, and the context it came from."""
+    if kind == LetterKind.CR5 and agency is None:
+        raise LetterError("Choose the relevant body the agency response form is for.")
+    try:
+        context = case_letters.letter_context(
+            case=case, kind=kind, agency=agency, extra=extra_context
+        )
+    except ImportError as exc:
+        raise LetterError(
+            f"This letter needs the {exc.name} part of the service, which is not installed."
+        ) from exc
+    pdf, wording = _render(case, kind, context)
+    context["wording"] = wording
+    return pdf, context
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def page_count(data: bytes) -> int:
+    from io import BytesIO
+
+    return len(PdfReader(BytesIO(data)).pages)
+
+
+# -- sending ---------------------------------------------------------------------
+
+
+def _channel_for(recipient: dict, requested: str | None) -> str:
+    """The requested channel, else the recipient's preferred one, else whatever we can use."""
+    if requested:
+        if requested == LetterChannel.EMAIL and not recipient["email"]:
+            raise LetterError("There is no email address for this person: send it by post.")
+        if requested == LetterChannel.POST and not recipient["address"].strip():
+            raise LetterError("There is no postal address for this person: send it by email.")
+        return requested
+    preferred = recipient.get("preferred") or LetterChannel.EMAIL
+    if preferred == LetterChannel.EMAIL and not recipient["email"]:
+        preferred = LetterChannel.POST
+    return preferred
+
+
+def _record_deadline_event(case: Case, kind: str, by) -> None:
+    """Meet the deadline this letter ends, if the deadlines app is there and knows it."""
+    event = DEADLINE_EVENTS.get(LetterKind(kind))
+    if not event:
+        return
+    try:
+        from deadlines.services import record_event
+    except ImportError:
+        return
+    try:
+        from deadlines.rules import EVENTS
+    except ImportError:
+        EVENTS = None
+    if EVENTS is not None and event not in EVENTS:
+        return
+    record_event(case=case, event=event, by=by)
+
+
+def letter_send(
+    *,
+    case: Case,
+    kind: str,
+    by,
+    channel: str | None = None,
+    extra_context: dict | None = None,
+    agency=None,
+    note: str = "",
+) -> Letter:
+    """Render a letter, keep it, send it on the recipient's preferred channel (email
+    attachment, print queue for post, or a phone note), and put it on the timeline."""
+    if not (by.is_superuser or by.has_perm(SEND_PERMISSION, case)):
+        raise PermissionDenied("You cannot send letters on this case.")
+    if not by.is_superuser and not user_can_see_case(by, case):
+        raise PermissionDenied("You cannot see this case.")
+    kind = LetterKind(kind)
+    if kind not in case_letters.letters_for_case(case):
+        raise LetterError(
+            f"A {kind.label} letter does not fit a case that is ‘{case.get_state_display()}’."
+        )
+    if kind == LetterKind.CR5 and agency is not None:
+        if agency not in case_letters.relevant_bodies(case):
+            raise LetterError(f"{agency} is not a relevant body on this case.")
+    pdf, context = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
+    recipient = context["recipient"]
+    channel = _channel_for(recipient, channel)
+    if channel == LetterChannel.PHONE and not note.strip():
+        raise LetterError("Write a note of what you told them on the phone.")
+    digest = sha256_of(pdf)
+    with transaction.atomic():
+        letter = Letter(
+            case=case,
+            kind=kind,
+            recipient_name=recipient["name"][:200],
+            recipient_address=recipient["address"],
+            recipient_email=recipient["email"] or "",
+            recipient_phone=(recipient["phone"] or "")[:50],
+            agency=agency,
+            channel=channel,
+            sent_at=timezone.now(),
+            sent_by=by,
+            sha256=digest,
+            pages=page_count(pdf),
+            wording=context["wording"],
+            note=note,
+            context_summary=_summary(context, extra_context),
+        )
+        letter.pdf.save(f"{case.reference}-{kind.value}.pdf", ContentFile(pdf), save=False)
+        letter.save()
+        if channel == LetterChannel.POST:
+            PrintJob.objects.create(letter=letter)
+        timeline_record(
+            case=case,
+            kind=EventKind.LETTER,
+            summary=f"{kind.label} letter sent to {recipient['name']} by "
+            f"{LetterChannel(channel).label.lower()}",
+            by=by,
+            reason=note,
+            detail={"letter": letter.pk, "kind": kind.value, "channel": channel, "sha256": digest},
+            visible_to_applicant=kind != LetterKind.CR5,
+        )
+        _record_deadline_event(case, kind, by)
+        if channel == LetterChannel.EMAIL:
+            from letters.tasks import deliver_letter_email
+
+            transaction.on_commit(lambda: deliver_letter_email.delay(letter.pk))
+    return letter
+
+
+def _summary(context: dict, extra: dict | None) -> dict:
+    """What the letter said that is not in the PDF's text already easy to query."""
+    summary = {"wording": context.get("wording", "standard")}
+    for key, value in (extra or {}).items():
+        summary[key] = str(value)
+    return summary
+
+
+def letter_email_deliver(*, letter: Letter) -> None:
+    """Email the stored PDF to the recipient as an attachment (idempotent per letter)."""
+    if letter.channel != LetterChannel.EMAIL or not letter.recipient_email:
+        return
+    message = EmailMessage(
+        subject=f"{letter.get_kind_display()}: ASB case review {letter.case.reference}",
+        body=(
+            f"Dear {letter.recipient_name},\n\n"
+            f"Please find attached a letter about your anti-social behaviour case review "
+            f"(reference {letter.case.reference}).\n\n"
+            "If you cannot open the attachment, reply to this email and we will post it.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[letter.recipient_email],
+    )
+    with letter.pdf.open("rb") as handle:
+        message.attach(letter.filename, handle.read(), "application/pdf")
+    message.send()
+
+
+def letter_mark_printed(*, letter: Letter, by) -> PrintJob:
+    """The officer has printed and posted a letter from the print queue."""
+    if not (by.is_superuser or by.has_perm(SEND_PERMISSION, letter.case)):
+        raise PermissionDenied("You cannot manage this print queue.")
+    with transaction.atomic():
+        job = PrintJob.objects.select_for_update().get(letter=letter)
+        if job.printed_at is None:
+            job.printed_at = timezone.now()
+            job.printed_by = by
+            job.save(update_fields=["printed_at", "printed_by", "updated_at"])
+            timeline_record(
+                case=letter.case,
+                kind=EventKind.LETTER,
+                summary=f"{letter.get_kind_display()} letter printed and posted",
+                by=by,
+                detail={"letter": letter.pk},
+            )
+    return job
+
+
+def letter_open(*, letter: Letter, user) -> bytes:
+    """The stored PDF, for a user who may see the case; every opening is logged."""
+    if not user_can_see_case(user, letter.case):
+        raise PermissionDenied("You cannot see this case.")
+    access_log_record(
+        user=user,
+        kind=AccessKind.VIEW_LETTER,
+        case=letter.case,
+        target=f"{letter.get_kind_display()} letter #{letter.pk}",
+    )
+    with letter.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def letter_preview(
+    *, case: Case, kind: str, user, agency=None, extra_context: dict | None = None
+) -> bytes:
+    """A letter as it would be sent now, not kept; the viewing is logged."""
+    if not user_can_see_case(user, case):
+        raise PermissionDenied("You cannot see this case.")
+    pdf, _ = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
+    access_log_record(
+        user=user, kind=AccessKind.VIEW_LETTER, case=case, target=f"Preview of {kind} letter"
+    )
+    return pdf
+
+
+# -- the chair's pack ------------------------------------------------------------
+
+
+def chairs_pack_render(*, case: Case) -> bytes:
+    """The chair's pack as one PDF (pure apart from reading the case)."""
+    return rendering.render_pdf(CHAIRS_PACK_TEMPLATE, case_letters.chairs_pack_context(case=case))
+
+
+def chairs_pack_open(*, case: Case, user) -> bytes:
+    """The chair's pack for someone who may see the case; every download is logged."""
+    if not user_can_see_case(user, case):
+        raise PermissionDenied("You cannot see this case.")
+    pdf = chairs_pack_render(case=case)
+    access_log_record(user=user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack")
+    return pdf
+
+
+# -- the area's wording and branding ---------------------------------------------
+
+
+def _check_admin(user, area) -> None:
+    if not (user.is_superuser or user.has_perm(MANAGE_TEMPLATES_PERMISSION, area)):
+        raise PermissionDenied("Only the area's admin can change its letters.")
+
+
+def wording_preview(*, area, kind: str, body: str, settings=None) -> bytes:
+    """Render wording on sample data; raises LetterTemplateError with the fault."""
+    from letters.sample import sample_context
+
+    wording_check(body)
+    context = sample_context(area=area, kind=kind, settings=settings)
+    try:
+        return rendering.render_pdf_from_source(wording_source(body), context)
+    except Exception as exc:  # any fault in the admin's template is refused, not saved
+        raise LetterTemplateError(f"The wording could not be turned into a letter: {exc}") from exc
+
+
+def letter_wording_save(*, area, kind: str, body: str, by) -> LetterWording | None:
+    """Save an area's own wording for a letter, only if it renders on sample data.
+    Empty wording goes back to the standard letter."""
+    _check_admin(by, area)
+    kind = LetterKind(kind)
+    if not body.strip():
+        LetterWording.objects.filter(area=area, kind=kind).delete()
+        return None
+    wording_preview(area=area, kind=kind, body=body)
+    wording, _ = LetterWording.objects.update_or_create(
+        area=area, kind=kind, defaults={"body": body, "updated_by": by}
+    )
+    return wording
+
+
+def letter_settings_save(*, area, by, values: dict, logo=None) -> AreaLetterSettings:
+    """Save an area's letterhead, sender, support services and appeal route, after
+    checking a sample letter still renders with them."""
+    from letters.sample import sample_context
+
+    _check_admin(by, area)
+    current = AreaLetterSettings.objects.filter(area=area).first() or AreaLetterSettings(area=area)
+    for key, value in values.items():
+        setattr(current, key, value)
+    if logo is not None:
+        current.logo = logo
+    rendering.render_pdf(
+        TEMPLATES[LetterKind.CR4],
+        sample_context(area=area, kind=LetterKind.CR4, settings=current),
+    )
+    current.updated_by = by
+    current.save()
+    return current
