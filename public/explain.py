@@ -1,0 +1,176 @@
+"""Plain-English, translatable explanations for applicants: the area's threshold, the
+state of a case, and periods of time. Pure functions over procedure data."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.constants import CaseState
+
+FACTORS = {
+    "persistence": lambda: _("how long the anti-social behaviour has gone on"),
+    "harm": lambda: _("the harm, or possible harm, it causes"),
+    "adequacy_of_response": lambda: _("whether the response to your reports was good enough"),
+    "cumulative_impact": lambda: _("the effect of everything that has happened taken together"),
+    "risk": lambda: _("the risk to you"),
+    "vulnerability": lambda: _("whether you are vulnerable"),
+    "hate": lambda: _("whether it was motivated by hate"),
+}
+
+
+def period(value: dict | None) -> str:
+    """'6 months', '30 days', '5 working days' from a procedure {amount, unit}."""
+    if not value:
+        return ""
+    amount, unit = int(value.get("amount", 0)), value.get("unit", "days")
+    if unit == "months":
+        return ngettext("%(n)d month", "%(n)d months", amount) % {"n": amount}
+    if unit == "weeks":
+        return ngettext("%(n)d week", "%(n)d weeks", amount) % {"n": amount}
+    if unit == "working_days":
+        return ngettext("%(n)d working day", "%(n)d working days", amount) % {"n": amount}
+    return ngettext("%(n)d day", "%(n)d days", amount) % {"n": amount}
+
+
+def _route_sentences(route: dict) -> list[str]:
+    kind = route.get("kind", "")
+    lines: list[str] = []
+    count = route.get("count")
+    window = period(route.get("window"))
+    if kind == "complaints_in_window" and count:
+        if route.get("same_issue"):
+            lines.append(
+                ngettext(
+                    "You have reported at least %(n)d incident about the same or a similar "
+                    "problem in the %(window)s before you apply.",
+                    "You have reported at least %(n)d separate incidents about the same or a "
+                    "similar problem in the %(window)s before you apply.",
+                    count,
+                )
+                % {"n": count, "window": window}
+            )
+        else:
+            lines.append(
+                ngettext(
+                    "You have reported at least %(n)d incident of anti-social behaviour in "
+                    "the %(window)s before you apply.",
+                    "You have reported at least %(n)d separate incidents of anti-social "
+                    "behaviour in the %(window)s before you apply.",
+                    count,
+                )
+                % {"n": count, "window": window}
+            )
+    elif kind in ("distinct_complainants", "community") and count:
+        lines.append(
+            _(
+                "At least %(n)d different people or households have reported the same or a "
+                "similar problem in %(window)s."
+            )
+            % {"n": count, "window": window or _("the same period")}
+        )
+    elif "hate" in kind:
+        lines.append(_("A single incident motivated by hate can be enough."))
+    elif route.get("description") or route.get("label"):
+        lines.append(str(route.get("description") or route.get("label")))
+    if route.get("report_lag"):
+        lines.append(
+            _("Each incident was reported within %(lag)s of it happening.")
+            % {"lag": period(route["report_lag"])}
+        )
+    if route.get("application_within_of_latest"):
+        lines.append(
+            _("You apply within %(p)s of the latest incident you reported.")
+            % {"p": period(route["application_within_of_latest"])}
+        )
+    if route.get("require_persisting"):
+        lines.append(_("The anti-social behaviour is still happening."))
+    if route.get("same_incident_counts_once"):
+        lines.append(
+            _("The same incident reported to more than one organisation counts as one incident.")
+        )
+    if "diary_sheet" in (route.get("exclude_kinds") or []):
+        lines.append(_("Entries in a diary sheet do not count as reports."))
+    return lines
+
+
+def threshold_summary(section: dict | None) -> dict:
+    """The area's threshold in plain English: the routes, and the discretion the bodies have."""
+    section = section or {}
+    routes = [
+        lines for route in section.get("routes", []) if (lines := _route_sentences(route or {}))
+    ]
+    factors = [
+        FACTORS[f]() if f in FACTORS else str(f) for f in section.get("discretionary_factors", [])
+    ]
+    return {
+        "routes": routes,
+        "factors": factors,
+        "senior_manager_route": bool(section.get("senior_manager_route")),
+    }
+
+
+def state_explanation(state: str) -> tuple[str, str]:
+    """What a case state means to the applicant: a heading and one paragraph."""
+    S = CaseState
+    texts = {
+        S.RECEIVED: (
+            _("We have received your application"),
+            _("We will write to you to confirm we have it and explain what happens next."),
+        ),
+        S.ACKNOWLEDGED: (
+            _("We have confirmed your application"),
+            _("We are checking your application and will ask the organisations for their records."),
+        ),
+        S.GATHERING_INFORMATION: (
+            _("We are collecting information"),
+            _(
+                "The organisations involved are telling us what reports they hold and what they "
+                "have done. Then we will decide whether your case meets the threshold for a review."
+            ),
+        ),
+        S.THRESHOLD_MET: (
+            _("Your case meets the threshold for a review"),
+            _(
+                "We are arranging a review meeting. We will contact you about how you want to take part."
+            ),
+        ),
+        S.THRESHOLD_NOT_MET: (
+            _("Your case does not meet the threshold for a review"),
+            _(
+                "We have written to you with the reasons and what else will be done. "
+                "If you disagree, you can ask for an appeal."
+            ),
+        ),
+        S.WITHDRAWN: (
+            _("Your application has been withdrawn"),
+            _("We have written to you to explain why. Contact us if you think this is wrong."),
+        ),
+        S.REFERRED_BACK: (
+            _("Your application cannot be handled as a case review"),
+            _("We have written to you to explain why and what you can do instead."),
+        ),
+        S.PANEL_ARRANGED: (
+            _("A review meeting has been arranged"),
+            _("The organisations will meet to review your case and agree what to do."),
+        ),
+        S.REVIEWED: (
+            _("Your case has been reviewed"),
+            _("We will write to you with the outcome and the actions that were agreed."),
+        ),
+        S.OUTCOME_SENT: (
+            _("We have sent you the outcome of the review"),
+            _("If you are not satisfied with the outcome, you can ask for an appeal."),
+        ),
+        S.MONITORING: (
+            _("The agreed actions are being carried out"),
+            _("We are checking that each organisation does what it agreed to do."),
+        ),
+        S.CLOSED: (
+            _("Your case is closed"),
+            _("Contact us if the anti-social behaviour starts again."),
+        ),
+        S.REOPENED: (
+            _("Your case has been reopened after an appeal"),
+            _("The organisations are looking at your case again."),
+        ),
+    }
+    return texts.get(state, (_("We are working on your case"), ""))

@@ -1,0 +1,521 @@
+"""The public forms: one question per page, GOV.UK Design System through crispy-forms-gds.
+
+Every field has a size limit so a draft can never grow without bound, and every message
+goes through Django's translation machinery.
+"""
+
+import datetime as dt
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.constants import ContactMethod, PartyKind, Relationship
+
+SHORT = 200
+MEDIUM = 2000
+LONG = 5000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf", ".jpg", ".jpeg", ".png"}
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class PublicDateField(DateInputField):
+    """A GOV.UK date input with translated messages and short day/month/year boxes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.error_messages["required"] = _("Enter the day, month and year")
+        self.error_messages["incomplete"] = _("Enter the day, month and year")
+        for sub, name in zip(self.fields, (_("day"), _("month"), _("year")), strict=True):
+            sub.max_length = 4
+            sub.error_messages["incomplete"] = _("Enter the %(part)s") % {"part": name}
+            for validator in sub.validators:
+                validator.message = _("Enter a real date")
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = data_list
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except (TypeError, ValueError):
+            raise ValidationError(_("Enter a real date"), code="invalid")
+        if value.year < 1900:
+            raise ValidationError(_("Enter a real date"), code="invalid")
+        return value
+
+
+def text(label, max_length=SHORT, required=True, **kwargs):
+    return forms.CharField(label=label, max_length=max_length, required=required, **kwargs)
+
+
+def textarea(label, max_length=LONG, required=True, **kwargs):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        **kwargs,
+    )
+
+
+def radios(label, choices, **kwargs):
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
+
+
+class PublicForm(forms.Form):
+    """Lays out its fields in GOV.UK style; ``heading`` names the field that is the page's h1."""
+
+    heading: str | None = None
+    page_title = ""
+
+    def __init__(self, *args, area=None, **kwargs):
+        self.area = area
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.required:
+                field.error_messages["required"] = self.required_messages().get(
+                    name, _("Answer this question")
+                )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*[self._layout(n, f) for n, f in self.fields.items()])
+
+    def required_messages(self) -> dict:
+        return {}
+
+    def _layout(self, name, field):
+        heading = name == self.heading
+        widget = field.widget
+        size = Size.LARGE if heading else Size.SMALL
+        tag = "h1" if heading else None
+        if isinstance(widget, forms.RadioSelect):
+            return Field.radios(name, legend_size=size, legend_tag=tag)
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            return Field.checkboxes(name, legend_size=size, legend_tag=tag)
+        if isinstance(widget, forms.CheckboxInput):
+            return Field.checkbox(name)
+        if isinstance(widget, forms.Textarea):
+            return Field.textarea(
+                name, label_size=size, label_tag=tag, rows=6, max_characters=field.max_length
+            )
+        if isinstance(field, DateInputField):
+            return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
+        if isinstance(widget, forms.Select | forms.FileInput):
+            return Field(name, context={"label_size": Size.for_label(size)})
+        width = Fluid.TWO_THIRDS if (field.max_length or 0) > 20 else 10
+        return Field.text(name, label_size=size, label_tag=tag, field_width=width)
+
+    @property
+    def title(self):
+        if self.heading:
+            return self.fields[self.heading].label
+        return self.page_title
+
+
+# -- the application -----------------------------------------------------------
+
+
+class PostcodeForm(PublicForm):
+    heading = "postcode"
+    postcode = text(
+        _("What is the postcode where the anti-social behaviour is happening?"),
+        max_length=10,
+        help_text=_("For example, WD6 1AA. We use it to find the area that will handle your case."),
+    )
+
+    def required_messages(self):
+        return {"postcode": _("Enter a postcode")}
+
+    def clean_postcode(self):
+        from public.selectors import area_for_postcode
+
+        value = self.cleaned_data["postcode"].strip().upper()
+        if not value.replace(" ", "").isalnum() or len(value.replace(" ", "")) < 2:
+            raise ValidationError(_("Enter a postcode, like WD6 1AA"))
+        self.found_area = area_for_postcode(postcode=value)
+        if self.found_area is None:
+            raise ValidationError(
+                _(
+                    "We could not find an area using this service for that postcode. "
+                    "Choose your area from the list instead"
+                )
+            )
+        return value
+
+
+class AreaChoiceForm(PublicForm):
+    heading = "area"
+    area = forms.ChoiceField(
+        label=_("Which area is the anti-social behaviour happening in?"),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.slug, a.name) for a in areas]
+
+    def required_messages(self):
+        return {"area": _("Select the area where the anti-social behaviour is happening")}
+
+
+class WhoForm(PublicForm):
+    heading = "applicant_type"
+    applicant_type = radios(
+        _("Who is applying?"),
+        [
+            ("victim", _("I am the victim of the anti-social behaviour")),
+            ("third_party", _("I am applying for someone else, with their agreement")),
+        ],
+    )
+
+    def required_messages(self):
+        return {"applicant_type": _("Select who is applying")}
+
+
+class RelationshipForm(PublicForm):
+    heading = "relationship"
+    relationship = radios(
+        _("How do you know the victim?"),
+        [
+            (Relationship.FRIEND, _("Friend")),
+            (Relationship.RELATIVE, _("Relative")),
+            (Relationship.CARER, _("Carer")),
+            (Relationship.COUNCILLOR, _("Councillor")),
+            (Relationship.MP, _("MP")),
+            (Relationship.PROFESSIONAL, _("Professional, such as a support worker")),
+            (Relationship.OTHER, _("Other")),
+        ],
+    )
+
+    def required_messages(self):
+        return {"relationship": _("Select how you know the victim")}
+
+
+class ConsentForm(PublicForm):
+    heading = "victim_consent"
+    victim_consent = radios(_("Has the victim agreed to you applying for them?"), YES_NO)
+    consent_missing_reason = textarea(
+        _("If not, why could you not get their agreement?"),
+        max_length=MEDIUM,
+        required=False,
+        help_text=_("For example, they are too unwell or do not have capacity to agree."),
+    )
+
+    def required_messages(self):
+        return {"victim_consent": _("Select yes if the victim has agreed")}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("victim_consent") == "no"
+            and not data.get("consent_missing_reason", "").strip()
+        ):
+            self.add_error(
+                "consent_missing_reason", _("Tell us why you could not get the victim's agreement")
+            )
+        return data
+
+
+class VictimKindForm(PublicForm):
+    heading = "kind"
+    kind = radios(
+        _("Who is affected by the anti-social behaviour?"),
+        [
+            (PartyKind.PERSON, _("A person or household")),
+            (PartyKind.BUSINESS, _("A business")),
+            (PartyKind.COMMUNITY_GROUP, _("A community group")),
+        ],
+    )
+
+    def required_messages(self):
+        return {"kind": _("Select who is affected")}
+
+
+class PersonDetailsForm(PublicForm):
+    """Name and address of the applicant (or the victim, for a third party)."""
+
+    name = text(_("Full name"))
+    organisation_contact = text(
+        _("Name of the person we should speak to (for a business or group)"), required=False
+    )
+    address = textarea(_("Address"), max_length=500)
+    postcode = text(_("Postcode"), max_length=10)
+
+    def __init__(self, *args, kind="person", title="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_title = title
+        if kind == PartyKind.PERSON:
+            del self.fields["organisation_contact"]
+        else:
+            self.fields["name"].label = _("Name of the business or group")
+        self.helper.layout = Layout(*[self._layout(n, f) for n, f in self.fields.items()])
+
+    def required_messages(self):
+        return {
+            "name": _("Enter the name"),
+            "address": _("Enter the address"),
+            "postcode": _("Enter the postcode"),
+        }
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip().upper()
+        if not value.replace(" ", "").isalnum():
+            raise ValidationError(_("Enter a postcode, like WD6 1AA"))
+        return value
+
+
+class ContactForm(PublicForm):
+    page_title = _("How should we contact you?")
+    preferred_contact = radios(
+        _("How would you like us to contact you?"),
+        [
+            (ContactMethod.EMAIL, _("Email")),
+            (ContactMethod.PHONE, _("Phone")),
+            (ContactMethod.POST, _("Post")),
+        ],
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        required=False,
+        help_text=_("We will send your case reference and a private link to follow your case."),
+    )
+    phone = text(_("Phone number"), max_length=30, required=False)
+
+    def required_messages(self):
+        return {"preferred_contact": _("Select how you would like us to contact you")}
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("preferred_contact")
+        if method == ContactMethod.EMAIL and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email", _("Enter an email address, or choose another way to contact you")
+            )
+        if method == ContactMethod.PHONE and not data.get("phone", "").strip():
+            self.add_error("phone", _("Enter a phone number, or choose another way to contact you"))
+        return data
+
+
+class NeedsForm(PublicForm):
+    page_title = _("Do you need any help to take part?")
+    accessibility_needs = textarea(
+        _("Tell us about any support or adjustments you need (optional)"),
+        max_length=MEDIUM,
+        required=False,
+        help_text=_("For example, large print, an interpreter, help to attend a meeting."),
+    )
+    language = text(
+        _("If you would prefer a language other than English, which one? (optional)"),
+        max_length=50,
+        required=False,
+    )
+
+
+class ProblemForm(PublicForm):
+    heading = "summary"
+    summary = textarea(
+        _("Describe the anti-social behaviour"),
+        help_text=_(
+            "Tell us what is happening, where, and who is doing it if you know. "
+            "You can give details of each incident on the next pages."
+        ),
+    )
+
+    def required_messages(self):
+        return {"summary": _("Describe the anti-social behaviour")}
+
+
+class IncidentForm(PublicForm):
+    page_title = _("Tell us about an incident")
+    description = textarea(_("What happened?"), max_length=MEDIUM)
+    incident_date = PublicDateField(
+        label=_("When did it happen?"), help_text=_("For example, 27 3 2026")
+    )
+    reported_date = PublicDateField(
+        label=_("When did you report it? (optional)"),
+        required=False,
+        help_text=_("Leave this blank if you did not report it."),
+    )
+    reported_to = forms.ChoiceField(label=_("Who did you report it to? (optional)"), required=False)
+    agency_reference = text(
+        _("Reference number they gave you (optional)"), max_length=100, required=False
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_to"].choices = [("", _("Choose an organisation"))] + [
+            (a.slug, a.name) for a in agencies
+        ]
+        self.fields["incident_date"].error_messages["required"] = _(
+            "Enter the date the incident happened"
+        )
+
+    def required_messages(self):
+        return {"description": _("Describe what happened")}
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        happened, reported = data.get("incident_date"), data.get("reported_date")
+        if happened and happened > today:
+            self.add_error("incident_date", _("The date it happened must be today or in the past"))
+        if reported and reported > today:
+            self.add_error(
+                "reported_date", _("The date you reported it must be today or in the past")
+            )
+        if happened and reported and reported < happened:
+            self.add_error(
+                "reported_date", _("The date you reported it must be after the date it happened")
+            )
+        return data
+
+
+class AddAnotherForm(PublicForm):
+    add_another = radios(_("Do you need to add another incident?"), YES_NO)
+
+    def required_messages(self):
+        return {"add_another": _("Select yes if you need to add another incident")}
+
+
+class ImpactForm(PublicForm):
+    heading = "impact"
+    impact = textarea(
+        _("How has the anti-social behaviour affected you?"),
+        help_text=_("For example, on your health, your sleep, your work or your family."),
+    )
+
+    def required_messages(self):
+        return {"impact": _("Tell us how the anti-social behaviour has affected you")}
+
+
+class InvolvementForm(PublicForm):
+    heading = "involvement"
+    involvement = forms.MultipleChoiceField(
+        label=_("How would you like to take part in the review?"),
+        help_text=_("Select all that apply."),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("attend", _("Come to the first part of the review meeting (in person or online)")),
+            ("statement", _("Send a written statement about how it has affected you")),
+            ("neither", _("I do not want to take part in the meeting")),
+        ],
+    )
+
+    def required_messages(self):
+        return {"involvement": _("Select how you would like to take part")}
+
+    def clean_involvement(self):
+        value = self.cleaned_data["involvement"]
+        if "neither" in value and len(value) > 1:
+            raise ValidationError(
+                _("Select how you would like to take part, or that you do not want to")
+            )
+        return value
+
+
+class DeclarationForm(PublicForm):
+    page_title = _("Declaration")
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that the information I have given is true to the best of my knowledge, "
+            "and I have read the privacy notice"
+        ),
+    )
+
+    def required_messages(self):
+        return {"confirm": _("Confirm the declaration to continue")}
+
+
+class SubmitForm(forms.Form):
+    """The check-your-answers form: only a honeypot, which people never see or fill in."""
+
+    website = forms.CharField(required=False, max_length=200)
+
+
+class SaveForLaterForm(PublicForm):
+    heading = "email"
+    email = forms.EmailField(
+        label=_("What email address should we send your link to?"),
+        max_length=254,
+        help_text=_("The link lets you come back to your application for 30 days."),
+    )
+
+    def required_messages(self):
+        return {"email": _("Enter an email address")}
+
+
+# -- tracking ------------------------------------------------------------------
+
+
+class ImpactStatementForm(PublicForm):
+    page_title = _("Send an impact statement")
+    text = textarea(
+        _("Your statement"),
+        required=False,
+        help_text=_("Tell the review panel how the anti-social behaviour has affected you."),
+    )
+    attachment = forms.FileField(
+        label=_("Or attach your statement as a file (optional)"),
+        required=False,
+        help_text=_("PDF, Word, text or a photo, up to 5 MB."),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return upload
+        name = upload.name.lower()
+        if not any(name.endswith(ext) for ext in UPLOAD_TYPES):
+            raise ValidationError(_("The file must be a PDF, Word document, text file or photo"))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file must be smaller than 5 MB"))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip() and not data.get("attachment") and not self.errors:
+            self.add_error("text", _("Write your statement, or attach it as a file"))
+        return data
+
+
+class ContactUpdateForm(ContactForm):
+    page_title = _("Update your contact details")
+    address = textarea(_("Address"), max_length=500, required=False)
+    postcode = text(_("Postcode"), max_length=10, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("preferred_contact") == ContactMethod.POST
+            and not data.get("address", "").strip()
+        ):
+            self.add_error("address", _("Enter your address, or choose another way to contact you"))
+        return data
+
+
+class AppealForm(PublicForm):
+    page_title = _("Ask for an appeal")
+    grounds = forms.MultipleChoiceField(
+        label=_("Why are you asking for an appeal?"),
+        help_text=_("Select all that apply."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    details = textarea(_("Tell us more about why you are asking for an appeal"), max_length=LONG)
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grounds"].choices = list(grounds)
+
+    def required_messages(self):
+        return {
+            "grounds": _("Select at least one reason for your appeal"),
+            "details": _("Tell us more about why you are asking for an appeal"),
+        }

@@ -1,0 +1,181 @@
+"""Reads for the public pages. The applicant is identified only by a token; every read
+here starts from a token and returns only what that applicant may see."""
+
+import calendar
+import datetime as dt
+import logging
+
+from django.apps import apps
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from cases.constants import CaseState
+from cases.models import Case
+from partnerships.models import Area
+from public import explain
+from public.models import DraftApplication, TrackingLink, token_hash
+
+logger = logging.getLogger(__name__)
+
+# The decisions an applicant may appeal against, and the states the case is in after them.
+APPEALABLE_STATES = {
+    CaseState.THRESHOLD_NOT_MET: "threshold_decision",
+    CaseState.OUTCOME_SENT: "outcome",
+    CaseState.MONITORING: "outcome",
+    CaseState.CLOSED: "outcome",
+}
+# Letters addressed to agencies, never shown to the applicant.
+AGENCY_LETTER_KINDS = {"CR5"}
+
+
+def areas_for_applications():
+    """Areas that take online applications: every area with a procedure."""
+    return Area.objects.select_related("procedure").order_by("name")
+
+
+def _outward_code(postcode: str) -> str:
+    compact = postcode.replace(" ", "").upper()
+    if " " in postcode.strip():
+        return postcode.strip().upper().split()[0]
+    return compact[:-3] if len(compact) >= 5 else compact
+
+
+def area_for_postcode(*, postcode: str) -> Area | None:
+    """The area whose listed postcode districts contain this postcode (full or district)."""
+    district = _outward_code(postcode)
+    for area in areas_for_applications():
+        if district in {d.upper() for d in (area.postcode_districts or [])}:
+            return area
+    return None
+
+
+def draft_for_token(*, token: str | None) -> DraftApplication | None:
+    """The live (not sent, not expired) draft this resume token opens."""
+    if not token or len(token) > 100:
+        return None
+    draft = (
+        DraftApplication.objects.select_related("area", "area__procedure")
+        .filter(resume_token_hash=token_hash(token))
+        .first()
+    )
+    return draft if draft and draft.is_live else None
+
+
+def tracking_case(*, token: str) -> tuple[TrackingLink, Case] | None:
+    """The case a live tracking token opens, or None (unknown, revoked, or malformed)."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        TrackingLink.objects.select_related("case", "case__area", "case__applicant")
+        .filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    return (link, link.case) if link else None
+
+
+def add_period(start: dt.date, value: dict) -> dt.date:
+    """Calendar arithmetic for an appeal window ({amount, unit}); working days count as days
+    plus weekends, which is generous to the applicant."""
+    amount, unit = int(value.get("amount", 0)), value.get("unit", "days")
+    if unit == "months":
+        month = start.month - 1 + amount
+        year, month = start.year + month // 12, month % 12 + 1
+        return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    if unit == "weeks":
+        return start + dt.timedelta(weeks=amount)
+    if unit == "working_days":
+        day, left = start, amount
+        while left:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
+    return start + dt.timedelta(days=amount)
+
+
+def appeal_window(*, case: Case) -> dict | None:
+    """Whether the applicant may ask for an appeal now: against what, from when, until when."""
+    against = APPEALABLE_STATES.get(case.state)
+    section = case.procedure_version.section("appeal") or {}
+    if not against or not section.get("grounds"):
+        return None
+    decision_state = (
+        CaseState.THRESHOLD_NOT_MET if against == "threshold_decision" else CaseState.OUTCOME_SENT
+    )
+    event = case.timeline.filter(to_state=decision_state).order_by("-at").first()
+    decided_on = timezone.localdate(event.at) if event else case.updated_at.date()
+    window = section.get("window") or {"amount": 28, "unit": "days"}
+    ends_on = add_period(decided_on, window)
+    grounds = []
+    for ground in section["grounds"]:
+        if isinstance(ground, dict) and ground.get("key"):
+            grounds.append((str(ground["key"]), str(ground.get("label") or ground["key"])))
+    return {
+        "against": against,
+        "decided_on": decided_on,
+        "ends_on": ends_on,
+        "open": timezone.localdate() <= ends_on,
+        "grounds": grounds,
+        "window": explain.period(window),
+    }
+
+
+def next_deadline(*, case: Case):
+    """The next open deadline on the case, if the deadlines app keeps them."""
+    if not apps.is_installed("deadlines"):
+        return None
+    try:
+        Deadline = apps.get_model("deadlines", "Deadline")
+        with transaction.atomic():  # a savepoint, so a missing table cannot spoil the request
+            return Deadline.objects.filter(case=case, state="open").order_by("due").first()
+    except (LookupError, DatabaseError):  # the deadlines app is not ready yet
+        logger.info("deadlines not available for the tracking page")
+        return None
+
+
+def letters_for_applicant(*, case: Case) -> list:
+    """Letters sent to the applicant (never those to agencies), newest first."""
+    try:
+        Letter = apps.get_model("letters", "Letter")
+    except LookupError:
+        return []
+    try:
+        with transaction.atomic():
+            return list(
+                Letter.objects.filter(case=case, agency__isnull=True)
+                .exclude(kind__in=AGENCY_LETTER_KINDS)
+                .order_by("-sent_at")
+            )
+    except DatabaseError:
+        logger.info("letters not available for the tracking page")
+        return []
+
+
+def letter_for_applicant(*, case: Case, letter_id: int):
+    for letter in letters_for_applicant(case=case):
+        if letter.pk == letter_id:
+            return letter
+    return None
+
+
+def tracking_summary(*, case: Case) -> dict:
+    """Everything the tracking page shows: nothing agency-only, nobody else's data."""
+    from public.models import AppealRequest
+
+    heading, text = explain.state_explanation(case.state)
+    events = case.timeline.filter(visible_to_applicant=True).order_by("at", "id")
+    statements = case.impact_statements.filter(source="written_online").order_by("received_on")
+    return {
+        "case": case,
+        "reference": case.reference,
+        "area": case.area,
+        "state_heading": heading,
+        "state_text": text,
+        "received_on": case.received_on,
+        "next_deadline": next_deadline(case=case),
+        "events": [{"at": e.at, "summary": e.summary} for e in events],
+        "letters": letters_for_applicant(case=case),
+        "statements": [{"received_on": s.received_on} for s in statements],
+        "appeal": appeal_window(case=case),
+        "appeal_requests": AppealRequest.objects.filter(case=case),
+    }

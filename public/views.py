@@ -1,0 +1,682 @@
+"""The public pages: the online application (no account) and the private tracking page.
+
+Progress lives in a server-side ``DraftApplication``; the browser holds only the draft's
+resume token in its session, so the back button, a reload or a validation error never
+loses an answer, and the emailed link brings the applicant back to the same draft.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from cases.selectors import case_get
+from public import explain, flow, selectors, services
+from public import forms as f
+
+SESSION_DRAFT = "public_draft_token"
+SESSION_SENT = "public_sent_reference"
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+RATES = {
+    # Every POST to a public page, per address (generous: a long form has many pages).
+    "public-post": "PUBLIC_POST_RATE",
+    # Sending an application, per address.
+    "public-submit": "PUBLIC_SUBMIT_RATE",
+    # Emailing a save-and-return link, per address.
+    "public-save": "PUBLIC_SAVE_RATE",
+}
+DEFAULT_RATES = {"public-post": "300/h", "public-submit": "5/h", "public-save": "5/h"}
+
+
+def _limited(request, group: str) -> bool:
+    rate = getattr(settings, RATES[group], DEFAULT_RATES[group])
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+def _private(view):
+    """Pages with personal data: never cached, never indexed, never sent as a referrer."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+def _draft(request):
+    return selectors.draft_for_token(token=request.session.get(SESSION_DRAFT))
+
+
+def _needs_draft(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        draft = _draft(request)
+        if draft is None:
+            return redirect("public:apply")
+        return view(request, draft, *args, **kwargs)
+
+    return _private(never_cache(wrapped))
+
+
+def _too_many(request):
+    return render(request, "public/apply/too_many.html", status=429)
+
+
+def _render_form(request, draft, *, form, title, back, template="public/apply/page.html", **ctx):
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "back": back, "draft": draft, **ctx},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _after_save(request, draft, key):
+    """Continue, go back to 'check your answers', or save and leave."""
+    if "save_for_later" in request.POST:
+        return redirect("public:save")
+    if request.GET.get("change"):
+        return redirect(flow.first_incomplete_url(draft.data) or reverse("public:check"))
+    return redirect(flow.next_url(draft.data, key))
+
+
+# -- start and area --------------------------------------------------------------
+
+
+def apply_start(request):
+    """What a case review is, what you need, and the way in."""
+    return render(request, "public/apply/start.html", {"draft": _draft(request)})
+
+
+def _start_or_update(request, area):
+    draft = _draft(request)
+    if draft is not None:
+        return services.draft_change_area(draft=draft, area=area)
+    draft, token = services.draft_start(area=area, ip=_ip(request))
+    request.session[SESSION_DRAFT] = token
+    return draft
+
+
+@_private
+def apply_postcode(request):
+    draft = _draft(request)
+    form = f.PostcodeForm(
+        request.POST or None, initial=(draft.data.get("postcode") if draft else None)
+    )
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                draft = _start_or_update(request, form.found_area)
+            except services.TooManyDrafts:
+                return _too_many(request)
+            services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
+            return redirect("public:case_review")
+    return _render_form(
+        request,
+        draft,
+        form=form,
+        title=form.title,
+        back=reverse("public:apply"),
+        template="public/apply/postcode.html",
+    )
+
+
+@_private
+def apply_area(request):
+    draft = _draft(request)
+    areas = list(selectors.areas_for_applications())
+    initial = {"area": draft.area.slug} if draft else None
+    form = f.AreaChoiceForm(request.POST or None, areas=areas, initial=initial)
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        if form.is_valid():
+            area = next(a for a in areas if a.slug == form.cleaned_data["area"])
+            try:
+                _start_or_update(request, area)
+            except services.TooManyDrafts:
+                return _too_many(request)
+            return redirect("public:case_review")
+    return _render_form(
+        request, draft, form=form, title=form.title, back=reverse("public:postcode")
+    )
+
+
+@_needs_draft
+def apply_case_review(request, draft):
+    """Before anything else: what a case review is and is not, and this area's threshold."""
+    if request.method == "POST":
+        services.draft_save(draft=draft, key="case-review", value=True)
+        return redirect(flow.next_url(draft.data, "case-review"))
+    section = draft.area.procedure.current_version.section("threshold")
+    return render(
+        request,
+        "public/apply/case_review.html",
+        {
+            "draft": draft,
+            "area": draft.area,
+            "threshold": explain.threshold_summary(section),
+            "back": reverse("public:postcode"),
+        },
+    )
+
+
+# -- the question pages --------------------------------------------------------
+
+
+def _form_kwargs(draft, step):
+    kwargs = {"area": draft.area}
+    if step.key in ("your-details", "victim-details"):
+        kind = draft.data.get("victim-type", {}).get("kind", "person")
+        if step.key == "your-details" and flow.third_party(draft.data):
+            kind = "person"
+        kwargs.update(kind=kind, title=step.title)
+    return kwargs
+
+
+@_needs_draft
+def apply_step(request, draft, key):
+    step = flow.BY_KEY.get(key)
+    if step is None or step.form_class is None or not step.applies(draft.data):
+        raise Http404
+    kwargs = _form_kwargs(draft, step)
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        form = step.form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                services.draft_save(draft=draft, key=key, value=flow.to_json(form.cleaned_data))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _after_save(request, draft, key)
+        elif "save_for_later" in request.POST:
+            # Keep what was typed even though it is not finished; ask for it again later.
+            return redirect("public:save")
+    else:
+        form = step.form_class(
+            initial=flow.from_json(step.form_class, draft.data.get(key)), **kwargs
+        )
+    return _render_form(
+        request,
+        draft,
+        form=form,
+        title=form.title,
+        back=reverse("public:check")
+        if request.GET.get("change")
+        else flow.previous_url(draft.data, key),
+    )
+
+
+@_needs_draft
+def apply_incident(request, draft, index):
+    incidents = list(draft.data.get("incidents", []))
+    if index > len(incidents) or index >= flow.MAX_INCIDENTS:
+        return redirect("public:incidents")
+    agencies = draft.area.agencies.order_by("name")
+    stored = incidents[index] if index < len(incidents) else None
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        form = f.IncidentForm(request.POST, area=draft.area, agencies=agencies)
+        if form.is_valid():
+            value = flow.to_json(form.cleaned_data)
+            if index < len(incidents):
+                incidents[index] = value
+            else:
+                incidents.append(value)
+            try:
+                services.draft_save(draft=draft, key="incidents", value=incidents)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if "save_for_later" in request.POST:
+                    return redirect("public:save")
+                return redirect("public:incidents")
+    else:
+        form = f.IncidentForm(
+            initial=flow.from_json(f.IncidentForm, stored), area=draft.area, agencies=agencies
+        )
+    number = index + 1
+    return _render_form(
+        request,
+        draft,
+        form=form,
+        title=_("Incident %(n)d") % {"n": number},
+        caption=_("Tell us about one incident at a time."),
+        back=reverse("public:incidents")
+        if incidents
+        else flow.previous_url(draft.data, "incidents"),
+    )
+
+
+@_needs_draft
+def apply_incidents(request, draft):
+    """The incidents so far, and 'do you need to add another?'."""
+    incidents = draft.data.get("incidents", [])
+    if not incidents:
+        return redirect("public:incident", 0)
+    form = f.AddAnotherForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["add_another"] == "yes" and len(incidents) < flow.MAX_INCIDENTS:
+            return redirect("public:incident", len(incidents))
+        return _after_save(request, draft, "incidents")
+    agencies = {a.slug: a.name for a in draft.area.agencies.all()}
+    rows = [
+        {
+            "number": i + 1,
+            "index": i,
+            "description": inc["description"],
+            "incident_date": flow.from_json(f.IncidentForm, inc)["incident_date"],
+            "reported_to": agencies.get(inc.get("reported_to") or "", ""),
+        }
+        for i, inc in enumerate(incidents)
+    ]
+    return render(
+        request,
+        "public/apply/incidents.html",
+        {
+            "draft": draft,
+            "form": form,
+            "rows": rows,
+            "can_add": len(incidents) < flow.MAX_INCIDENTS,
+            "max_incidents": flow.MAX_INCIDENTS,
+            "back": flow.previous_url(draft.data, "incidents"),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@_needs_draft
+def apply_incident_remove(request, draft, index):
+    incidents = list(draft.data.get("incidents", []))
+    if 0 <= index < len(incidents):
+        incidents.pop(index)
+        services.draft_save(draft=draft, key="incidents", value=incidents)
+    return redirect("public:incidents")
+
+
+# -- check, send, confirmation ---------------------------------------------------
+
+
+def _answers(draft) -> list[dict]:
+    """Rows for 'check your answers': question, answer, and where to change it."""
+    data = draft.data
+    rows = []
+
+    def choice_label(form_class, name, value):
+        choices = dict(form_class.base_fields[name].choices)
+        if isinstance(value, list):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+
+    def add(key, question, answer):
+        rows.append(
+            {"question": question, "answer": answer, "url": flow.step_url(key) + "?change=1"}
+        )
+
+    rows.append(
+        {"question": _("Area"), "answer": draft.area.name, "url": reverse("public:postcode")}
+    )
+    add(
+        "who",
+        _("Who is applying"),
+        choice_label(f.WhoForm, "applicant_type", data["who"]["applicant_type"]),
+    )
+    if flow.third_party(data):
+        add(
+            "relationship",
+            _("How you know the victim"),
+            choice_label(f.RelationshipForm, "relationship", data["relationship"]["relationship"]),
+        )
+        consent = data["consent"]
+        answer = (
+            _("Yes")
+            if consent["victim_consent"] == "yes"
+            else _("No: %(reason)s") % {"reason": consent.get("consent_missing_reason", "")}
+        )
+        add("consent", _("The victim agrees"), answer)
+    add(
+        "victim-type",
+        _("Who is affected"),
+        choice_label(f.VictimKindForm, "kind", data["victim-type"]["kind"]),
+    )
+    if flow.third_party(data):
+        v = data["victim-details"]
+        add(
+            "victim-details",
+            _("The victim"),
+            "\n".join(
+                x
+                for x in (v["name"], v.get("organisation_contact", ""), v["address"], v["postcode"])
+                if x
+            ),
+        )
+    y = data["your-details"]
+    add(
+        "your-details",
+        _("Your name and address"),
+        "\n".join(
+            x
+            for x in (y["name"], y.get("organisation_contact", ""), y["address"], y["postcode"])
+            if x
+        ),
+    )
+    c = data["contact"]
+    add(
+        "contact",
+        _("How to contact you"),
+        "\n".join(
+            x
+            for x in (
+                choice_label(f.ContactForm, "preferred_contact", c["preferred_contact"]),
+                c.get("email", ""),
+                c.get("phone", ""),
+            )
+            if x
+        ),
+    )
+    n = data.get("needs", {})
+    add(
+        "needs",
+        _("Help you need"),
+        "\n".join(x for x in (n.get("accessibility_needs", ""), n.get("language", "")) if x)
+        or _("None given"),
+    )
+    add("problem", _("The anti-social behaviour"), data["problem"]["summary"])
+    rows.append(
+        {
+            "question": _("Incidents"),
+            "answer": ngettext_count(len(data["incidents"])),
+            "url": reverse("public:incidents"),
+        }
+    )
+    add("impact", _("How it has affected you"), data["impact"]["impact"])
+    add(
+        "involvement",
+        _("How you want to take part"),
+        choice_label(f.InvolvementForm, "involvement", data["involvement"]["involvement"]),
+    )
+    return rows
+
+
+def ngettext_count(n: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(n)d incident", "%(n)d incidents", n) % {"n": n}
+
+
+@_needs_draft
+def apply_check(request, draft):
+    missing = flow.first_incomplete_url(draft.data)
+    if missing:
+        return redirect(missing)
+    form = f.SubmitForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if _limited(request, "public-submit"):
+            return _too_many(request)
+        if not form.is_valid() or form.cleaned_data.get("website"):
+            # The honeypot was filled in: a robot. Nothing is stored.
+            return HttpResponseBadRequest(_("Your application could not be sent."))
+        try:
+            case, token = services.draft_submit(draft=draft)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            request.session.pop(SESSION_DRAFT, None)
+            request.session[SESSION_SENT] = {"reference": case.reference, "token": token}
+            return redirect("public:confirmation")
+    section = draft.area.procedure.current_version.section("threshold")
+    return render(
+        request,
+        "public/apply/check.html",
+        {
+            "draft": draft,
+            "rows": _answers(draft),
+            "form": form,
+            "error": error,
+            "threshold": explain.threshold_summary(section),
+            "back": flow.step_url("declaration"),
+        },
+    )
+
+
+@_private
+def apply_confirmation(request):
+    sent = request.session.get(SESSION_SENT)
+    if not sent:
+        return redirect("public:apply")
+    return render(
+        request,
+        "public/apply/confirmation.html",
+        {
+            "reference": sent["reference"],
+            "track_url": reverse("public:track", args=[sent["token"]]),
+        },
+    )
+
+
+# -- save and come back later ------------------------------------------------------
+
+
+@_needs_draft
+def apply_save(request, draft):
+    initial = {"email": draft.data.get("contact", {}).get("email", "")}
+    form = f.SaveForLaterForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _limited(request, "public-save"):
+            return _too_many(request)
+        if form.is_valid():
+            services.draft_send_resume_link(
+                draft=draft, token=request.session[SESSION_DRAFT], email=form.cleaned_data["email"]
+            )
+            return render(
+                request,
+                "public/apply/saved.html",
+                {"email": form.cleaned_data["email"], "draft": draft},
+            )
+    return _render_form(
+        request,
+        draft,
+        form=form,
+        title=form.title,
+        back=flow.first_incomplete_url(draft.data) or reverse("public:check"),
+        template="public/apply/save.html",
+    )
+
+
+@_private
+def apply_resume(request, token):
+    draft = selectors.draft_for_token(token=token)
+    if draft is None:
+        return render(request, "public/apply/resume_invalid.html", status=404)
+    request.session[SESSION_DRAFT] = token
+    return redirect(flow.first_incomplete_url(draft.data) or reverse("public:check"))
+
+
+# -- tracking ------------------------------------------------------------------------
+
+
+def _tracked(view):
+    @wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        found = selectors.tracking_case(token=token)
+        if found is None:
+            return render(request, "public/track/invalid.html", status=404)
+        link, case = found
+        services.tracking_link_used(link=link)
+        return view(request, token, case, *args, **kwargs)
+
+    return _private(never_cache(wrapped))
+
+
+@_tracked
+def track(request, token, case):
+    return render(
+        request, "public/track/case.html", {**selectors.tracking_summary(case=case), "token": token}
+    )
+
+
+@_tracked
+def track_statement(request, token, case):
+    form = f.ImpactStatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                services.applicant_impact_statement_add(
+                    case=case,
+                    text=form.cleaned_data["text"],
+                    attachment=form.cleaned_data["attachment"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your statement has been sent. Thank you."))
+                return redirect("public:track", token)
+    return _render_form(
+        request,
+        None,
+        form=form,
+        title=form.title,
+        back=reverse("public:track", args=[token]),
+        template="public/track/form.html",
+        multipart=True,
+    )
+
+
+@_tracked
+def track_contact(request, token, case):
+    person = case.applicant
+    initial = {n: getattr(person, n) for n in services.CONTACT_FIELDS}
+    form = f.ContactUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        if form.is_valid():
+            services.applicant_contact_update(
+                case=case,
+                changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
+            )
+            messages.success(request, _("Your contact details have been updated."))
+            return redirect("public:track", token)
+    return _render_form(
+        request,
+        None,
+        form=form,
+        title=form.title,
+        back=reverse("public:track", args=[token]),
+        template="public/track/form.html",
+    )
+
+
+@_tracked
+def track_appeal(request, token, case):
+    window = selectors.appeal_window(case=case)
+    if window is None:
+        return redirect("public:track", token)
+    form = f.AppealForm(request.POST or None, grounds=window["grounds"])
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                services.appeal_request(
+                    case=case,
+                    grounds=form.cleaned_data["grounds"],
+                    details=form.cleaned_data["details"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "We have your request for an appeal. We will write to you about what happens next."
+                    ),
+                )
+                return redirect("public:track", token)
+    return _render_form(
+        request,
+        None,
+        form=form,
+        title=form.title,
+        back=reverse("public:track", args=[token]),
+        template="public/track/appeal.html",
+        window=window,
+    )
+
+
+@_tracked
+def track_letter(request, token, case, letter_id):
+    letter = selectors.letter_for_applicant(case=case, letter_id=letter_id)
+    if letter is None or not letter.pdf:
+        raise Http404
+    services.letter_download_record(case=case, letter=letter)
+    return FileResponse(
+        letter.pdf.open("rb"), as_attachment=True, filename=f"{case.reference}-{letter.kind}.pdf"
+    )
+
+
+# -- staff: the officer revokes or re-issues the link ---------------------------------
+
+
+def _staff_case(request, reference):
+    case = case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+@require_POST
+def staff_tracking_issue(request, reference):
+    case = _staff_case(request, reference)
+    token = services.tracking_link_issue(case=case, by=request.user)
+    link = services.tracking_url(token)
+    messages.success(
+        request,
+        _(
+            "A new tracking link has been issued and the old one no longer works. %(sent)s New link: %(link)s"
+        )
+        % {
+            "sent": _("It has been emailed to the applicant.")
+            if case.applicant.email
+            else _("The applicant has no email address: send it by post."),
+            "link": link,
+        },
+    )
+    return redirect("cases:detail", reference)
+
+
+@login_required
+@require_POST
+def staff_tracking_revoke(request, reference):
+    case = _staff_case(request, reference)
+    services.tracking_link_revoke(case=case, by=request.user)
+    messages.success(request, _("The applicant's tracking link no longer works."))
+    return redirect("cases:detail", reference)

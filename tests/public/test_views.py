@@ -1,0 +1,127 @@
+import re
+
+import pytest
+from django.core import mail
+
+from cases.constants import CaseState, Channel
+from cases.models import Case
+from public.models import DraftApplication, TrackingLink
+from tests.public.helpers import apply
+
+pytestmark = pytest.mark.django_db
+
+
+def _track_token(body: str) -> str:
+    return re.search(r"/track/([\w-]+)/", body).group(1)
+
+
+def test_whole_application_enters_the_workflow(
+    reference, client, django_capture_on_commit_callbacks
+):
+    r = apply(client)
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Check your answers" in body
+    assert "at least 3 separate incidents" in body  # Hertsmere's threshold, in plain English
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/apply/check/", {"website": ""})
+    assert r.status_code == 302 and r["Location"] == "/apply/sent/"
+    case = Case.objects.get()
+    assert case.channel == Channel.ONLINE
+    assert case.area.slug == "hertsmere"
+    assert case.state == CaseState.RECEIVED
+    assert case.incidents.count() == 3
+    assert case.wants_to_attend and case.wants_to_send_statement
+    assert case.timeline.filter(kind="received").exists()
+    confirmation = client.get("/apply/sent/").content.decode()
+    assert case.reference in confirmation
+    assert len(mail.outbox) == 1
+    assert case.reference in mail.outbox[0].body
+    token = _track_token(mail.outbox[0].body)
+    assert TrackingLink.objects.get(case=case).is_live
+    draft = DraftApplication.objects.get()
+    assert draft.data == {} and draft.case == case  # answers not kept twice
+    # The draft cannot be sent twice.
+    assert client.get("/apply/check/").status_code == 302
+    page = client.get(f"/track/{token}/")
+    assert page.status_code == 200
+    assert "We have received your application" in page.content.decode()
+    assert page["Cache-Control"] == "no-store"
+
+
+def test_third_party_application_records_the_victim_and_consent(reference, client):
+    apply(client, third_party=True)
+    client.post("/apply/check/", {"website": ""})
+    case = Case.objects.get()
+    assert case.applicant_type == "third_party"
+    assert case.victim.name == "Vera Victim" and case.applicant.name == "Alex Applicant"
+    assert case.relationship == "relative" and case.victim_consent is True
+
+
+def test_validation_error_keeps_the_answers_and_links_to_the_field(reference, client):
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    client.post("/apply/case-review/")
+    r = client.post("/apply/who/", {})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert 'href="#id_applicant_type_1"' in body
+    assert 'id="id_applicant_type_1"' in body
+    assert "<title>Error:" in body
+    r = client.post("/apply/contact/", {"preferred_contact": "email", "phone": "0123"})
+    body = r.content.decode()
+    assert "Enter an email address" in body and 'value="0123"' in body
+
+
+def test_postcode_outside_every_area_offers_the_list(reference, client):
+    r = client.post("/apply/postcode/", {"postcode": "ZZ9 9ZZ"})
+    assert r.status_code == 400
+    assert "Choose your area from the list" in r.content.decode()
+    r = client.post("/apply/area/", {"area": "merton"})
+    assert r.status_code == 302
+    assert DraftApplication.objects.get().area.slug == "merton"
+
+
+def test_answers_survive_leaving_and_coming_back_by_email(
+    reference, client, django_capture_on_commit_callbacks
+):
+    client.post("/apply/postcode/", {"postcode": "SW19 1AA"})
+    client.post("/apply/case-review/")
+    client.post("/apply/who/", {"applicant_type": "victim"})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/apply/save/", {"email": "back@example.org"})
+    assert r.status_code == 200
+    link = re.search(r"https?://\S+/apply/resume/[\w-]+/", mail.outbox[0].body).group(0)
+    fresh = type(client)()
+    r = fresh.get(link.split("//", 1)[1].split("/", 1)[1].join(["/", ""]))
+    assert r.status_code == 302 and r["Location"] == "/apply/victim-type/"
+    page = fresh.get("/apply/who/").content.decode()
+    assert 'value="victim"\n' in page or 'value="victim" checked' in page or "checked" in page
+
+
+def test_unknown_resume_link_is_refused(reference, client):
+    assert client.get("/apply/resume/not-a-real-token/").status_code == 404
+
+
+def test_pages_need_a_draft(reference, client):
+    assert client.get("/apply/who/")["Location"] == "/apply/"
+    assert client.get("/apply/check/")["Location"] == "/apply/"
+
+
+def test_check_sends_back_to_the_first_unanswered_page(reference, client):
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    client.post("/apply/case-review/")
+    assert client.get("/apply/check/")["Location"] == "/apply/who/"
+
+
+def test_honeypot_stores_nothing(reference, client):
+    apply(client)
+    r = client.post("/apply/check/", {"website": "http://spam.example"})
+    assert r.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_field_size_limits(reference, client):
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    r = client.post("/apply/problem/", {"summary": "x" * 5001})
+    assert r.status_code == 400
+    assert "problem" not in DraftApplication.objects.get().data
