@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class PanelsConfig(AppConfig):
     name = "panels"
+
+    def ready(self):
+        from cases import hooks
+        from panels import hooks as panel_hooks
+
+        hooks.close_blocker(panel_hooks.close_blocker)
+        hooks.case_section(panel_hooks.case_section)

@@ -1,0 +1,161 @@
+"""Staff forms for panels (GOV.UK Design System via crispy-forms-gds).
+
+Forms check the shape of what was typed; the rules live in ``panels.services``.
+"""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django import forms
+
+from panels.constants import (
+    OWNER_SETTABLE_STATUSES,
+    ActionStatus,
+    ConsultationMethod,
+    MemberRole,
+    VictimAttendance,
+    Vote,
+)
+from partnerships.models import Agency, User
+
+
+class GDSForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+
+
+class AdHocMeetingForm(GDSForm):
+    day = DateInputField(label="Date of the meeting")
+    time = forms.TimeField(label="Start time", help_text="For example, 14:00")
+    location = forms.CharField(label="Where (room, or Teams)", required=False)
+    purpose = forms.CharField(label="Why is an extra meeting needed?", widget=forms.Textarea)
+
+
+class ReasonForm(GDSForm):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea)
+
+
+class ListCaseForm(GDSForm):
+    meeting = forms.ModelChoiceField(label="Meeting", queryset=None, empty_label=None)
+    late_reason = forms.CharField(
+        label="If the meeting is after the target date, why?",
+        widget=forms.Textarea,
+        required=False,
+    )
+    follow_up_reason = forms.CharField(
+        label="For a follow-up: why (high risk, or circumstances changed)?",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].widget = forms.RadioSelect()
+        self.fields["meeting"].widget.choices = self.fields["meeting"].choices
+
+
+class MemberForm(GDSForm):
+    user = forms.ModelChoiceField(label="Person", queryset=None)
+    role = forms.ChoiceField(label="Role", choices=MemberRole.choices, widget=forms.RadioSelect)
+    agency = forms.ModelChoiceField(
+        label="Agency (leave blank for the person's own)",
+        queryset=Agency.objects.all(),
+        required=False,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+
+
+class VictimPartForm(GDSForm):
+    attendance = forms.ChoiceField(
+        label="Who attended the first part of the meeting?",
+        choices=[c for c in VictimAttendance.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    attendee_name = forms.CharField(label="Name (advocate or representative)", required=False)
+    left_at = forms.TimeField(label="Time they left", required=False)
+    left_point = forms.CharField(label="The point in the meeting when they left", required=False)
+    statement = forms.CharField(
+        label="What they said about the harm and impact (kept as their impact statement)",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+
+class VoteForm(GDSForm):
+    agency = forms.ModelChoiceField(label="Core partner", queryset=None, empty_label=None)
+    vote = forms.ChoiceField(label="Vote", choices=Vote.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, core, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = core
+
+
+class MinutesForm(GDSForm):
+    apologies = forms.CharField(
+        label="Apologies (leave blank to use those recorded)", widget=forms.Textarea, required=False
+    )
+    summary = forms.CharField(label="Summary of the discussion", widget=forms.Textarea)
+    decisions = forms.CharField(label="Decisions", widget=forms.Textarea)
+    recommendations = forms.CharField(
+        label="Recommendations", widget=forms.Textarea, required=False
+    )
+
+
+class ActionForm(GDSForm):
+    what = forms.CharField(label="What is to be done", widget=forms.Textarea)
+    why = forms.CharField(label="Why", widget=forms.Textarea)
+    owner = forms.ModelChoiceField(label="Named owner", queryset=None)
+    agency = forms.ModelChoiceField(
+        label="Owning agency (leave blank for the owner's own)",
+        queryset=Agency.objects.all(),
+        required=False,
+    )
+    due_on = DateInputField(label="Due date")
+    withhold_from_victim = forms.BooleanField(
+        label="Withhold from the victim (it would identify the perpetrator's protected data)",
+        required=False,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+
+class ConsultationForm(GDSForm):
+    method = forms.ChoiceField(
+        label="How was the victim consulted?",
+        choices=ConsultationMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    consulted_on = DateInputField(label="When")
+    what_they_said = forms.CharField(label="What they said", widget=forms.Textarea)
+
+
+class ActionUpdateForm(GDSForm):
+    status = forms.ChoiceField(
+        label="Progress",
+        choices=[(s, ActionStatus(s).label) for s in OWNER_SETTABLE_STATUSES],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why it is delayed, or the outcome if it is no longer needed",
+        widget=forms.Textarea,
+        required=False,
+    )
+    completion_report = forms.CharField(
+        label="Completion report: what was done", widget=forms.Textarea, required=False
+    )
+
+
+def staff_people():
+    """Anyone on staff with an agency: a chair may come from another agency or area."""
+    return User.objects.filter(is_active=True, agency__isnull=False).select_related("agency")

@@ -1,0 +1,412 @@
+"""Staff pages for panels and action plans. Every page goes through the visibility selectors."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.constants import AccessKind
+from cases.selectors import agencies_involved, case_get
+from cases.services import access_log_record
+from panels import forms as panel_forms
+from panels import selectors, services
+from panels.constants import ListingStatus, MeetingStatus
+from panels.models import Meeting, PanelMember
+from panels.services import ActionInput, PanelError
+from partnerships.models import Agency, Area
+
+
+def _attach(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _panel_error(request, exc: PanelError):
+    messages.error(request, " ".join([exc.message, *exc.reasons]))
+
+
+def _arranging_areas(user):
+    areas = (
+        Area.objects.all()
+        if user.is_superuser
+        else Area.objects.filter(pk__in={a for _, a in user.role_pairs})
+    )
+    return [
+        a
+        for a in areas.order_by("name")
+        if user.is_superuser or user.has_perm("panels.arrange_panel", a)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meetings_view(request):
+    """The meeting diary of each area the user arranges panels for."""
+    areas = _arranging_areas(request.user)
+    if not areas:
+        raise PermissionDenied
+    form = panel_forms.AdHocMeetingForm(request.POST or None)
+    if request.method == "POST":
+        area = get_object_or_404(Area, slug=request.POST.get("area"))
+        if area not in areas:
+            raise PermissionDenied
+        if request.POST.get("op") == "standing":
+            made = services.meeting_schedule_standing(area=area, by=request.user)
+            messages.success(request, f"{len(made)} standing meetings are in the diary.")
+            return redirect("panels:meetings")
+        if form.is_valid():
+            starts_at = timezone.make_aware(
+                dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
+            )
+            try:
+                meeting = services.meeting_schedule_ad_hoc(
+                    area=area,
+                    by=request.user,
+                    starts_at=starts_at,
+                    purpose=form.cleaned_data["purpose"],
+                    location=form.cleaned_data["location"],
+                )
+            except ValidationError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, "Ad hoc meeting scheduled.")
+                return redirect("panels:meeting", meeting.pk)
+    diary = [(a, selectors.meetings_for_area(area=a)) for a in areas]
+    return render(request, "panels/meetings.html", {"diary": diary, "form": form, "areas": areas})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_view(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("area"), pk=pk)
+    can_arrange = request.user.is_superuser or request.user.has_perm(
+        "panels.arrange_panel", meeting.area
+    )
+    listings = selectors.listings_for_meeting(meeting=meeting, user=request.user)
+    if not can_arrange and not listings.exists():
+        raise PermissionDenied
+    form = panel_forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and can_arrange and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PanelError as exc:
+            _panel_error(request, exc)
+        else:
+            messages.success(request, "Meeting cancelled.")
+            return redirect("panels:meetings")
+    return render(
+        request,
+        "panels/meeting.html",
+        {"meeting": meeting, "listings": listings, "form": form, "can_arrange": can_arrange},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_case_view(request, reference):
+    case = case_get(user=request.user, reference=reference)
+    if not (request.user.is_superuser or request.user.has_perm("panels.arrange_panel", case)):
+        raise PermissionDenied
+    meetings = Meeting.objects.filter(
+        area=case.area, status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")
+    form = panel_forms.ListCaseForm(request.POST or None, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.case_list_for_meeting(
+                case=case,
+                meeting=form.cleaned_data["meeting"],
+                by=request.user,
+                late_reason=form.cleaned_data["late_reason"],
+                follow_up_reason=form.cleaned_data["follow_up_reason"],
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        except PanelError as exc:
+            form.add_error(None, " ".join([exc.message, *exc.reasons]))
+        else:
+            messages.success(request, "The case is listed. Now choose the panel.")
+            return redirect("panels:listing", listing.pk)
+    return render(
+        request,
+        "panels/list_case.html",
+        {"case": case, "form": form, "target": services.meeting_target_date(case)},
+    )
+
+
+LISTING_FORMS = {
+    "member": panel_forms.MemberForm,
+    "victim": panel_forms.VictimPartForm,
+    "vote": panel_forms.VoteForm,
+    "minutes": panel_forms.MinutesForm,
+    "action": panel_forms.ActionForm,
+    "consult": panel_forms.ConsultationForm,
+    "adjourn": panel_forms.ReasonForm,
+}
+
+
+def _listing_forms(listing, data=None, op=None):
+    people = panel_forms.staff_people()
+    core_slugs = listing.case.procedure_version.section("panel").get("core_agencies") or []
+    extra = {
+        "member": {"people": people},
+        "action": {"people": people},
+        "vote": {"core": Agency.objects.filter(slug__in=core_slugs)},
+    }
+    return {
+        name: cls(data if op == name else None, prefix=name, **extra.get(name, {}))
+        for name, cls in LISTING_FORMS.items()
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_view(request, pk):
+    """One case's panel: the members, the rules, the meeting, the minutes and the plan."""
+    listing = selectors.listing_get(user=request.user, pk=pk)
+    case = listing.case
+    user = request.user
+    op = request.POST.get("op") if request.method == "POST" else None
+    forms = _listing_forms(listing, request.POST, op)
+    if op:
+        try:
+            done = _listing_post(request, listing, op, forms.get(op))
+        except ValidationError as exc:
+            if op in forms:
+                _attach(forms[op], exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+            done = None
+        except PanelError as exc:
+            _panel_error(request, exc)
+            done = "error"
+        if done:
+            return redirect("panels:listing", listing.pk)
+    results = selectors.panel_check(listing, at_opening=listing.status != ListingStatus.LISTED)
+    return render(
+        request,
+        "panels/listing.html",
+        {
+            "listing": listing,
+            "case": case,
+            "forms": forms,
+            "results": results,
+            "members": listing.members.select_related("user", "agency"),
+            "member": selectors.member_for(listing, user),
+            "actions": listing.actions.select_related("owner", "agency"),
+            "interim": case.panel_actions.filter(listing__isnull=True),
+            "votes": listing.votes.select_related("agency"),
+            "vote_result": services.vote_result(listing),
+            "decided_at_meeting": services.decided_at_meeting(case),
+            "consultations": listing.consultations.all(),
+            "can_arrange": user.is_superuser or user.has_perm("panels.arrange_panel", case),
+            "can_chair": services._is_chair_or_arranger(user, listing),
+            "can_see_pack": selectors.can_see_chairs_pack(user, case),
+            "involvements": agencies_involved(case),
+            "declaration_text": services.DECLARATION_TEXT,
+        },
+    )
+
+
+def _listing_post(request, listing, op, form):
+    user = request.user
+    if form is not None and not form.is_valid():
+        return None
+    data = form.cleaned_data if form is not None else {}
+    if op == "member":
+        services.panel_member_add(
+            listing=listing, by=user, user=data["user"], role=data["role"], agency=data["agency"]
+        )
+    elif op == "remove":
+        member = get_object_or_404(PanelMember, pk=request.POST.get("member"), listing=listing)
+        services.panel_member_remove(member=member, by=user)
+    elif op == "attendance":
+        member = get_object_or_404(PanelMember, pk=request.POST.get("member"), listing=listing)
+        services.panel_attendance_record(
+            member=member, by=user, attendance=request.POST.get("attendance", "")
+        )
+    elif op == "declare":
+        services.declaration_sign(listing=listing, by=user)
+        messages.success(request, "Declaration signed: you can now read the chair's pack.")
+    elif op == "open":
+        _listing, warnings = services.listing_open(listing=listing, by=user)
+        messages.success(request, "The meeting is open.")
+        for warning in warnings:
+            messages.warning(request, warning)
+    elif op == "adjourn":
+        services.listing_adjourn(listing=listing, by=user, reason=data["reason"])
+    elif op == "victim":
+        services.victim_part_record(listing=listing, by=user, **data)
+    elif op == "vote":
+        services.threshold_vote_cast(listing=listing, by=user, **data)
+    elif op == "minutes":
+        services.minutes_record(listing=listing, by=user, **data)
+    elif op == "action":
+        services.action_add(
+            case=listing.case,
+            by=user,
+            listing=listing,
+            data=ActionInput(**data),
+        )
+    elif op == "consult":
+        services.victim_consultation_record(listing=listing, by=user, **data)
+    elif op == "finalise":
+        services.plan_finalise(listing=listing, by=user)
+        messages.success(request, "The action plan is final and the case is recorded as reviewed.")
+    elif op == "circulate":
+        services.minutes_circulate(listing=listing, by=user)
+        messages.success(request, "Minutes and action plan circulated to the panel.")
+    elif op == "agree":
+        services.minutes_agree(listing=listing, by=user)
+    else:
+        raise PermissionDenied
+    return "done"
+
+
+@login_required
+def chairs_pack_view(request, pk):
+    """The chair's pack on screen (the letters app renders it as a PDF)."""
+    listing = selectors.listing_get(user=request.user, pk=pk)
+    case = listing.case
+    if not selectors.can_see_chairs_pack(request.user, case):
+        messages.error(
+            request, "Sign the information-sharing declaration before reading the chair's pack."
+        )
+        return redirect("panels:listing", listing.pk)
+    access_log_record(
+        user=request.user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack"
+    )
+    procedure = case.procedure_version
+    return render(
+        request,
+        "panels/chairs_pack.html",
+        {
+            "listing": listing,
+            "case": case,
+            "incidents": case.incidents.select_related("reported_to"),
+            "involvements": agencies_involved(case),
+            "risk_assessments": case.risk_assessments.all(),
+            "impact_statements": case.impact_statements.all(),
+            "perpetrators": case.perpetrators.all(),
+            "interim": case.panel_actions.filter(interim=True),
+            "enforcement_options": procedure.data.get("enforcement_options") or [],
+            "terms_of_reference": procedure.data.get("terms_of_reference") or "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interim_action_view(request, reference):
+    """Record an interim action taken before the meeting for an immediate risk of harm."""
+    case = case_get(user=request.user, reference=reference)
+    if not (request.user.is_superuser or request.user.has_perm("panels.arrange_panel", case)):
+        raise PermissionDenied
+    form = panel_forms.ActionForm(request.POST or None, people=panel_forms.staff_people())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(
+                case=case, by=request.user, data=ActionInput(**form.cleaned_data), interim=True
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, "Interim action recorded; it joins the plan at the meeting.")
+            return redirect("cases:detail", case.reference)
+    return render(
+        request,
+        "panels/form_page.html",
+        {"case": case, "form": form, "title": "Record an interim action (immediate risk)"},
+    )
+
+
+@login_required
+def my_actions_view(request):
+    """The actions I own, across every case."""
+    actions = selectors.actions_owned_by(
+        user=request.user, include_closed=bool(request.GET.get("all"))
+    )
+    return render(
+        request,
+        "panels/my_actions.html",
+        {"actions": actions, "today": timezone.localdate(), "all": request.GET.get("all")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_view(request, pk):
+    """Update an action (owner), or accept its completion report (administering body).
+
+    The reminder and escalation emails link here.
+    """
+    action = selectors.action_get(user=request.user, pk=pk)
+    user = request.user
+    form = panel_forms.ActionUpdateForm(
+        request.POST if request.POST.get("op") == "update" else None, prefix="update"
+    )
+    reason_form = panel_forms.ReasonForm(
+        request.POST if request.POST.get("op") in ("return", "bau") else None, prefix="reason"
+    )
+    op = request.POST.get("op") if request.method == "POST" else None
+    try:
+        if op == "update" and form.is_valid():
+            services.action_update(action=action, by=user, **form.cleaned_data)
+            messages.success(request, "Action updated.")
+            return redirect("panels:action", action.pk)
+        if op == "accept":
+            services.action_accept(action=action, by=user)
+            messages.success(request, "Completion accepted: the action is done.")
+            return redirect("panels:action", action.pk)
+        if op in ("return", "bau") and reason_form.is_valid():
+            service = (
+                services.action_return_report
+                if op == "return"
+                else services.action_hand_to_business_as_usual
+            )
+            service(action=action, by=user, reason=reason_form.cleaned_data["reason"])
+            return redirect("panels:action", action.pk)
+    except ValidationError as exc:
+        _attach(form if op == "update" else reason_form, exc)
+    except PanelError as exc:
+        _panel_error(request, exc)
+    except PermissionDenied:
+        messages.error(
+            request, "Only the owner, their agency or the administering body can do that."
+        )
+    return render(
+        request,
+        "panels/action.html",
+        {
+            "action": action,
+            "form": form,
+            "reason_form": reason_form,
+            "can_accept": user.is_superuser or user.has_perm("panels.accept_action", action.case),
+            "can_update": services._can_update(user, action),
+            "ladder": services.action_ladder(action),
+            "escalations": action.escalations.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def escalate_now_view(request):
+    """Run the overdue-action sweep now (the daily task does the same)."""
+    if not _arranging_areas(request.user):
+        raise PermissionDenied
+    count = services.actions_escalate_overdue()
+    messages.success(request, f"{count} escalation step(s) recorded.")
+    return redirect("panels:my_actions")
