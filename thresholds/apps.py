@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ThresholdsConfig(AppConfig):
     name = "thresholds"
+
+    def ready(self):
+        from cases import hooks
+        from thresholds.hooks import threshold_case_section
+
+        hooks.case_section(threshold_case_section)

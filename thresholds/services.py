@@ -1,0 +1,225 @@
+"""Writes for thresholds: evaluate on a case, record views, decide, import, detect."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from cases.constants import EventKind, InvolvementRole
+from cases.models import Case, CaseAgency
+from cases.services import case_transition, timeline_record
+from partnerships.models import Agency
+from thresholds import selectors
+from thresholds.constants import DecidedBy, View
+
+# Import and detection live in their own modules; these are their public services.
+from thresholds.detection import (  # noqa: E402, F401
+    detection_run,
+    review_suggestions_detect,
+    second_report_notice_mark_told,
+    second_report_notices_detect,
+    suggestion_dismiss,
+)
+from thresholds.engine import Decision, evaluate
+from thresholds.importing import incident_import  # noqa: E402, F401
+from thresholds.models import BodyView, ThresholdDecision, ThresholdEvaluation
+from thresholds.voting import apply_decision_rule
+
+DECIDE = "thresholds.decide_threshold"
+RECORD_VIEW = "thresholds.record_view"
+
+
+def _can(user, perm, case) -> bool:
+    return user.is_superuser or user.has_perm(perm, case)
+
+
+def case_factors(case: Case, *, discretionary=None, senior_manager=None) -> dict:
+    """The engine's factors for a case: what is recorded on it plus what staff add now."""
+    factors = {"asb_persists": case.asb_persists}
+    if discretionary:
+        factors["discretionary"] = dict(discretionary)
+    if senior_manager:
+        factors["senior_manager"] = dict(senior_manager)
+    return factors
+
+
+def threshold_preview(*, case: Case, discretionary=None, senior_manager=None) -> Decision:
+    """Run the engine on the case's incidents against its pinned procedure (no writes)."""
+    return evaluate(
+        case.procedure_version.data["threshold"],
+        selectors.case_complaints(case),
+        case.received_on,
+        case_factors(case, discretionary=discretionary, senior_manager=senior_manager),
+    )
+
+
+def threshold_evaluate(*, case: Case, by) -> ThresholdEvaluation:
+    """Evaluate the case's threshold and keep the explanation (shown on the case)."""
+    if not (_can(by, DECIDE, case) or _can(by, RECORD_VIEW, case)):
+        raise PermissionDenied("You cannot evaluate the threshold on this case.")
+    decision = threshold_preview(case=case)
+    with transaction.atomic():
+        evaluation = ThresholdEvaluation.objects.create(
+            case=case,
+            by=by,
+            application_date=case.received_on,
+            procedure_version=case.procedure_version,
+            met=decision.met,
+            explanation=decision.explanation(),
+        )
+        timeline_record(
+            case=case,
+            kind=EventKind.DECISION,
+            summary=f"Threshold evaluated: the recorded complaints "
+            f"{'meet' if decision.met else 'do not meet'} the procedure's rules",
+            by=by,
+            detail={"evaluation_id": evaluation.pk},
+        )
+    return evaluation
+
+
+def involved_bodies(case: Case) -> list[Agency]:
+    """The bodies entitled to a view: the administering body and the relevant bodies."""
+    ids = set(
+        CaseAgency.objects.filter(
+            case=case, role__in=[InvolvementRole.ADMINISTERING, InvolvementRole.RELEVANT_BODY]
+        ).values_list("agency_id", flat=True)
+    )
+    if case.area.administering_agency_id:
+        ids.add(case.area.administering_agency_id)
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def body_view_record(*, case: Case, agency: Agency, by, view: str, reasons: str) -> BodyView:
+    """A relevant body records its view (met, not met or abstain) with its reasons."""
+    if not (_can(by, RECORD_VIEW, case) or _can(by, DECIDE, case)):
+        raise PermissionDenied("You cannot record a view on this case.")
+    if not by.is_superuser and not _can(by, DECIDE, case) and by.agency_id != agency.pk:
+        raise PermissionDenied("You can only record your own agency's view.")
+    errors = {}
+    if view not in View.values:
+        errors["view"] = "Choose met, not met or abstain."
+    if not reasons.strip():
+        errors["reasons"] = "Give the body's reasons."
+    if agency.pk not in {a.pk for a in involved_bodies(case)}:
+        errors["agency"] = "That body is not involved in this case."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        record = BodyView.objects.create(
+            case=case,
+            agency=agency,
+            view=view,
+            reasons=reasons.strip(),
+            recorded_by=by,
+            round=selectors.decision_round(case),
+        )
+        timeline_record(
+            case=case,
+            kind=EventKind.DECISION,
+            summary=f"{agency.name}: threshold {View(view).label.lower()}",
+            by=by,
+            reason=reasons.strip(),
+        )
+    return record
+
+
+def vote_outcome(case: Case):
+    """The procedure's decision rule applied to the current views."""
+    views = selectors.current_views(case)
+    admin = case.area.administering_agency
+    return apply_decision_rule(
+        case.procedure_version.data.get("decision", {}),
+        {v.agency.name: v.view for v in views},
+        involved=[a.name for a in involved_bodies(case)],
+        administering=admin.name if admin else None,
+    ), views
+
+
+def threshold_decide(
+    *,
+    case: Case,
+    by,
+    discretionary: dict[str, str] | None = None,
+    senior_manager: dict | None = None,
+) -> ThresholdDecision:
+    """Take the threshold decision: the procedure's decision rule over the bodies' views
+    (or the senior-manager route), stored with the engine's explanation, then the case
+    moves to threshold met / not met with the plain-English reasons."""
+    if not _can(by, DECIDE, case):
+        raise PermissionDenied("You cannot decide the threshold on this case.")
+    engine = threshold_preview(
+        case=case, discretionary=discretionary, senior_manager=senior_manager
+    )
+    problems = engine.factors["not_used"]
+    if problems:
+        raise ValidationError({"__all__": [p[0].upper() + p[1:] + "." for p in problems]})
+    at_meeting = bool(case.procedure_version.data.get("decision", {}).get("at_meeting"))
+    outcome, views = vote_outcome(case)
+    if engine.factors["senior_manager"]:
+        met, decided_by = True, DecidedBy.SENIOR_MANAGER
+        rule_reason = (
+            "A senior manager decided a review is needed to safeguard a vulnerable victim."
+        )
+    else:
+        if outcome.met is None:
+            raise ValidationError(
+                {"__all__": [f"The decision cannot be taken yet: {outcome.reason}"]}
+            )
+        met, decided_by, rule_reason = outcome.met, DecidedBy.RULE, outcome.reason
+        rules_met = any(r.met for r in engine.routes)
+        allowed = case.procedure_version.data["threshold"].get("discretionary_factors") or []
+        if met and not rules_met and allowed and not engine.factors["discretionary"]:
+            raise ValidationError(
+                {
+                    "__all__": [
+                        "The recorded complaints do not meet the procedure's rules. Record the "
+                        "discretionary factor or factors the bodies relied on, with a rationale."
+                    ]
+                }
+            )
+    reasons_text = f"{rule_reason} {engine.reasons_text}"
+    with transaction.atomic():
+        decision = ThresholdDecision.objects.create(
+            case=case,
+            round=selectors.decision_round(case),
+            met=met,
+            decided_by=decided_by,
+            decision_rule=case.procedure_version.data.get("decision", {}),
+            explanation=engine.explanation(),
+            views=[
+                {
+                    "agency": v.agency.name,
+                    "agency_slug": v.agency.slug,
+                    "view": v.view,
+                    "reasons": v.reasons,
+                    "recorded_by": v.recorded_by.get_full_name() or v.recorded_by.username,
+                    "at": v.at.isoformat(),
+                }
+                for v in views
+            ],
+            discretionary_factors={
+                f["factor"]: f["rationale"] for f in engine.factors["discretionary"]
+            },
+            senior_manager=engine.factors["senior_manager"] or {},
+            reasons_text=reasons_text,
+            recorded_by=by,
+        )
+        detail = {"threshold_decision_id": decision.pk}
+        if met and at_meeting:
+            # Merton: the vote is taken at the meeting, which goes on to review the case.
+            timeline_record(
+                case=case,
+                kind=EventKind.DECISION,
+                summary="Threshold met at the panel meeting",
+                by=by,
+                reason=reasons_text,
+                detail=detail,
+            )
+        else:
+            case_transition(
+                case=case,
+                name="record_threshold_met" if met else "record_threshold_not_met",
+                by=by,
+                reason=reasons_text,
+                detail=detail,
+            )
+    return decision
