@@ -174,15 +174,15 @@ def _validate_matrix(matrix, here) -> list[ProcedureError]:
     if _is_whole(medium) and _is_whole(high):
         if medium > high:
             errors.append(ProcedureError(f"{here}.high_from", "Must be at least medium_from."))
-        best = sum(
-            max(q["options"].values())
-            for q in questions or []
-            if isinstance(q, dict)
+        scorable = all(
+            isinstance(q, dict)
             and isinstance(q.get("options"), dict)
             and q["options"]
-            and all(_is_whole(s) for s in q["options"].values())
+            and all(_is_whole(s) and s >= 0 for s in q["options"].values())
+            for q in questions or []
         )
-        if questions and high > best:
+        best = sum(max(q["options"].values()) for q in questions) if scorable else 0
+        if questions and scorable and high > best:
             errors.append(
                 ProcedureError(
                     f"{here}.high_from",

@@ -7,6 +7,7 @@ as a dotted path, e.g. ``timescales.acknowledge.amount``.
 
 import difflib
 import importlib
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -142,6 +143,34 @@ def parse_yaml(text: str) -> dict:
     return data
 
 
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def error_line(text: str, path: str) -> int | None:
+    """The line (1-based) of the YAML where ``path`` (``a.b[2].c``) is, or its nearest parent."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key, index in _PATH_TOKEN.findall(path):
+        if isinstance(node, yaml.MappingNode) and key:
+            match = next((kv for kv in node.value if kv[0].value == key), None)
+            if match is None:
+                break
+            line = match[0].start_mark.line + 1
+            node = match[1]
+        elif isinstance(node, yaml.SequenceNode) and index:
+            i = int(index)
+            if i >= len(node.value):
+                break
+            node = node.value[i]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
 def _normalise(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
@@ -205,9 +234,9 @@ def procedure_save_version(
         )
 
 
-def procedure_export(slug: str, *, version: int | None = None) -> str:
+def procedure_export(slug: str, *, version: int | None = None) -> str | None:
     """The YAML of a procedure's version (latest by default), comments kept."""
     procedure = Procedure.objects.get(slug=slug)
     qs = procedure.versions.order_by("-number")
     chosen = qs.get(number=version) if version else qs.first()
-    return chosen.source_yaml
+    return chosen.source_yaml if chosen else None
