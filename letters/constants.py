@@ -28,15 +28,13 @@ class LetterChannel(models.TextChoices):
 TEMPLATES = {kind: f"letters/{kind.value.lower()}.html" for kind in LetterKind}
 
 # The deadline event a sent letter meets (deadlines.services.record_event), where one is.
-# Outcome letters are met by the ``send_outcome`` transition, not by the letter.
+# The acknowledgement and ``outcome_sent`` are met by their transitions; appeal events are
+# recorded by the appeals app. Decision and outcome letters start the appeal window.
 DEADLINE_EVENTS = {
-    LetterKind.CR1: "acknowledgement_sent",
     LetterKind.CR3: "decision_letter_sent",
     LetterKind.CR4: "decision_letter_sent",
-    LetterKind.OFFICER: "officer_allocated",
+    LetterKind.OUTCOME: "decision_letter_sent",
     LetterKind.WITHDRAWAL: "withdrawal_letter_sent",
-    LetterKind.CR3A: "appeal_acknowledged",
-    LetterKind.APPEAL_OUTCOME: "appeal_outcome_sent",
 }
 
 CHAIRS_PACK_TEMPLATE = "letters/chairs_pack.html"

@@ -55,6 +55,9 @@ ALLOWED_WORDING_TAGS = frozenset(
 )
 
 
+ALLOWED_INCLUDES = frozenset({'"letters/_support.html"', '"letters/_appeal.html"'})
+
+
 def wording_source(body: str) -> str:
     """An area's body wording as a whole letter: the standard letterhead around it."""
     return '{% extends "letters/base.html" %}{% block body %}' + body + "{% endblock %}"
@@ -62,12 +65,22 @@ def wording_source(body: str) -> str:
 
 def wording_check(body: str) -> Template:
     """Refuse wording that uses tags other than if/for/with or does not compile."""
-    for tag in re.findall(r"{%-?\s*(\w+)", body):
-        if tag not in ALLOWED_WORDING_TAGS:
+    includes = re.findall(r"{%\s*include\s+(\"[^\"]*\")\s*%}", body)
+    tags = re.findall(r"{%-?\s*(\w+)", body)
+    if tags.count("include") != len(includes) or not set(includes) <= ALLOWED_INCLUDES:
+        raise LetterTemplateError(
+            "Only the standard support and appeal sections can be included in a letter."
+        )
+    for tag in tags:
+        if tag != "include" and tag not in ALLOWED_WORDING_TAGS:
             raise LetterTemplateError(
                 f"The tag ‘{{% {tag} %}}’ cannot be used in a letter. "
                 "Use only if, for and with, and {{ }} for the facts of the case."
             )
+    if re.search(r"\|\s*(safe|safeseq)\b", body):
+        raise LetterTemplateError(
+            "The ‘safe’ filter cannot be used: the facts of the case are always escaped."
+        )
     try:
         return Template(wording_source(body))
     except TemplateSyntaxError as exc:

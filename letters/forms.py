@@ -1,0 +1,168 @@
+"""Forms for sending letters and for an area's letter settings and wording."""
+
+import re
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django import forms
+
+from letters.constants import LetterChannel, LetterKind
+
+
+class GDSForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.legend_size = Size.SMALL
+
+
+class SendLetterForm(GDSForm):
+    """Send one letter: the channel, and what the officer must add for some letters."""
+
+    channel = forms.ChoiceField(
+        label="How will it be sent?",
+        choices=LetterChannel.choices,
+        widget=forms.RadioSelect,
+        help_text="The recipient's preferred way is chosen for you.",
+    )
+    note = forms.CharField(
+        label="Phone note: what you told them",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, kind: str, bodies=(), timescales=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == LetterKind.CR5:
+            self.fields["agency"] = forms.ChoiceField(
+                label="Which relevant body is this form for?",
+                choices=[(str(b.pk), b.name) for b in bodies],
+            )
+        if kind == LetterKind.DELAY:
+            self.fields["timescale"] = forms.ChoiceField(
+                label="Which timescale will be missed?",
+                choices=[("", "An appeal stage")]
+                + [(k, v.get("rule", k)) for k, v in (timescales or {}).items()],
+                required=False,
+            )
+            self.fields["reason"] = forms.CharField(
+                label="Why (in plain words for the applicant)", widget=forms.Textarea
+            )
+            self.fields["new_date"] = DateInputField(label="The new date", required=False)
+        if kind == LetterKind.APPEAL_OUTCOME:
+            self.fields["appeal_upheld"] = forms.ChoiceField(
+                label="Was the appeal upheld?",
+                choices=[("", "Use the appeal's recorded outcome"), ("yes", "Yes"), ("no", "No")],
+                required=False,
+            )
+            self.fields["appeal_reasons"] = forms.CharField(
+                label="Why", widget=forms.Textarea, required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == LetterChannel.PHONE and not (data.get("note") or "").strip():
+            self.add_error("note", "Write a note of what you told them on the phone.")
+        return data
+
+    def extra_context(self) -> dict:
+        data = self.cleaned_data
+        if self.kind == LetterKind.DELAY:
+            return {k: data.get(k) for k in ("timescale", "reason", "new_date") if data.get(k)}
+        if self.kind == LetterKind.APPEAL_OUTCOME and data.get("appeal_upheld"):
+            return {
+                "appeal_upheld": data["appeal_upheld"] == "yes",
+                "appeal_reasons": data.get("appeal_reasons", ""),
+            }
+        return {}
+
+
+class AreaLetterSettingsForm(GDSForm):
+    sender_organisation = forms.CharField(label="Organisation on the letterhead", required=False)
+    sender_name = forms.CharField(label="Sender's name", required=False)
+    sender_title = forms.CharField(label="Sender's job title", required=False)
+    sender_address = forms.CharField(
+        label="Return address", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    sender_phone = forms.CharField(label="Phone", required=False)
+    sender_email = forms.EmailField(label="Email", required=False)
+    logo = forms.FileField(label="Logo (PNG, JPEG or SVG, under 200 KB)", required=False)
+    logo_alt = forms.CharField(label="Logo description", required=False)
+    brand_colour = forms.CharField(label="Brand colour (like #1d70b8)", initial="#1d70b8")
+    support_services = forms.CharField(
+        label="Support services, one a line: name | contact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Leave empty to use the procedure's support services.",
+    )
+    appeal_route = forms.CharField(
+        label="How to appeal, in your own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Leave empty to use the procedure's appeal section.",
+    )
+
+    def clean_brand_colour(self):
+        value = self.cleaned_data["brand_colour"].strip()
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise forms.ValidationError("Enter a colour like #1d70b8.")
+        return value
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            if logo.size > 200_000:
+                raise forms.ValidationError("The logo must be under 200 KB.")
+            if not logo.name.lower().endswith((".png", ".jpg", ".jpeg", ".svg")):
+                raise forms.ValidationError("The logo must be a PNG, JPEG or SVG file.")
+        return logo
+
+    def clean_support_services(self):
+        services = []
+        for n, line in enumerate(self.cleaned_data["support_services"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, contact = line.partition("|")
+            if not name.strip():
+                raise forms.ValidationError(f"Line {n}: give the service's name.")
+            services.append({"name": name.strip(), "contact": contact.strip()})
+        return services
+
+    @staticmethod
+    def initial_from(settings) -> dict:
+        if settings is None:
+            return {}
+        initial = {
+            f: getattr(settings, f)
+            for f in (
+                "sender_organisation",
+                "sender_name",
+                "sender_title",
+                "sender_address",
+                "sender_phone",
+                "sender_email",
+                "logo_alt",
+                "brand_colour",
+                "appeal_route",
+            )
+        }
+        initial["support_services"] = "\n".join(
+            f"{s.get('name', '')} | {s.get('contact', '')}" for s in settings.support_services
+        )
+        return initial
+
+
+class LetterWordingForm(GDSForm):
+    body = forms.CharField(
+        label="The body of the letter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "govuk-textarea app-code"}),
+        help_text=(
+            "HTML paragraphs with {{ }} for the facts of the case, and if/for tags. "
+            "Leave empty to go back to the standard letter."
+        ),
+    )
