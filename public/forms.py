@@ -102,6 +102,9 @@ class PublicForm(forms.Form):
         if isinstance(widget, forms.CheckboxInput):
             return Field.checkbox(name)
         if isinstance(widget, forms.Textarea):
+            # crispy-forms-gds appends the character count's id to aria-describedby and
+            # fails when there is no hint to start from.
+            widget.attrs.setdefault("aria-describedby", "")
             return Field.textarea(
                 name, label_size=size, label_tag=tag, rows=6, max_characters=field.max_length
             )

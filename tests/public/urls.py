@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", views.home, name="home"),
     path("staff/sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("staff/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/cases/", include("cases.urls")),
     path("", include("public.urls")),
 ]

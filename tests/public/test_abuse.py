@@ -1,0 +1,59 @@
+"""A flood of requests cannot fill the database: drafts and cases are bounded per address
+and in total, and submissions are rate-limited per address."""
+
+import pytest
+
+from cases.models import Case
+from public.models import DraftApplication
+from tests.public.helpers import apply
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_flood_of_new_applications_from_one_address_is_bounded(reference, client, settings):
+    settings.PUBLIC_DRAFTS_PER_IP_PER_HOUR = 5
+    statuses = []
+    for _ in range(40):
+        fresh = type(client)()
+        statuses.append(fresh.post("/apply/postcode/", {"postcode": "WD6 1AA"}).status_code)
+    assert DraftApplication.objects.count() == 5
+    assert statuses.count(429) == 35
+
+
+def test_a_flood_from_many_addresses_is_bounded_in_total(reference, client, settings):
+    settings.PUBLIC_MAX_LIVE_DRAFTS = 10
+    for i in range(30):
+        fresh = type(client)(REMOTE_ADDR=f"10.0.{i // 250}.{i % 250}")
+        fresh.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    assert DraftApplication.objects.count() == 10
+
+
+def test_submissions_are_rate_limited_per_address(reference, settings):
+    from django.test import Client
+
+    settings.PUBLIC_SUBMIT_RATE = "2/h"
+    settings.PUBLIC_DRAFTS_PER_IP_PER_HOUR = 100
+    sent = 0
+    for _ in range(4):
+        client = Client()
+        apply(client)
+        if client.post("/apply/check/", {"website": ""}).status_code == 302:
+            sent += 1
+    assert sent == 2 and Case.objects.count() == 2
+
+
+def test_a_draft_cannot_grow_without_bound(reference, client, settings):
+    settings.PUBLIC_MAX_DRAFT_BYTES = 3000
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    client.post("/apply/problem/", {"summary": "x" * 2500})
+    r = client.post("/apply/impact/", {"impact": "y" * 2500})
+    assert r.status_code == 400
+    assert "impact" not in DraftApplication.objects.get().data
+
+
+def test_post_without_csrf_token_is_refused(reference):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/apply/postcode/", {"postcode": "WD6 1AA"}).status_code == 403
+    assert not DraftApplication.objects.exists()
