@@ -1,0 +1,33 @@
+"""The area admin's procedure editing form (the YAML in a textarea, with a change note)."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
+from django import forms
+
+
+class ProcedureEditForm(forms.Form):
+    text = forms.CharField(
+        label="Procedure (YAML)",
+        help_text=(
+            "Edit the values; keep the comments that say where each value comes from. "
+            "The fields of every section are described in the procedure schema guide."
+        ),
+        widget=forms.Textarea(
+            attrs={"rows": 40, "spellcheck": "false", "class": "app-code-textarea"}
+        ),
+        max_length=200_000,
+        strip=False,
+    )
+    change_note = forms.CharField(
+        label="What changed and why",
+        help_text="Shown in the version history, for example 'Panel quorum raised to 4 (board 3 May)'.",
+        max_length=500,
+        error_messages={"required": "Say what changed and why."},
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from partnerships import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("procedures/", views.procedure_areas, name="procedures"),
+    path("areas/<slug:area>/procedure/", views.procedure_detail, name="procedure"),
+    path(
+        "areas/<slug:area>/procedure/versions/<int:number>/",
+        views.procedure_detail,
+        name="procedure_version",
+    ),
+    path("areas/<slug:area>/procedure/edit/", views.procedure_edit, name="procedure_edit"),
+    path("areas/<slug:area>/procedure/diff/", views.procedure_diff, name="procedure_diff"),
+]

@@ -1,0 +1,175 @@
+"""The area admin's procedure pages: the current version, its history, edit, and diff.
+
+Permission: ``partnerships.administer_area`` in the area. A procedure may be shared by
+several areas (Bedfordshire): the page says so before anyone saves.
+"""
+
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnerships.forms import ProcedureEditForm
+from partnerships.models import Area, ProcedureVersion
+from partnerships.procedures import InvalidProcedure, error_line, procedure_save_version
+
+ADMINISTER = "partnerships.administer_area"
+
+
+def _area_for_admin(request, slug) -> Area:
+    area = get_object_or_404(Area.objects.select_related("procedure"), slug=slug)
+    if not request.user.has_perm(ADMINISTER, area):
+        raise PermissionDenied("Only the area's partnership admin can manage its procedure.")
+    return area
+
+
+def _versions(area):
+    return area.procedure.versions.select_related("created_by").order_by("-number")
+
+
+def _context(area, **extra):
+    return {
+        "area": area,
+        "procedure": area.procedure,
+        "sharing_areas": list(area.procedure.areas.exclude(pk=area.pk).order_by("name")),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def procedure_areas(request):
+    """The areas whose procedure this user administers (one: straight to it)."""
+    areas = [
+        a
+        for a in Area.objects.select_related("procedure").order_by("name")
+        if request.user.has_perm(ADMINISTER, a)
+    ]
+    if not areas:
+        raise PermissionDenied("You are not a partnership admin in any area.")
+    if len(areas) == 1:
+        return redirect("partnerships:procedure", area=areas[0].slug)
+    return render(request, "partnerships/procedure_areas.html", {"areas": areas})
+
+
+@login_required
+@require_GET
+def procedure_detail(request, area, number=None):
+    """The current version (or ``number``) with the whole history and its change notes."""
+    area = _area_for_admin(request, area)
+    versions = list(_versions(area))
+    if not versions:
+        raise Http404("This procedure has no versions yet.")
+    current = versions[0]
+    if number is None:
+        shown = current
+    else:
+        shown = next((v for v in versions if v.number == number), None)
+        if shown is None:
+            raise Http404("No such version.")
+    return render(
+        request,
+        "partnerships/procedure_detail.html",
+        _context(area, versions=versions, current=current, shown=shown),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def procedure_edit(request, area):
+    """Edit the YAML; a valid change is saved as a new version, an invalid one not at all."""
+    area = _area_for_admin(request, area)
+    current = area.procedure.current_version
+    form = ProcedureEditForm(
+        request.POST or None,
+        initial={
+            "text": current.source_yaml if current else "",
+            "based_on": getattr(current, "number", None),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        based_on = form.cleaned_data["based_on"]
+        try:
+            version = procedure_save_version(
+                text=text,
+                by=request.user,
+                change_note=form.cleaned_data["change_note"],
+                expected_slug=area.procedure.slug,
+                based_on=based_on,
+            )
+        except InvalidProcedure as exc:
+            for error in exc.errors:
+                line = error_line(text, error.path)
+                where = f"Line {line}, {error.path}" if line else error.path
+                form.add_error("text", f"{where}: {error.message}")
+        else:
+            if based_on is not None and version.number == based_on:
+                form.add_error(
+                    "text", "Nothing has changed, so no new version was saved. Edit the text first."
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Version {version.number} saved. Cases already received keep the version "
+                    "they were received under; new cases use this one.",
+                )
+                return redirect("partnerships:procedure", area=area.slug)
+    return render(
+        request, "partnerships/procedure_edit.html", _context(area, form=form, current=current)
+    )
+
+
+def _diff_rows(old: ProcedureVersion, new: ProcedureVersion) -> list[tuple[str, str]]:
+    rows = []
+    lines = difflib.unified_diff(
+        old.source_yaml.splitlines(),
+        new.source_yaml.splitlines(),
+        fromfile=f"version {old.number}",
+        tofile=f"version {new.number}",
+        lineterm="",
+        n=3,
+    )
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "added", "-": "removed", "@": "hunk"}.get(line[:1], "same")
+        rows.append((kind, line))
+    return rows
+
+
+@login_required
+@require_GET
+def procedure_diff(request, area):
+    """What changed between two versions (``?from=N&to=M``; default: the last change)."""
+    area = _area_for_admin(request, area)
+    versions = {v.number: v for v in _versions(area)}
+    if not versions:
+        raise Http404("This procedure has no versions yet.")
+    try:
+        to_number = int(request.GET.get("to") or max(versions))
+        from_number = int(request.GET.get("from") or to_number - 1)
+    except ValueError:
+        raise Http404("Give version numbers.")
+    if from_number not in versions or to_number not in versions:
+        raise Http404("No such version.")
+    old, new = versions[from_number], versions[to_number]
+    sections = sorted(
+        key for key in set(old.data) | set(new.data) if old.data.get(key) != new.data.get(key)
+    )
+    return render(
+        request,
+        "partnerships/procedure_diff.html",
+        _context(
+            area,
+            old=old,
+            new=new,
+            rows=_diff_rows(old, new),
+            changed_sections=sections,
+            numbers=sorted(versions),
+        ),
+    )
