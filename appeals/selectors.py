@@ -1,0 +1,131 @@
+"""Reads for appeals. An appeal reviewer sees only the appeals (and cases) routed to them."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from appeals.constants import OPEN_APPEAL_STATUSES, AppealAgainst
+from appeals.models import Appeal
+from cases.constants import CaseState, EventKind
+from cases.selectors import case_visible_to
+from partnerships.constants import Role
+from partnerships.models import User
+
+REVIEW = "appeals.review_appeal"
+MANAGE = "appeals.manage_appeal"
+
+
+def can_manage_appeals(user, case) -> bool:
+    """Officers and partnership admins of the case's area record and route appeals."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.has_perm(MANAGE, case)
+
+
+def can_review(user, appeal: Appeal) -> bool:
+    """Only the reviewer the appeal was routed to, holding the reviewer role in that area."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return appeal.reviewer_id == user.pk and user.has_perm(REVIEW, appeal.case)
+
+
+@dataclass(frozen=True)
+class AppealableDecision:
+    against: str
+    on: dt.date
+    label: str
+
+
+def appealable_decision(case) -> AppealableDecision | None:
+    """The latest threshold-not-met decision or review outcome on the case's timeline."""
+    event = (
+        case.timeline.filter(
+            kind=EventKind.TRANSITION,
+            to_state__in=[CaseState.THRESHOLD_NOT_MET, CaseState.OUTCOME_SENT],
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    if event.to_state == CaseState.THRESHOLD_NOT_MET:
+        return AppealableDecision(
+            AppealAgainst.THRESHOLD_NOT_MET,
+            timezone.localdate(event.at),
+            "decision that the threshold was not met",
+        )
+    return AppealableDecision(
+        AppealAgainst.REVIEW_OUTCOME, timezone.localdate(event.at), "outcome of the review"
+    )
+
+
+def reviewer_candidates(case, *, only=None) -> tuple[list, list[str]]:
+    """Appeal reviewers for the case's area who are independent of it, and why others are not.
+
+    A reviewer must hold the appeal reviewer role in the case's area and must not work for
+    an agency involved in the case (the administering body included).
+    """
+    involved = {i.agency_id: i.agency.name for i in case.involvements.select_related("agency")}
+    qs = (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.APPEAL_REVIEWER,
+            role_assignments__area=case.area,
+        )
+        .select_related("agency")
+        .annotate(
+            open_appeals=Count(
+                "appeals_to_review",
+                filter=Q(appeals_to_review__status__in=OPEN_APPEAL_STATUSES),
+            )
+        )
+        .order_by("open_appeals", "username")
+        .distinct()
+    )
+    refused: list[str] = []
+    if only is not None:
+        if not qs.filter(pk=only.pk).exists():
+            return [], [f"{only} is not an appeal reviewer in {case.area.name}."]
+        qs = qs.filter(pk=only.pk)
+    eligible = []
+    for user in qs:
+        if user.agency_id in involved:
+            refused.append(
+                f"{user} works for {involved[user.agency_id]}, which is involved in the case, "
+                "so cannot review it independently."
+            )
+        else:
+            eligible.append(user)
+    return eligible, refused
+
+
+def appeal_list(*, user) -> QuerySet[Appeal]:
+    """Appeals routed to the user, plus (for officers) every appeal on cases they can see."""
+    base = Appeal.objects.select_related("case__area", "reviewer").prefetch_related("stages")
+    if not user.is_authenticated:
+        return base.none()
+    if user.is_superuser:
+        return base
+    managed_areas = {a for r, a in user.role_pairs if r in (Role.CASE_OFFICER, Role.AREA_ADMIN)}
+    rule = Q(reviewer=user)
+    if managed_areas:
+        rule |= Q(case__area_id__in=managed_areas, case__in=case_visible_to(user=user))
+    return base.filter(rule)
+
+
+def appeal_get(*, user, pk: int) -> Appeal:
+    """The appeal, if routed to the user or on a case in their area they manage (else 404)."""
+    try:
+        appeal = appeal_list(user=user).get(pk=pk)
+    except Appeal.DoesNotExist as exc:
+        raise Http404("No appeal with that number that you can see.") from exc
+    if not (can_review(user, appeal) or can_manage_appeals(user, appeal.case)):
+        raise Http404("No appeal with that number that you can see.")
+    return appeal
+
+
+def open_stage(appeal: Appeal):
+    return appeal.stages.filter(completed_on__isnull=True).order_by("order").first()

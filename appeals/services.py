@@ -1,0 +1,637 @@
+"""Writes for appeals (escalations). Views, forms, tasks and the tracking page call these."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from appeals import integration
+from appeals.constants import (
+    AppealAgainst,
+    AppealOutcome,
+    AppealStatus,
+    AuditAnswer,
+    RecommendationKind,
+)
+from appeals.dates import add_period
+from appeals.models import (
+    Appeal,
+    AppealStage,
+    ComplianceAnswer,
+    EvidenceNote,
+    Recommendation,
+)
+from appeals.selectors import (
+    appealable_decision,
+    can_manage_appeals,
+    can_review,
+    reviewer_candidates,
+)
+from cases.constants import Channel, EventKind
+from cases.models import Case, CaseAccessGrant
+from cases.services import CaseWorkflowError, case_transition, timeline_record
+
+UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "working_days": "working days"}
+
+
+class AppealError(CaseWorkflowError):
+    """An appeal step that cannot happen, with reasons fit to show the user."""
+
+
+def _period_words(period: dict) -> str:
+    return f"{period['amount']} {UNIT_WORDS.get(period['unit'], period['unit'])}"
+
+
+# -- lodging ------------------------------------------------------------------------
+
+
+def appeal_lodge(
+    *,
+    case: Case,
+    by,
+    grounds: list[str],
+    applicant_words: str,
+    lodged_on: dt.date,
+    channel: str,
+    accept_out_of_time_reason: str = "",
+) -> Appeal:
+    """Record an appeal against a threshold-not-met decision or a review outcome.
+
+    In time when lodged within the procedure's window from the decision or outcome
+    (Staffordshire, Hertsmere, Bedfordshire, Merton 28 days; Devon & Cornwall 4 weeks).
+    Out of time it is recorded and refused with the reason, unless an officer accepts
+    it with a recorded reason. ``by`` is None when the applicant appeals online.
+    """
+    section = case.procedure_version.section("appeal")
+    reasons = []
+    if not section:
+        raise AppealError("This procedure has no appeal route.")
+    known = {g["key"] for g in section.get("grounds", [])}
+    if not grounds:
+        reasons.append("Choose at least one ground for the appeal.")
+    unknown = [g for g in grounds if g not in known]
+    if unknown:
+        reasons.append(f"These are not grounds in this procedure: {', '.join(unknown)}.")
+    if not applicant_words.strip():
+        reasons.append("Record why the applicant is appealing, in their own words.")
+    if lodged_on > timezone.localdate():
+        reasons.append("The date the appeal was made cannot be in the future.")
+    if channel not in Channel.values:
+        reasons.append("Say how the appeal was made.")
+    decision = appealable_decision(case)
+    if decision is None:
+        reasons.append(
+            "There is no decision that the threshold was not met, and no review outcome, "
+            "to appeal against."
+        )
+    elif lodged_on < decision.on:
+        reasons.append("The appeal cannot have been made before the decision it challenges.")
+    if case.appeals.filter(status__in=[AppealStatus.RECEIVED, AppealStatus.UNDER_REVIEW]).exists():
+        reasons.append("An appeal on this case is already under way.")
+    accepting = bool(accept_out_of_time_reason.strip())
+    if accepting and (by is None or not can_manage_appeals(by, case)):
+        raise PermissionDenied("Only an officer can accept an appeal made out of time.")
+    if reasons:
+        raise AppealError("The appeal cannot be recorded.", reasons=reasons)
+
+    window = section["window"]
+    window_ends_on = add_period(decision.on, area=case.area, **_amount_unit(window))
+    in_time = lodged_on <= window_ends_on
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            case=case,
+            against=decision.against,
+            decision_on=decision.on,
+            window_ends_on=window_ends_on,
+            lodged_on=lodged_on,
+            channel=channel,
+            grounds=list(grounds),
+            applicant_words=applicant_words.strip(),
+            in_time=in_time,
+            status=AppealStatus.RECEIVED,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        if not in_time and not accepting:
+            appeal.status = AppealStatus.REFUSED_OUT_OF_TIME
+            appeal.refusal_reason = (
+                f"The appeal was made on {lodged_on:%-d %B %Y}, after the time allowed: "
+                f"{_period_words(window)} from the {decision.label} on "
+                f"{decision.on:%-d %B %Y}, which ended on {window_ends_on:%-d %B %Y}."
+            )
+            appeal.save(update_fields=["status", "refusal_reason", "updated_at"])
+            timeline_record(
+                case=case,
+                kind=EventKind.APPEAL,
+                summary="Appeal received out of time and refused",
+                by=by,
+                reason=appeal.refusal_reason,
+                detail={"appeal": appeal.pk, "grounds": appeal.grounds},
+                visible_to_applicant=True,
+            )
+            return appeal
+        if not in_time:
+            appeal.out_of_time_accepted_reason = accept_out_of_time_reason.strip()
+            appeal.out_of_time_accepted_by = by
+            appeal.save(
+                update_fields=[
+                    "out_of_time_accepted_reason",
+                    "out_of_time_accepted_by",
+                    "updated_at",
+                ]
+            )
+        timeline_record(
+            case=case,
+            kind=EventKind.APPEAL,
+            summary="Appeal received"
+            + ("" if in_time else " out of time, and accepted by an officer"),
+            by=by,
+            reason=appeal.out_of_time_accepted_reason,
+            detail={"appeal": appeal.pk, "grounds": appeal.grounds, "channel": channel},
+            visible_to_applicant=True,
+        )
+        _stages_create(appeal, section.get("stages", []))
+        _route(appeal, by=by)
+        integration.record_deadline_event(case=case, event="appeal_lodged", on=lodged_on, by=by)
+        for stage in appeal.stages.filter(starts_on__isnull=False).order_by("order"):
+            integration.stage_deadline_start(stage=stage, by=by)
+        # Hertsmere s.9: the appeal is confirmed in writing (CR3a) with who will review it.
+        _letter(appeal, "CR3a", by=by, extra_context=_cr3a_context(appeal))
+    return appeal
+
+
+def _amount_unit(period: dict) -> dict:
+    return {"amount": period["amount"], "unit": period["unit"]}
+
+
+def _stages_create(appeal: Appeal, stages: list[dict]) -> None:
+    """Each stage runs from the end of the one before, or from receipt (``from: received``).
+
+    Devon & Cornwall: appoint within 5 and documents within 10 working days of receipt,
+    then the report in 15 and the PCC's decision in 10: 35 working days in all.
+    """
+    previous_due = appeal.lodged_on
+    area = appeal.case.area
+    for order, stage in enumerate(stages, start=1):
+        runs_from = stage.get("from", "previous")
+        starts_on = appeal.lodged_on if runs_from == "received" else previous_due
+        due_on = add_period(starts_on, area=area, **_amount_unit(stage))
+        AppealStage.objects.create(
+            appeal=appeal,
+            order=order,
+            key=stage["key"],
+            rule=stage["rule"],
+            amount=stage["amount"],
+            unit=stage["unit"],
+            runs_from=runs_from,
+            starts_on=starts_on if order == 1 or runs_from == "received" else None,
+            due_on=due_on,
+        )
+        previous_due = due_on
+
+
+def _cr3a_context(appeal: Appeal) -> dict:
+    stages = list(appeal.stages.order_by("order"))
+    return {
+        "appeal": {
+            "reviewer": str(appeal.reviewer) if appeal.reviewer else appeal.reviewing_body,
+            "stages": [
+                {"rule": s.rule, "period": _period_words({"amount": s.amount, "unit": s.unit})}
+                for s in stages
+            ],
+        },
+        "appeal_received_on": appeal.lodged_on,
+        "appeal_by": stages[-1].due_on if stages else None,
+    }
+
+
+LETTER_NAMES = {
+    "CR3a": "CR3a (appeal received)",
+    "appeal_outcome": "appeal outcome",
+    "delay": "delay",
+}
+
+
+def _letter(appeal: Appeal, kind: str, *, by, extra_context: dict) -> bool:
+    """Send the letter now, or leave a note for an officer to send it."""
+    sent = integration.send_letter(case=appeal.case, kind=kind, by=by, extra_context=extra_context)
+    if not sent:
+        timeline_record(
+            case=appeal.case,
+            kind=EventKind.NOTE,
+            summary=f"The {LETTER_NAMES.get(kind, kind)} letter is for an officer to send",
+            by=by,
+            detail={"appeal": appeal.pk, "letter_to_send": kind},
+        )
+    return sent
+
+
+# -- routing ------------------------------------------------------------------------
+
+
+def reviewing_body_for(case: Case) -> str:
+    """The procedure's reviewer for the case's area (Bedfordshire names one per area)."""
+    reviewer = case.procedure_version.section("appeal").get("reviewer", {})
+    return reviewer.get("areas", {}).get(case.area.slug) or reviewer.get("default", "")
+
+
+def _route(appeal: Appeal, *, by) -> None:
+    """Assign the independent reviewer with the fewest open appeals, or explain why none."""
+    case = appeal.case
+    appeal.reviewing_body = reviewing_body_for(case)
+    eligible, refused = reviewer_candidates(case)
+    if eligible:
+        _assign(appeal, eligible[0], by=by, note="Routed to an independent appeal reviewer.")
+        return
+    appeal.routing_note = " ".join(
+        ["No independent appeal reviewer is available for this area yet."]
+        + refused
+        + ["An officer must assign a reviewer who does not work for an involved agency."]
+    )
+    appeal.save(update_fields=["reviewing_body", "routing_note", "updated_at"])
+    timeline_record(
+        case=case,
+        kind=EventKind.APPEAL,
+        summary="Appeal waiting for an independent reviewer",
+        by=by,
+        reason=appeal.routing_note,
+        detail={"appeal": appeal.pk},
+    )
+
+
+def _assign(appeal: Appeal, reviewer, *, by, note: str) -> None:
+    case = appeal.case
+    appeal.reviewer = reviewer
+    appeal.routing_note = note
+    appeal.status = AppealStatus.UNDER_REVIEW
+    appeal.save(
+        update_fields=["reviewer", "routing_note", "reviewing_body", "status", "updated_at"]
+    )
+    CaseAccessGrant.objects.get_or_create(
+        case=case, user=reviewer, defaults={"reason": f"Appeal reviewer (appeal {appeal.pk})"}
+    )
+    timeline_record(
+        case=case,
+        kind=EventKind.APPEAL,
+        summary=f"Appeal to be reviewed by {reviewer.get_full_name() or reviewer.username}",
+        by=by,
+        reason=note,
+        detail={"appeal": appeal.pk, "reviewer": reviewer.pk, "body": appeal.reviewing_body},
+        visible_to_applicant=True,
+    )
+
+
+def appeal_assign_reviewer(*, appeal: Appeal, reviewer, by, note: str = "") -> Appeal:
+    """An officer names the reviewer; refused if they work for an agency involved in the case."""
+    if not can_manage_appeals(by, appeal.case):
+        raise PermissionDenied("You cannot assign reviewers in this area.")
+    if not appeal.is_open:
+        raise AppealError("This appeal is no longer open.")
+    eligible, refused = reviewer_candidates(appeal.case, only=reviewer)
+    if not eligible:
+        raise AppealError("This person cannot review the appeal.", reasons=refused)
+    with transaction.atomic():
+        _assign(appeal, reviewer, by=by, note=note or "Assigned by an officer.")
+    return appeal
+
+
+# -- stages and delays --------------------------------------------------------------
+
+
+def appeal_stage_complete(
+    *, stage: AppealStage, by, completed_on: dt.date | None = None
+) -> AppealStage:
+    """Mark a stage done; the next stage's clock starts from that day."""
+    appeal = stage.appeal
+    if not (can_review(by, appeal) or can_manage_appeals(by, appeal.case)):
+        raise PermissionDenied("Only the reviewer or an officer can update this appeal.")
+    if stage.completed_on:
+        return stage
+    completed_on = completed_on or timezone.localdate()
+    if completed_on > timezone.localdate():
+        raise AppealError("A stage cannot be completed in the future.")
+    with transaction.atomic():
+        stage.completed_on = completed_on
+        stage.completed_by = by
+        stage.save(update_fields=["completed_on", "completed_by", "updated_at"])
+        following = appeal.stages.filter(order=stage.order + 1, runs_from="previous").first()
+        if following:
+            following.starts_on = completed_on
+            following.due_on = add_period(
+                completed_on, amount=following.amount, unit=following.unit, area=appeal.case.area
+            )
+            following.save(update_fields=["starts_on", "due_on", "updated_at"])
+        integration.subject_deadlines_meet(subject=stage, on=completed_on, by=by)
+        if following:
+            integration.stage_deadline_start(stage=following, by=by)
+        late = stage.due_on and completed_on > stage.due_on
+        timeline_record(
+            case=appeal.case,
+            kind=EventKind.APPEAL,
+            summary=f"Appeal stage done{' (late)' if late else ''}: {stage.rule}",
+            by=by,
+            detail={"appeal": appeal.pk, "stage": stage.key, "due_on": str(stage.due_on)},
+            visible_to_applicant=True,
+        )
+    return stage
+
+
+def appeal_stage_record_delay(*, stage: AppealStage, by, reason: str) -> AppealStage:
+    """Tell the applicant a stage will be or is late, and why (Devon & Cornwall: regular updates)."""
+    appeal = stage.appeal
+    if by is not None and not (can_review(by, appeal) or can_manage_appeals(by, appeal.case)):
+        raise PermissionDenied("Only the reviewer or an officer can update this appeal.")
+    if not reason.strip():
+        raise AppealError("Give the reason for the delay.")
+    with transaction.atomic():
+        stage.delay_reason = reason.strip()
+        stage.delay_notified_on = timezone.localdate()
+        stage.save(update_fields=["delay_reason", "delay_notified_on", "updated_at"])
+        timeline_record(
+            case=appeal.case,
+            kind=EventKind.APPEAL,
+            summary=f"Update on the appeal: ‘{stage.rule}’ is delayed",
+            by=by,
+            reason=stage.delay_reason,
+            detail={"appeal": appeal.pk, "stage": stage.key, "due_on": str(stage.due_on)},
+            visible_to_applicant=True,
+        )
+        _letter(
+            appeal,
+            "delay",
+            by=by,
+            extra_context={
+                "timescale_words": f"Your appeal: {stage.rule}",
+                "timescale_within": _period_words({"amount": stage.amount, "unit": stage.unit}),
+                "delay_reason": stage.delay_reason,
+                "new_date": None,
+            },
+        )
+    return stage
+
+
+AUTOMATIC_DELAY_REASON = (
+    "This stage of your appeal has taken longer than the procedure allows. The reviewer "
+    "has been reminded and we will write again when it is done."
+)
+
+
+def appeal_notify_delays(*, today: dt.date | None = None) -> list[int]:
+    """Every open appeal stage past its due date gets one update to the applicant."""
+    today = today or timezone.localdate()
+    notified = []
+    stages = AppealStage.objects.select_related("appeal__case__area").filter(
+        appeal__status=AppealStatus.UNDER_REVIEW,
+        completed_on__isnull=True,
+        due_on__lt=today,
+        delay_notified_on__isnull=True,
+    )
+    for stage in stages:
+        with transaction.atomic():
+            locked = AppealStage.objects.select_for_update().get(pk=stage.pk)
+            if locked.delay_notified_on or locked.completed_on:
+                continue
+            appeal_stage_record_delay(stage=locked, by=None, reason=AUTOMATIC_DELAY_REASON)
+            notified.append(locked.pk)
+    return notified
+
+
+# -- evidence and audit -------------------------------------------------------------
+
+
+def appeal_evidence_note(*, appeal: Appeal, by, item: str, reason: str) -> EvidenceNote:
+    """The officer records why an Appendix A item is not available."""
+    from appeals.bundle import ITEM_KEYS
+
+    if not can_manage_appeals(by, appeal.case):
+        raise PermissionDenied("Only an officer of the lead body can explain missing evidence.")
+    if item not in ITEM_KEYS:
+        raise AppealError("That is not an item on the evidence checklist.")
+    if not reason.strip():
+        raise AppealError("Give the reason the item is not available.")
+    note, _ = EvidenceNote.objects.update_or_create(
+        appeal=appeal, item=item, defaults={"missing_reason": reason.strip(), "created_by": by}
+    )
+    timeline_record(
+        case=appeal.case,
+        kind=EventKind.APPEAL,
+        summary="Reason recorded for missing appeal evidence",
+        by=by,
+        reason=note.missing_reason,
+        detail={"appeal": appeal.pk, "item": item},
+    )
+    return note
+
+
+def appeal_compliance_record(*, appeal: Appeal, by, answers: dict[str, tuple[str, str]]) -> None:
+    """The reviewer completes the Appendix B compliance audit."""
+    from appeals.audit import AUDIT_KEYS
+
+    if not can_review(by, appeal):
+        raise PermissionDenied("Only the appeal's reviewer completes the compliance audit.")
+    for item, (answer, note) in answers.items():
+        if item not in AUDIT_KEYS or answer not in AuditAnswer.values:
+            raise AppealError(f"Unknown audit question or answer: {item}.")
+        ComplianceAnswer.objects.update_or_create(
+            appeal=appeal, item=item, defaults={"answer": answer, "note": note, "created_by": by}
+        )
+
+
+# -- outcome ------------------------------------------------------------------------
+
+
+@dataclass
+class RecommendationInput:
+    kind: str
+    text: str
+    body: object  # partnerships.Agency
+
+
+def appeal_decide(
+    *,
+    appeal: Appeal,
+    by,
+    outcome: str,
+    summary: str,
+    recommendations: list[RecommendationInput] | None = None,
+    decided_on: dt.date | None = None,
+) -> Appeal:
+    """Record the outcome: uphold the decision, or refer back with recommendations.
+
+    A referral back reopens the case (``reopen_after_appeal``) with the recommendations
+    attached; they are not binding and each body records its response (Devon & Cornwall
+    section 2.3). Devon & Cornwall asks the lead body for an update 3 months later.
+    """
+    recommendations = recommendations or []
+    case = appeal.case
+    if not (can_review(by, appeal) or can_manage_appeals(by, case)):
+        raise PermissionDenied("Only the appeal's reviewer or an officer can record the outcome.")
+    reasons = []
+    if appeal.status != AppealStatus.UNDER_REVIEW:
+        reasons.append("The appeal is not under review.")
+    if outcome not in AppealOutcome.values:
+        reasons.append("Choose the outcome.")
+    if not summary.strip():
+        reasons.append("Give the findings and the reasons for the outcome.")
+    if outcome == AppealOutcome.REFER_BACK and not recommendations:
+        reasons.append("A referral back needs at least one recommendation.")
+    involved = set(case.involvements.values_list("agency_id", flat=True))
+    for i, rec in enumerate(recommendations, start=1):
+        if rec.kind not in RecommendationKind.values:
+            reasons.append(f"Recommendation {i}: choose what it asks for.")
+        if not rec.text.strip():
+            reasons.append(f"Recommendation {i}: write the recommendation.")
+        if getattr(rec.body, "pk", None) not in involved:
+            reasons.append(f"Recommendation {i}: address it to a body involved in the case.")
+    if reasons:
+        raise AppealError("The outcome cannot be recorded.", reasons=reasons)
+    decided_on = decided_on or timezone.localdate()
+    section = case.procedure_version.section("appeal")
+    with transaction.atomic():
+        appeal.outcome = outcome
+        appeal.outcome_summary = summary.strip()
+        appeal.decided_on = decided_on
+        appeal.decided_by = by
+        appeal.status = AppealStatus.DECIDED
+        if follow_up := section.get("follow_up"):
+            appeal.follow_up_due_on = add_period(
+                decided_on, area=case.area, **_amount_unit(follow_up)
+            )
+        appeal.save()
+        for stage in appeal.stages.filter(completed_on__isnull=True).order_by("order"):
+            stage.completed_on = decided_on
+            stage.completed_by = by
+            stage.save(update_fields=["completed_on", "completed_by", "updated_at"])
+            integration.subject_deadlines_meet(subject=stage, on=decided_on, by=by)
+        created = [
+            Recommendation.objects.create(
+                appeal=appeal, kind=r.kind, text=r.text.strip(), body=r.body
+            )
+            for r in recommendations
+        ]
+        timeline_record(
+            case=case,
+            kind=EventKind.APPEAL,
+            summary=f"Appeal outcome: {appeal.get_outcome_display()}",
+            by=by,
+            reason=appeal.outcome_summary,
+            detail={
+                "appeal": appeal.pk,
+                "outcome": outcome,
+                "recommendations": [
+                    {"kind": r.kind, "body": r.body.name, "text": r.text} for r in created
+                ],
+            },
+            visible_to_applicant=True,
+        )
+        integration.follow_up_deadline_start(appeal=appeal, by=by)
+        _letter(
+            appeal,
+            "appeal_outcome",
+            by=by,
+            extra_context={
+                "appeal_upheld": outcome == AppealOutcome.REFER_BACK,
+                "appeal_reasons": appeal.outcome_summary,
+                "recommendations": created,
+            },
+        )
+        if outcome == AppealOutcome.REFER_BACK and has_transition_perm(
+            case.reopen_after_appeal, by
+        ):
+            _reopen(appeal, by=by)
+    return appeal
+
+
+def _reopen(appeal: Appeal, *, by) -> None:
+    recs = list(appeal.recommendations.select_related("body"))
+    case_transition(
+        case=appeal.case,
+        name="reopen_after_appeal",
+        by=by,
+        reason=f"Appeal referred back: {appeal.outcome_summary}",
+        detail={
+            "appeal": appeal.pk,
+            "recommendations": [
+                {"kind": r.kind, "body": r.body.name, "text": r.text} for r in recs
+            ],
+        },
+    )
+    appeal.case_reopened = True
+    appeal.save(update_fields=["case_reopened", "updated_at"])
+
+
+def appeal_reopen_case(*, appeal: Appeal, by) -> Appeal:
+    """The lead body reopens the case an appeal referred back (when the reviewer could not)."""
+    if appeal.outcome != AppealOutcome.REFER_BACK or appeal.case_reopened:
+        raise AppealError("This appeal did not leave a case waiting to be reopened.")
+    if not can_manage_appeals(by, appeal.case):
+        raise PermissionDenied("Only an officer of the lead body can reopen the case.")
+    with transaction.atomic():
+        _reopen(appeal, by=by)
+    return appeal
+
+
+def recommendation_respond(*, recommendation: Recommendation, by, response: str) -> Recommendation:
+    """The body a recommendation was made to records its response (not bound to accept)."""
+    case = recommendation.appeal.case
+    if by.agency_id != recommendation.body_id and not can_manage_appeals(by, case):
+        raise PermissionDenied("Only the body the recommendation was made to can respond.")
+    if not response.strip():
+        raise AppealError("Write the body's response.")
+    with transaction.atomic():
+        recommendation.response = response.strip()
+        recommendation.responded_on = timezone.localdate()
+        recommendation.responded_by = by
+        recommendation.save()
+        timeline_record(
+            case=case,
+            kind=EventKind.APPEAL,
+            summary=f"{recommendation.body.name} responded to an appeal recommendation",
+            by=by,
+            reason=recommendation.response,
+            detail={"appeal": recommendation.appeal_id, "recommendation": recommendation.pk},
+        )
+    return recommendation
+
+
+def appeal_follow_up_record(*, appeal: Appeal, by, received_on: dt.date, note: str) -> Appeal:
+    """Devon & Cornwall: the lead body's update to the OPCC 3 months after the escalation."""
+    if not (can_manage_appeals(by, appeal.case) or can_review(by, appeal)):
+        raise PermissionDenied("You cannot record the follow-up on this appeal.")
+    if appeal.follow_up_due_on is None:
+        raise AppealError("This procedure does not ask for a follow-up update.")
+    if not note.strip():
+        raise AppealError("Summarise the update on the case.")
+    with transaction.atomic():
+        appeal.follow_up_received_on = received_on
+        appeal.save(update_fields=["follow_up_received_on", "updated_at"])
+        integration.subject_deadlines_meet(subject=appeal, on=received_on, by=by)
+        timeline_record(
+            case=appeal.case,
+            kind=EventKind.APPEAL,
+            summary="Follow-up update on the appeal's recommendations",
+            by=by,
+            reason=note.strip(),
+            detail={"appeal": appeal.pk, "due_on": str(appeal.follow_up_due_on)},
+        )
+    return appeal
+
+
+__all__ = [
+    "AppealAgainst",
+    "AppealError",
+    "RecommendationInput",
+    "appeal_assign_reviewer",
+    "appeal_compliance_record",
+    "appeal_decide",
+    "appeal_evidence_note",
+    "appeal_follow_up_record",
+    "appeal_lodge",
+    "appeal_notify_delays",
+    "appeal_reopen_case",
+    "appeal_stage_complete",
+    "appeal_stage_record_delay",
+    "recommendation_respond",
+]
