@@ -141,3 +141,22 @@ class AccessKind(models.TextChoices):
     VIEW_DOCUMENT = "view_document", "Opened a document"
     EXPORT = "export", "Exported"
     SEARCH = "search", "Searched"
+
+
+TRANSITION_SUMMARIES = {
+    "acknowledge": "Application acknowledged",
+    "start_gathering": "Relevant bodies asked for their information and views",
+    "record_threshold_met": "Threshold met",
+    "record_threshold_not_met": "Threshold not met",
+    "refer_back": "Referred back as out of scope",
+    "withdraw": "Application withdrawn",
+    "arrange_panel": "Case review meeting arranged",
+    "arrange_panel_for_decision": "Core panel arranged to decide the threshold and review the case",
+    "record_review": "Case reviewed by the panel",
+    "send_outcome": "Outcome sent to the applicant",
+    "start_monitoring": "Monitoring the action plan",
+    "close": "Case closed",
+    "reopen_after_appeal": "Case reopened after an appeal",
+    "reconsider_threshold": "Threshold to be decided again",
+}
+"""What the timeline (and the applicant's tracking page) says for each transition."""

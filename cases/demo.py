@@ -14,8 +14,6 @@ from cases.models import Case
 from cases.services import ApplicationInput, IncidentInput, PersonInput
 from partnerships.models import Agency, Area, User
 
-DEMO_MARK = "[demo]"
-
 VICTIMS = [
     (
         "Aisha Rahman",
@@ -53,6 +51,8 @@ VICTIMS = [
         "Groups of youths kicking footballs at cars and doors every night.",
     ),
 ]
+
+DEMO_VICTIM_NAMES = [v[0] for v in VICTIMS]
 
 # (state path to walk, victim index)
 JOURNEYS = [
@@ -105,7 +105,7 @@ def _application(area: Area, victim_index: int, today: dt.date) -> ApplicationIn
             preferred_contact=contact,
             accessibility_needs="Large print letters, please." if victim_index == 1 else "",
         ),
-        summary=f"{summary} {DEMO_MARK}",
+        summary=summary,
         impact="I can't sleep and I'm afraid to leave the house.",
         wants_to_attend=victim_index % 2 == 0,
         wants_to_send_statement=True,
@@ -117,7 +117,7 @@ def load_demo(stdout) -> None:
     today = timezone.localdate()
     created = 0
     for area in Area.objects.select_related("procedure").order_by("slug"):
-        if Case.objects.filter(area=area, summary__endswith=DEMO_MARK).exists():
+        if Case.objects.filter(area=area, victim__name__in=DEMO_VICTIM_NAMES).exists():
             continue
         officer = (
             User.objects.filter(role_assignments__area=area, role_assignments__role="case_officer")

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransition
 
 from cases import hooks, risk
 from cases.constants import (
+    TRANSITION_SUMMARIES,
     ApplicantType,
     Channel,
     EventKind,
@@ -457,7 +458,7 @@ def case_transition(
         timeline_record(
             case=locked,
             kind=EventKind.TRANSITION,
-            summary=(method.__doc__ or name).strip().splitlines()[0][:300],
+            summary=TRANSITION_SUMMARIES.get(name, name.replace("_", " ").capitalize()),
             by=by,
             reason=reason,
             from_state=from_state,
