@@ -1,6 +1,7 @@
 """Automatic detection from the incident log: suggestions and second-report notices."""
 
 import datetime as dt
+import io
 
 import time_machine
 from django.db import connection
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Incident
 from tests.factories import receive_case
-from thresholds import services, tasks
+from thresholds import demo, services, tasks
 from thresholds.models import ReviewSuggestion, SecondReportNotice
 
 TODAY = dt.date(2026, 9, 1)
@@ -106,3 +107,12 @@ def test_the_task_runs_every_area_and_is_safe_twice(reference):
         again = tasks.detect.run()
     assert first == {"review_suggestions": 1, "second_report_notices": 1}
     assert again == {"review_suggestions": 0, "second_report_notices": 0}
+
+
+def test_demo_is_idempotent(reference):
+    demo.load_demo(io.StringIO())
+    counts = (Incident.objects.count(), ReviewSuggestion.objects.count())
+    assert counts[1] >= 5  # one per area at least
+    assert SecondReportNotice.objects.count() >= 5
+    demo.load_demo(io.StringIO())
+    assert (Incident.objects.count(), ReviewSuggestion.objects.count()) == counts
