@@ -332,3 +332,11 @@ def test_a_new_area_on_the_national_default_needs_no_code(users):
     case = receive_case(area=area, by=users["hertsmere.officer"])
     assert case.procedure_version == version
     assert case.procedure_version.section("threshold")["routes"][1]["hate_only"] is True
+
+
+def test_the_annotated_example_in_the_docs_is_a_valid_procedure():
+    docs = (Path(settings.BASE_DIR) / "docs" / "procedures.md").read_text()
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = parse_yaml(example)
+    assert data["slug"] == "newtown"
+    assert data["risk_matrices"][0]["high_from"] == 8
