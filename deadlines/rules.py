@@ -40,6 +40,7 @@ EVENTS = {
     "closed": "Case closed",
     "reopened": "Case reopened after an appeal",
     "appeal_lodged": "Appeal or escalation lodged",
+    "appeal_decided": "Appeal or escalation decided (its outcome sent)",
     "appeal_window_closed": "Appeal window closed (or an appeal was lodged)",
     "escalation_update_sent": "Update sent on an escalation",
     "impact_statement_received": "Impact statement received",
