@@ -48,14 +48,16 @@ def _limited(request, group: str) -> bool:
 
 
 def _private(view):
-    """Pages with personal data: never cached, never indexed, never sent as a referrer."""
+    """Pages with personal data: never cached, never indexed, never sent as a referrer to another site."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = (
+            "same-origin"  # "no-referrer" makes the browser send Origin: null, which CSRF refuses
+        )
         return response
 
     return wrapped
