@@ -49,8 +49,10 @@ def areas_for_statistics(*, user, perm: str = VIEW) -> QuerySet[Area]:
         return Area.objects.order_by("name")
     if not user.is_authenticated:
         return Area.objects.none()
-    ids = {a for _, a in user.role_pairs if user.has_perm(perm, a)}
-    return Area.objects.filter(pk__in=ids).order_by("name")
+    held = Area.objects.filter(pk__in={a for _, a in user.role_pairs}).order_by("name")
+    return Area.objects.filter(pk__in=[a.pk for a in held if user.has_perm(perm, a)]).order_by(
+        "name"
+    )
 
 
 def force_areas_for_monitoring(*, user) -> dict[str, list[Area]]:

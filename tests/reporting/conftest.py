@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from tests.reporting.factories import TO_DECISION, TO_REVIEW, at, case_on, step, victim
+from tests.reporting.factories import TO_DECISION, TO_REVIEW, appeal, at, case_on, step, victim
 
 D = dt.date
 
@@ -14,10 +14,12 @@ def year_2026(reference, users):
     A  received 31 Mar 2027, threshold not met 31 Mar 2027 23:30 (BST)   -> 2026
     B  received 1 Apr 2027                                               -> 2027
     C  received 31 Mar 2026 (2025), threshold not met 1 Apr 2026 00:30   -> decision in 2026
+       appealed 20 Apr 2026, decision upheld (appeal not upheld)
     D  received 1 Apr 2026, withdrawn                                    -> received 2026
     E  received 1 May 2026, reviewed, monitoring (recommendations)       -> 2026
     F  received 2 May 2026, reviewed, outcome sent, closed (no actions)  -> 2026
-    G  received 1 Jun 2026, not met, appeal upheld, reopened, reviewed   -> 2026
+    G  received 1 Jun 2026, not met, appealed 20 Jun, appeal upheld and
+       reopened 1 Jul, threshold met and reviewed 1 Aug                  -> 2026
     H  received 1 Sep 2026, same victim as E (a repeat application)     -> 2026
     L  Luton, received 1 May 2026, threshold not met (another area)
     """
@@ -32,6 +34,7 @@ def year_2026(reference, users):
     c = case_on(area=area, by=by, received_on=D(2026, 3, 31))
     c = step(c, *TO_DECISION, by=by, when=at(D(2026, 3, 31), 15))
     cases["C"] = step(c, "record_threshold_not_met", by=by, when=at(D(2026, 4, 1), 0, 30))
+    appeal(c, lodged_on=D(2026, 4, 20), decided_on=D(2026, 5, 10), outcome="uphold_decision")
     d = case_on(area=area, by=by, received_on=D(2026, 4, 1))
     cases["D"] = step(d, "acknowledge", "withdraw", by=by, when=at(D(2026, 4, 10)))
     repeat_victim = victim()
@@ -43,6 +46,7 @@ def year_2026(reference, users):
     cases["F"] = step(f, "send_outcome", "close", by=by, when=at(D(2026, 6, 6)))
     g = case_on(area=area, by=by, received_on=D(2026, 6, 1))
     g = step(g, *TO_DECISION, "record_threshold_not_met", by=by, when=at(D(2026, 6, 10)))
+    appeal(g, lodged_on=D(2026, 6, 20), decided_on=D(2026, 7, 1), outcome="refer_back")
     g = step(g, "reopen_after_appeal", by=by, when=at(D(2026, 7, 1)))
     cases["G"] = step(
         g,

@@ -52,3 +52,29 @@ TO_REVIEW = (
 
 def victim(name="Zebedee Quartermaine", postcode="WD6 9ZZ"):
     return PersonInputFactory(name=name, postcode=postcode, address="77 Secretive Lane")
+
+
+SECRET_WORDS = "The neighbour at number 12 is Mr Pomfrey-Quill"
+"""Free text an appeal holds; must never reach a statistics page or export."""
+
+
+def appeal(case, *, lodged_on: dt.date, decided_on: dt.date | None, outcome: str = ""):
+    """An appeal record as the appeals app keeps it (hand-built: only what reporting reads)."""
+    from appeals.models import Appeal
+
+    return Appeal.objects.create(
+        case=case,
+        against="threshold_not_met",
+        decision_on=lodged_on - dt.timedelta(days=5),
+        window_ends_on=lodged_on + dt.timedelta(days=23),
+        lodged_on=lodged_on,
+        channel="email",
+        grounds=["threshold"],
+        applicant_words=SECRET_WORDS,
+        in_time=True,
+        status="decided" if outcome else "under_review",
+        outcome=outcome,
+        outcome_summary="Reviewer found that " + SECRET_WORDS if outcome else "",
+        decided_on=decided_on,
+        case_reopened=outcome == "refer_back",
+    )

@@ -5,6 +5,7 @@ import pytest
 from reporting import selectors
 from reporting.periods import Period, financial_year_of
 
+D = dt.date
 FY25, FY26, FY27 = (Period.financial_year(y) for y in (2025, 2026, 2027))
 YEARS = [FY25, FY26, FY27]
 
@@ -47,9 +48,101 @@ def test_reviews_and_recommendations(year_2026, hertsmere):
     assert selectors.reviews_with_recommendations(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
 
 
-def test_appeals_upheld(year_2026, hertsmere):
+def test_appeals_and_their_outcomes(year_2026, hertsmere):
+    # C's appeal (decision upheld) and G's (referred back): both lodged in 2026.
+    assert selectors.appeals_received(areas=hertsmere, periods=YEARS) == {
+        "2025-26": 0,
+        "2026-27": 2,
+        "2027-28": 0,
+    }
     assert selectors.appeals_upheld(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
-    assert selectors.appeals_received(areas=hertsmere, periods=[FY26])["2026-27"] >= 1
+    assert selectors.appeals_by_outcome(areas=hertsmere, periods=[FY26]) == {
+        "2026-27": {"refer_back": 1, "uphold_decision": 1}
+    }
+
+
+def test_appeals_fall_back_to_the_timeline_without_appeal_records(
+    year_2026, hertsmere, monkeypatch
+):
+    from reporting import sources
+
+    real = sources.has_records
+    monkeypatch.setattr(
+        sources, "has_records", lambda label: label != "appeals.Appeal" and real(label)
+    )
+    # Only the appeal that reopened the case is visible on the timeline.
+    assert selectors.appeals_received(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
+    assert selectors.appeals_upheld(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
+    assert [e["outcome"] for e in selectors.escalations(areas=hertsmere, period=FY26)] == [
+        "Upheld: referred back to the relevant bodies"
+    ]
+
+
+def test_escalations_hold_no_personal_data(year_2026, hertsmere):
+    rows = selectors.escalations(areas=hertsmere, period=FY26)
+    assert len(rows) == 2
+    assert set(rows[0]) == {
+        "area",
+        "lodged",
+        "against",
+        "in_time",
+        "status",
+        "outcome",
+        "days_to_decision",
+    }
+    assert rows[0]["lodged"] == "April 2026" and rows[0]["days_to_decision"] == 20
+    assert "Pomfrey" not in repr(rows)
+
+
+def test_timeliness_by_deadline_kind(year_2026, hertsmere):
+    from deadlines.models import Deadline
+
+    case = year_2026["H"]
+    due = D(2026, 9, 10)
+    for i, (state, met_on) in enumerate(
+        [
+            ("met_on_time", due),
+            ("met_on_time", due),
+            ("met_late", due + dt.timedelta(days=3)),
+            ("breached", None),
+            ("open", None),
+            ("waived", None),
+        ]
+    ):
+        Deadline.objects.create(
+            key=f"test:{i}",
+            case=case,
+            step="reporting_test",
+            rule="5 working days",
+            started_on=due - dt.timedelta(days=7),
+            due=due,
+            original_due=due,
+            state=state,
+            met_on=met_on,
+        )
+    # A deadline due next year is not in this one.
+    Deadline.objects.create(
+        key="test:next",
+        case=case,
+        step="reporting_test",
+        rule="5 working days",
+        started_on=D(2027, 4, 1),
+        due=D(2027, 4, 8),
+        original_due=D(2027, 4, 8),
+    )
+    rows = {
+        r["kind"]: r for r in selectors.timeliness_by_deadline_kind(areas=hertsmere, period=FY26)
+    }
+    row = rows["reporting_test"]
+    # The open one was due in September 2026, which has passed: it counts as breached.
+    assert (row["on_time"], row["late"], row["breached"], row["open"], row["waived"]) == (
+        2,
+        1,
+        2,
+        0,
+        1,
+    )
+    assert row["total"] == 6
 
 
 def test_several_areas_add_up(year_2026, reference):
