@@ -11,13 +11,18 @@ import logging
 logger = logging.getLogger(__name__)
 
 
-def _service(module: str, name: str):
+def _module(module: str):
     try:
-        return getattr(importlib.import_module(module), name, None)
+        return importlib.import_module(module)
     except ImportError as exc:
         if exc.name and (exc.name == module or module.startswith(exc.name + ".")):
             return None
         raise
+
+
+def _service(module: str, name: str):
+    found = _module(module)
+    return getattr(found, name, None) if found is not None else None
 
 
 def send_letter(*, case, kind: str, by, extra_context: dict | None = None) -> bool:
@@ -37,9 +42,17 @@ def send_letter(*, case, kind: str, by, extra_context: dict | None = None) -> bo
 
 
 def record_deadline_event(*, case, event: str, on, by) -> bool:
-    """Tell the deadlines app an appeal event happened (it meets and starts its deadlines)."""
+    """Tell the deadlines app an appeal event happened (it meets and starts its deadlines).
+
+    Events: appeal_lodged, appeal_decided (starts Devon & Cornwall's 3-month update),
+    escalation_update_sent. An event the installed deadlines app does not know is skipped.
+    """
     record_event = _service("deadlines.services", "record_event")
     if record_event is None:
+        return False
+    events = getattr(_module("deadlines.rules"), "EVENTS", None)
+    if events is not None and event not in events:
+        logger.warning("The deadlines app does not know the event %s yet", event)
         return False
     record_event(case=case, event=event, on=on, by=by)
     return True
@@ -61,27 +74,6 @@ def stage_deadline_start(*, stage, by) -> bool:
         responsible_role="appeal_reviewer",
         subject=stage,
         started_on=stage.starts_on,
-        by=by,
-    )
-    return True
-
-
-def follow_up_deadline_start(*, appeal, by) -> bool:
-    """Devon & Cornwall: the lead body owes the OPCC an update 3 months after the escalation."""
-    deadline_start = _service("deadlines.services", "deadline_start")
-    if deadline_start is None or appeal.follow_up_due_on is None:
-        return False
-    rule = appeal.case.procedure_version.section("appeal").get("follow_up", {}).get("rule", "")
-    deadline_start(
-        case=appeal.case,
-        key=f"appeal-{appeal.pk}-follow-up",
-        step="appeal_follow_up",
-        due=appeal.follow_up_due_on,
-        rule=rule or "Update on the appeal's recommendations",
-        responsible_agency=appeal.case.area.administering_agency,
-        responsible_role="administering_body",
-        subject=appeal,
-        started_on=appeal.decided_on,
         by=by,
     )
     return True

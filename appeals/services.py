@@ -526,7 +526,8 @@ def appeal_decide(
             },
             visible_to_applicant=True,
         )
-        integration.follow_up_deadline_start(appeal=appeal, by=by)
+        # Deadlines starts the procedure's follow-up timescale (Devon & Cornwall 4.2) on this.
+        integration.record_deadline_event(case=case, event="appeal_decided", on=decided_on, by=by)
         _letter(
             appeal,
             "appeal_outcome",
@@ -607,7 +608,9 @@ def appeal_follow_up_record(*, appeal: Appeal, by, received_on: dt.date, note: s
     with transaction.atomic():
         appeal.follow_up_received_on = received_on
         appeal.save(update_fields=["follow_up_received_on", "updated_at"])
-        integration.subject_deadlines_meet(subject=appeal, on=received_on, by=by)
+        integration.record_deadline_event(
+            case=appeal.case, event="escalation_update_sent", on=received_on, by=by
+        )
         timeline_record(
             case=appeal.case,
             kind=EventKind.APPEAL,
