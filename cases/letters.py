@@ -64,7 +64,7 @@ TIMESCALE_WORDS = {
     "outcome": "We write to tell you what the review decided",
     "withdrawal_letter": "We write to confirm the review has stopped",
 }
-APPLICANT_FACING = set(TIMESCALE_WORDS) - {"minutes"}
+APPLICANT_FACING = set(TIMESCALE_WORDS) - {"minutes", "withdrawal_letter"}
 
 UNIT_WORDS = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month"}
 

@@ -60,3 +60,6 @@ def test_each_letter_renders_for_each_seed_area(reference, users, area_slug):
                 word = officer.first_name
             assert word in text, (area_slug, kind, word)
         assert context["brand"]["organisation"] in text
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        if len(pages) > 1:  # the reference runs in the top margin after page 1
+            assert f"Our reference: {case.reference}" in pages[1].extract_text()
