@@ -10,10 +10,10 @@ class ProcedureEditForm(forms.Form):
         label="Procedure (YAML)",
         help_text=(
             "Edit the values; keep the comments that say where each value comes from. "
-            "The fields of every section are described in the procedure schema guide."
+            "'What the sections are', above, says what each section holds."
         ),
         widget=forms.Textarea(
-            attrs={"rows": 40, "spellcheck": "false", "class": "app-code-textarea"}
+            attrs={"rows": 40, "spellcheck": "false", "wrap": "off", "class": "app-code-textarea"}
         ),
         max_length=200_000,
         strip=False,
