@@ -70,7 +70,12 @@ def preview(data: dict, *, received: dt.date, calendar: WorkingCalendar) -> list
             }
         )
     stage_start = dates.get("appeal_lodged", received)
-    starts = "appeal_lodged" if "appeal_lodged" in dates else "received"
+    starts = "appeal_lodged"
+    lodged = (
+        "appeal lodged with the decision letter"
+        if "appeal_lodged" in dates
+        else "appeal lodged on the day of receipt (no decision date to place it)"
+    )
     for stage in (data.get("appeal") or {}).get("stages") or []:
         if not isinstance(stage, dict) or "amount" not in stage or "unit" not in stage:
             continue
@@ -85,7 +90,7 @@ def preview(data: dict, *, received: dt.date, calendar: WorkingCalendar) -> list
                 "amount": stage["amount"],
                 "unit": stage["unit"],
                 "responsible": "appeal_reviewer",
-                "assumed": "appeal lodged with the decision letter; each stage starts when the last is due",
+                "assumed": f"{lodged}; each stage starts when the one before is due",
             }
         )
         stage_start, starts = due, "previous_stage_due"
