@@ -126,8 +126,11 @@ def page_count(data: bytes) -> int:
 # -- sending ---------------------------------------------------------------------
 
 
-def _channel_for(recipient: dict, requested: str | None) -> str:
-    """The requested channel, else the recipient's preferred one, else whatever we can use."""
+def _channel_for(recipient: dict, requested: str | None, note: str = "") -> str:
+    """The requested channel, else the recipient's preferred one, else whatever we can use.
+
+    Chosen automatically (another app sends the letter), a phone preference without a
+    note of the call becomes post, and email without an address becomes post."""
     if requested:
         if requested == LetterChannel.EMAIL and not recipient["email"]:
             raise LetterError("There is no email address for this person: send it by post.")
@@ -135,6 +138,8 @@ def _channel_for(recipient: dict, requested: str | None) -> str:
             raise LetterError("There is no postal address for this person: send it by email.")
         return requested
     preferred = recipient.get("preferred") or LetterChannel.EMAIL
+    if preferred == LetterChannel.PHONE and not note.strip():
+        preferred = LetterChannel.POST if recipient["address"].strip() else LetterChannel.EMAIL
     if preferred == LetterChannel.EMAIL and not recipient["email"]:
         preferred = LetterChannel.POST
     return preferred
@@ -184,7 +189,7 @@ def letter_send(
             raise LetterError(f"{agency} is not a relevant body on this case.")
     pdf, context = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
     recipient = context["recipient"]
-    channel = _channel_for(recipient, channel)
+    channel = _channel_for(recipient, channel, note)
     if channel == LetterChannel.PHONE and not note.strip():
         raise LetterError("Write a note of what you told them on the phone.")
     digest = sha256_of(pdf)

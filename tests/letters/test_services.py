@@ -288,3 +288,16 @@ def test_chairs_pack_has_contents_and_every_section(area, officer):
     assert case.summary in text
     assert "I cannot sleep at night." in text
     assert AccessLogEntry.objects.filter(case=case, target="Chair's pack").exists()
+
+
+def test_sent_automatically_to_someone_who_prefers_phone_it_goes_by_post(area, officer):
+    case = case_in_state(
+        area=area,
+        by=officer,
+        state="received",
+        applicant=PersonInputFactory(preferred_contact="phone"),
+    )
+    letter = services.letter_send(case=case, kind="CR1", by=officer)
+    assert letter.channel == "post" and PrintJob.objects.filter(letter=letter).exists()
+    noted = services.letter_send(case=case, kind="CR1", by=officer, note="Phoned and read it out.")
+    assert noted.channel == "phone"
