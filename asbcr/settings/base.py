@@ -175,3 +175,8 @@ LOGGING = {
 }
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- deadlines ---
+# Reminders go this many working days before a deadline (0: no reminders). The sweep's
+# interval is DEADLINES_SWEEP_MINUTES, read in asbcr/schedules.py.
+DEADLINES_REMINDER_LEAD_WORKING_DAYS = env.int("DEADLINES_REMINDER_LEAD_WORKING_DAYS", default=2)
