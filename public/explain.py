@@ -174,3 +174,20 @@ def state_explanation(state: str) -> tuple[str, str]:
         ),
     }
     return texts.get(state, (_("We are working on your case"), ""))
+
+
+def next_step_text(step: str) -> str | None:
+    """What an open deadline means to the applicant, for the steps they wait on.
+
+    Deadlines between agencies (their responses, minutes) are not the applicant's business."""
+    texts = {
+        "acknowledge": _("We will confirm we have your application"),
+        "threshold_decision": _("We will tell you whether your case meets the threshold"),
+        "victim_contact": _("Your case officer will contact you"),
+        "meeting": _("The review meeting will be held"),
+        "panel": _("The review meeting will be held"),
+        "outcome": _("We will tell you the outcome of the review"),
+        "withdrawal_letter": _("We will write to you about the withdrawal"),
+        "appeal_window": _("Last day to ask for an appeal"),
+    }
+    return texts.get(step)

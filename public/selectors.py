@@ -120,17 +120,24 @@ def appeal_window(*, case: Case) -> dict | None:
     }
 
 
-def next_deadline(*, case: Case):
-    """The next open deadline on the case, if the deadlines app keeps them."""
+def next_deadline(*, case: Case) -> dict | None:
+    """The next open deadline the applicant is waiting on, if the deadlines app keeps them."""
     if not apps.is_installed("deadlines"):
         return None
     try:
         Deadline = apps.get_model("deadlines", "Deadline")
         with transaction.atomic():  # a savepoint, so a missing table cannot spoil the request
-            return Deadline.objects.filter(case=case, state="open").order_by("due").first()
+            deadlines = list(
+                Deadline.objects.filter(case=case, state="open").order_by("due", "id")[:50]
+            )
     except (LookupError, DatabaseError):  # the deadlines app is not ready yet
         logger.info("deadlines not available for the tracking page")
         return None
+    for deadline in deadlines:
+        text = explain.next_step_text(getattr(deadline, "step", ""))
+        if text:
+            return {"text": text, "due": deadline.due}
+    return None
 
 
 def letters_for_applicant(*, case: Case) -> list:

@@ -125,3 +125,21 @@ def test_field_size_limits(reference, client):
     r = client.post("/apply/problem/", {"summary": "x" * 5001})
     assert r.status_code == 400
     assert "problem" not in DraftApplication.objects.get().data
+
+
+@pytest.mark.parametrize(
+    ("postcode", "prefix"),
+    [
+        ("WD6 1AA", "HER-"),
+        ("SW19 2AA", "MER-"),
+        ("ST16 1AA", "STA-"),
+        ("PL1 1AA", "DAC-"),
+        ("MK40 1AA", "BED-"),
+        ("LU2 1AA", "LUT-"),
+        ("SG17 5AA", "CBD-"),
+    ],
+)
+def test_every_demo_area_takes_online_applications(reference, client, postcode, prefix):
+    apply(client, postcode=postcode)
+    assert client.post("/apply/check/", {"website": ""}).status_code == 302
+    assert Case.objects.get().reference.startswith(prefix)
