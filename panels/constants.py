@@ -83,10 +83,3 @@ class ConsultationMethod(models.TextChoices):
 class Vote(models.TextChoices):
     MET = "met", "Threshold met"
     NOT_MET = "not_met", "Threshold not met"
-
-
-class LadderLevel(models.TextChoices):
-    OWNER = "owner", "Action owner"
-    LINE_MANAGER = "line_manager", "Owner's line manager"
-    HEAD_OF_SERVICE = "head_of_service", "Head of service"
-    CHIEF_EXECUTIVE = "chief_executive", "Chief executive"

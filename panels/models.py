@@ -15,7 +15,6 @@ from panels.constants import (
     ActionStatus,
     Attendance,
     ConsultationMethod,
-    LadderLevel,
     ListingKind,
     ListingStatus,
     MeetingKind,
@@ -111,6 +110,11 @@ class Listing(AuditedModel):
     @property
     def area(self):
         return self.case.area
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("panels:listing", args=[self.pk])
 
 
 class PanelMember(TimeStampedModel):
@@ -222,23 +226,7 @@ class Action(AuditedModel):
     def area(self):
         return self.case.area
 
+    def get_absolute_url(self):
+        from django.urls import reverse
 
-class ActionEscalation(models.Model):
-    """One step of the overdue-action ladder, recorded and notified once (natural key)."""
-
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="escalations")
-    level = models.CharField(max_length=20, choices=LadderLevel.choices)
-    step_due_on = models.DateField()
-    recipient_name = models.CharField(max_length=200)
-    recipient_email = models.EmailField(blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["step_due_on", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["action", "level"], name="one_escalation_per_level")
-        ]
-
-    def __str__(self):
-        return f"{self.action} -> {self.get_level_display()}"
+        return reverse("panels:action", args=[self.pk])

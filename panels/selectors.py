@@ -89,9 +89,25 @@ def actions_for_case(case: Case) -> QuerySet[Action]:
     return (
         Action.objects.filter(case=case)
         .select_related("agency", "owner", "listing__meeting")
-        .prefetch_related("escalations")
         .order_by("due_on", "id")
     )
+
+
+def action_deadlines(action: Action):
+    """The action's deadlines (one per round: a returned report starts a new one)."""
+    from deadlines.services import deadlines_for_subject
+
+    return deadlines_for_subject(action).order_by("created_at", "id")
+
+
+def action_escalations(action: Action):
+    """The rungs of the escalation ladder this action has climbed (from the deadlines sweep)."""
+    from deadlines.constants import NotificationKind
+    from deadlines.models import Notification
+
+    return Notification.objects.filter(
+        deadline__in=action_deadlines(action), kind=NotificationKind.ESCALATION
+    ).order_by("created_at", "id")
 
 
 def actions_owned_by(*, user, include_closed: bool = False) -> QuerySet[Action]:

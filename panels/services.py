@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from asbcr.calendar import calendar_for_area
 from cases.constants import CaseState, EventKind
 from cases.models import Case, CaseAccessGrant
 from cases.services import case_transition, impact_statement_add, timeline_record
@@ -25,7 +26,6 @@ from panels.constants import (
     RESOLVED_ACTION_STATUSES,
     ActionStatus,
     Attendance,
-    LadderLevel,
     ListingKind,
     ListingStatus,
     MeetingKind,
@@ -34,10 +34,8 @@ from panels.constants import (
     VictimAttendance,
     Vote,
 )
-from panels.dates import add_period
 from panels.models import (
     Action,
-    ActionEscalation,
     Listing,
     Meeting,
     PanelMember,
@@ -76,33 +74,19 @@ def _require(user, perm: str, case: Case) -> None:
         raise PermissionDenied
 
 
-def _deadlines(name: str):
-    """A function of the deadlines app, if it provides it (it plugs in independently)."""
-    try:
-        from deadlines import services as deadline_services
-    except ImportError:
-        return None
-    return getattr(deadline_services, name, None)
+def _record_event(case: Case, event: str, on: dt.date | None = None, by=None) -> None:
+    """Tell the deadlines app something happened (meets and starts procedure timescales)."""
+    from deadlines.services import record_event
+
+    record_event(case=case, event=event, on=on, by=by)
 
 
-def _record_event(case: Case, event: str, on: dt.date | None = None) -> None:
-    record_event = _deadlines("record_event")
-    if record_event is not None:
-        kwargs = {"case": case, "event": event}
-        if on is not None:
-            kwargs["on"] = on
-        try:
-            record_event(**kwargs)
-        except TypeError:
-            record_event(case=case, event=event)
+def _due(case: Case, start: dt.date, amount: int, unit: str) -> dt.date:
+    return calendar_for_area(case.area).due(start, amount, unit)
 
 
 def _timescale(case: Case, key: str) -> dict | None:
     return (case.procedure_version.section("timescales") or {}).get(key)
-
-
-def _nation(case: Case) -> str:
-    return case.area.nation
 
 
 def _is_chair_or_arranger(user, listing: Listing) -> bool:
@@ -215,13 +199,35 @@ def _started_on(case: Case, starts: str) -> dt.date:
     return timezone.localdate(event.at) if event else case.received_on
 
 
+def meeting_timescale(case: Case) -> dict | None:
+    """The procedure's timescale for holding the meeting.
+
+    The one that ends when the panel is held (``timescales.meeting`` in most seeds); else
+    an outer bound: one that ends with the outcome and starts before the meeting
+    (Staffordshire: "heard and outcome provided within 28 days from activation").
+    """
+    timescales = case.procedure_version.section("timescales") or {}
+    specs = sorted(timescales.items(), key=lambda kv: kv[0] != "meeting")
+    for _key, spec in specs:
+        if isinstance(spec, dict) and spec.get("ends") == "panel_held":
+            return spec
+    for _key, spec in specs:
+        if (
+            isinstance(spec, dict)
+            and spec.get("ends") == "outcome_sent"
+            and spec.get("starts") != "panel_held"
+        ):
+            return spec
+    return None
+
+
 def meeting_target_date(case: Case) -> dt.date | None:
-    """When the procedure wants the meeting held (``timescales.meeting``), if it says."""
-    spec = _timescale(case, "meeting")
+    """When the procedure wants the meeting held, if it says (see ``meeting_timescale``)."""
+    spec = meeting_timescale(case)
     if not spec:
         return None
     start = _started_on(case, spec.get("starts", "received"))
-    return add_period(start, spec["amount"], spec["unit"], _nation(case))
+    return _due(case, start, spec["amount"], spec["unit"])
 
 
 def _panel_transition(case: Case) -> str | None:
@@ -434,7 +440,7 @@ def listing_open(*, listing: Listing, by) -> tuple[Listing, list[str]]:
             by=by,
             detail={"listing_id": listing.pk, "rules": [r.message for r in results]},
         )
-        _record_event(listing.case, "panel_held", timezone.localdate(now))
+        _record_event(listing.case, "panel_held", timezone.localdate(now), by)
     return listing, rules.warnings(results)
 
 
@@ -578,20 +584,40 @@ def threshold_vote_cast(*, listing: Listing, by, agency, vote: str, reason: str 
             detail={"listing_id": listing.pk},
         )
         result = vote_result(listing)
-        if result is False:
-            reasons = "; ".join(
-                f"{v.agency}: {v.get_vote_display().lower()}"
-                + (f" ({v.reason})" if v.reason else "")
-                for v in listing.votes.select_related("agency")
-            )
-            case_transition(
-                case=case,
-                name="record_threshold_not_met",
-                by=by,
-                reason=f"The core panel's vote did not reach the majority needed. {reasons}",
-                detail={"listing_id": listing.pk},
-            )
+        if result is False and _may_decide_threshold(by, case):
+            _record_failed_vote(listing, by)
     return result
+
+
+def _may_decide_threshold(user, case: Case) -> bool:
+    return user.is_superuser or user.has_perm("thresholds.decide_threshold", case)
+
+
+def _record_failed_vote(listing: Listing, by) -> None:
+    reasons = "; ".join(
+        f"{v.agency}: {v.get_vote_display().lower()}" + (f" ({v.reason})" if v.reason else "")
+        for v in listing.votes.select_related("agency")
+    )
+    case_transition(
+        case=listing.case,
+        name="record_threshold_not_met",
+        by=by,
+        reason=f"The core panel's vote did not reach the majority needed. {reasons}",
+        detail={"listing_id": listing.pk},
+    )
+
+
+def threshold_vote_conclude(*, listing: Listing, by) -> None:
+    """Record a failed vote on the case (``record_threshold_not_met``) when the last vote
+    was cast by a partner who does not take threshold decisions themselves."""
+    if not _may_decide_threshold(by, listing.case):
+        raise PermissionDenied
+    if vote_result(listing) is not False:
+        raise PanelError("The vote has not failed.")
+    if listing.case.state == CaseState.THRESHOLD_NOT_MET:
+        return
+    with transaction.atomic():
+        _record_failed_vote(listing, by)
 
 
 # -- minutes and the action plan -------------------------------------------------------
@@ -629,7 +655,7 @@ def minutes_record(
         )
     spec = _timescale(listing.case, "minutes")
     held_on = timezone.localdate(listing.opened_at or timezone.now())
-    due = add_period(held_on, spec["amount"], spec["unit"], _nation(listing.case)) if spec else None
+    due = _due(listing.case, held_on, spec["amount"], spec["unit"]) if spec else None
     with transaction.atomic():
         Listing.objects.filter(pk=listing.pk).update(
             status=ListingStatus.MINUTED,
@@ -679,7 +705,7 @@ def minutes_circulate(*, listing: Listing, by) -> Listing:
                 "due_on": listing.minutes_due_on.isoformat() if listing.minutes_due_on else None,
             },
         )
-        _record_event(listing.case, "minutes_circulated", today)
+        _record_event(listing.case, "minutes_circulated", today, by)
         emails = [m.user.email for m in listing.members.select_related("user") if m.user.email]
         if emails:
             link = settings.SITE_URL + reverse("panels:listing", args=[listing.pk])
@@ -853,13 +879,38 @@ def action_add(
             by=by,
             detail={"action_id": action.pk, "withhold_from_victim": action.withhold_from_victim},
         )
-        start = _deadlines("deadline_start")
-        if start is not None:
-            try:
-                start(case=case, key="action", subject=action, due_on=action.due_on, by=by)
-            except TypeError:
-                log.warning("deadlines.deadline_start has another signature; action %s", action.pk)
+        _action_deadline_start(action, by=by)
     return action
+
+
+def _action_deadline_start(action: Action, *, by, due: dt.date | None = None, round_: int = 0):
+    """The action's due date as a deadline that climbs the procedure's ``action_escalation``
+    ladder when overdue (the deadlines sweep walks it: owner, line manager, head of service,
+    chief executive), each rung recorded and notified once."""
+    from deadlines.services import deadline_start
+
+    suffix = f":{round_}" if round_ else ""
+    return deadline_start(
+        case=action.case,
+        key=f"action:{action.pk}{suffix}",
+        step="action",
+        due=due or action.due_on,
+        rule=f"Action: {action.what[:200]}",
+        responsible_user=action.owner,
+        responsible_agency=action.agency,
+        responsible_role="action_owner",
+        subject=action,
+        escalates=True,
+        by=by,
+    )
+
+
+def _action_deadline_meet(action: Action, *, by, on: dt.date | None = None) -> None:
+    from deadlines.constants import LIVE_STATES
+    from deadlines.services import deadline_meet, deadlines_for_subject
+
+    for deadline in deadlines_for_subject(action).filter(state__in=LIVE_STATES):
+        deadline_meet(deadline=deadline, on=on, by=by)
 
 
 def _can_update(user, action: Action) -> bool:
@@ -906,8 +957,10 @@ def action_update(
             reason=reason or completion_report,
             detail={"action_id": action.pk, "status": status},
         )
-        if status == ActionStatus.NO_LONGER_NEEDED:
-            _deadline_close(action)
+        if status in (ActionStatus.REPORTED, ActionStatus.NO_LONGER_NEEDED):
+            # "An action is not considered complete until the CSIO is informed": the
+            # report informs them, so the ladder stops here.
+            _action_deadline_meet(action, by=by)
     return action
 
 
@@ -928,7 +981,7 @@ def action_accept(*, action: Action, by) -> Action:
             by=by,
             detail={"action_id": action.pk},
         )
-        _deadline_close(action)
+        _action_deadline_meet(action, by=by)
     return action
 
 
@@ -951,6 +1004,12 @@ def action_return_report(*, action: Action, by, reason: str) -> Action:
             by=by,
             reason=reason,
             detail={"action_id": action.pk},
+        )
+        from deadlines.services import deadlines_for_subject
+
+        rounds = deadlines_for_subject(action).count()
+        _action_deadline_start(
+            action, by=by, due=max(action.due_on, timezone.localdate()), round_=rounds
         )
     return action
 
@@ -975,154 +1034,5 @@ def action_hand_to_business_as_usual(*, action: Action, by, reason: str) -> Acti
             reason=reason,
             detail={"action_id": action.pk},
         )
-        _deadline_close(action)
+        _action_deadline_meet(action, by=by)
     return action
-
-
-def _deadline_close(action: Action) -> None:
-    close = _deadlines("deadline_meet_subject")
-    if close is not None:
-        try:
-            close(subject=action)
-        except TypeError:
-            log.warning("deadlines.deadline_meet_subject has another signature")
-
-
-# -- the overdue-action ladder ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rung:
-    level: str
-    due_on: dt.date
-    name: str
-    email: str
-
-
-def _escalation_contact(agency, level: str):
-    if agency is None:
-        return None
-    return agency.escalation_contacts.filter(level=level).first()
-
-
-def action_ladder(action: Action) -> list[Rung]:
-    """The rungs of the procedure's ``action_escalation`` ladder for this action, with dates
-    counted from the due date and the person each rung reaches.
-
-    Hertsmere: if the owner's line manager is the head of service, the head-of-service rung
-    goes to the chief executive instead.
-    """
-    steps = action.case.procedure_version.data.get("action_escalation") or []
-    nation = _nation(action.case)
-    owner = action.owner
-    manager = owner.line_manager
-    agency = owner.agency or action.agency
-    head = _escalation_contact(agency, LadderLevel.HEAD_OF_SERVICE)
-    chief = _escalation_contact(agency, LadderLevel.CHIEF_EXECUTIVE)
-    rungs = []
-    for step in steps:
-        after = step.get("after", {"amount": 0, "unit": "days"})
-        due = add_period(action.due_on, after["amount"], after["unit"], nation)
-        level = step["to"]
-        if level == LadderLevel.OWNER:
-            who = (str(owner), owner.email)
-        elif level == LadderLevel.LINE_MANAGER:
-            who = (str(manager), manager.email) if manager else None
-        elif level == LadderLevel.HEAD_OF_SERVICE:
-            if head and manager and manager.email and manager.email.lower() == head.email.lower():
-                who = (chief.name, chief.email) if chief else None
-            else:
-                who = (head.name, head.email) if head else None
-        else:
-            who = (chief.name, chief.email) if chief else None
-        if who is None:
-            who = (f"{LadderLevel(level).label} of {agency} (not recorded)", "")
-        rungs.append(Rung(level=level, due_on=due, name=who[0], email=who[1] or ""))
-    return rungs
-
-
-def action_escalate(*, action: Action, today: dt.date | None = None) -> list[ActionEscalation]:
-    """Record and notify every ladder rung now due for an overdue action, each exactly once.
-
-    The (action, level) natural key backs this up: a second run, or two workers at once,
-    record and send nothing more.
-    """
-    today = today or timezone.localdate()
-    if action.status in RESOLVED_ACTION_STATUSES or action.status == ActionStatus.REPORTED:
-        return []
-    created = []
-    for rung in action_ladder(action):
-        if rung.due_on >= today:  # "outstanding for more than" the rung's interval
-            continue
-        with transaction.atomic():
-            escalation, is_new = ActionEscalation.objects.get_or_create(
-                action=action,
-                level=rung.level,
-                defaults={
-                    "step_due_on": rung.due_on,
-                    "recipient_name": rung.name,
-                    "recipient_email": rung.email,
-                },
-            )
-            if not is_new:
-                continue
-            timeline_record(
-                case=action.case,
-                kind=EventKind.ACTION,
-                summary=f"Overdue action escalated to {rung.name} "
-                f"({LadderLevel(rung.level).label.lower()})",
-                detail={
-                    "action_id": action.pk,
-                    "level": rung.level,
-                    "escalation_id": escalation.pk,
-                },
-            )
-            transaction.on_commit(lambda pk=escalation.pk: _enqueue_notify(pk))
-            created.append(escalation)
-    return created
-
-
-def _enqueue_notify(escalation_id: int) -> None:
-    from panels.tasks import notify_escalation
-
-    notify_escalation.delay(escalation_id)
-
-
-def escalation_notify(*, escalation_id: int) -> bool:
-    """Send one escalation email, once: the row is claimed before sending."""
-    claimed = ActionEscalation.objects.filter(pk=escalation_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    escalation = ActionEscalation.objects.select_related("action__case", "action__owner").get(
-        pk=escalation_id
-    )
-    action = escalation.action
-    if not escalation.recipient_email:
-        return False
-    link = settings.SITE_URL + reverse("panels:action", args=[action.pk])
-    send_mail(
-        f"Overdue case review action ({action.case.reference})",
-        f"An action owned by {action.owner} ({action.agency}) was due on "
-        f"{action.due_on:%-d %B %Y} and is not complete:\n\n{action.what}\n\n"
-        f"Update it here: {link}",
-        None,
-        [escalation.recipient_email],
-        fail_silently=True,
-    )
-    return True
-
-
-def actions_escalate_overdue(*, today: dt.date | None = None) -> int:
-    """The sweep: every overdue open action climbs its ladder (safe to run twice)."""
-    today = today or timezone.localdate()
-    count = 0
-    overdue = (
-        Action.objects.filter(due_on__lt=today)
-        .exclude(status__in=[*RESOLVED_ACTION_STATUSES, ActionStatus.REPORTED])
-        .select_related("case__procedure_version", "case__area", "owner__line_manager", "agency")
-    )
-    for action in overdue:
-        count += len(action_escalate(action=action, today=today))
-    return count

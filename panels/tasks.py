@@ -1,19 +1,12 @@
-"""Celery tasks for panels: thin wrappers around services, each safe to run twice."""
+"""Celery tasks for panels: thin wrappers around services, each safe to run twice.
+
+Overdue actions are escalated by the deadlines sweep (each action's due date is a
+deadline with ``escalates=True``), so there is no separate ladder task here.
+"""
 
 from celery import shared_task
 
 from panels import services
-
-
-@shared_task(name="panels.escalate_overdue_actions")
-def escalate_overdue_actions() -> int:
-    """Daily: every overdue action climbs the procedure's escalation ladder."""
-    return services.actions_escalate_overdue()
-
-
-@shared_task(name="panels.notify_escalation")
-def notify_escalation(escalation_id: int) -> bool:
-    return services.escalation_notify(escalation_id=escalation_id)
 
 
 @shared_task(name="panels.cancel_unused_meetings")

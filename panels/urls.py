@@ -13,5 +13,4 @@ urlpatterns = [
     path("panel/<int:pk>/chairs-pack/", views.chairs_pack_view, name="chairs_pack"),
     path("actions/", views.my_actions_view, name="my_actions"),
     path("actions/<int:pk>/", views.action_view, name="action"),
-    path("actions/escalate-now/", views.escalate_now_view, name="escalate_now"),
 ]

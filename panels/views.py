@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cases.constants import AccessKind
 from cases.selectors import agencies_involved, case_get
@@ -251,6 +251,8 @@ def _listing_post(request, listing, op, form):
         services.victim_part_record(listing=listing, by=user, **data)
     elif op == "vote":
         services.threshold_vote_cast(listing=listing, by=user, **data)
+    elif op == "conclude_vote":
+        services.threshold_vote_conclude(listing=listing, by=user)
     elif op == "minutes":
         services.minutes_record(listing=listing, by=user, **data)
     elif op == "action":
@@ -395,18 +397,7 @@ def action_view(request, pk):
             "reason_form": reason_form,
             "can_accept": user.is_superuser or user.has_perm("panels.accept_action", action.case),
             "can_update": services._can_update(user, action),
-            "ladder": services.action_ladder(action),
-            "escalations": action.escalations.all(),
+            "deadlines": selectors.action_deadlines(action),
+            "escalations": selectors.action_escalations(action),
         },
     )
-
-
-@login_required
-@require_POST
-def escalate_now_view(request):
-    """Run the overdue-action sweep now (the daily task does the same)."""
-    if not _arranging_areas(request.user):
-        raise PermissionDenied
-    count = services.actions_escalate_overdue()
-    messages.success(request, f"{count} escalation step(s) recorded.")
-    return redirect("panels:my_actions")

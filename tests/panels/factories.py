@@ -32,7 +32,7 @@ def case_ready_for_panel(*, area, officer, involve=(), **overrides) -> Case:
     return fresh(case)
 
 
-def meeting_in(area, *, days: int = 7, by=None) -> Meeting:
+def meeting_in(area, *, by, days: int = 7) -> Meeting:
     starts_at = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
     return services.meeting_schedule_ad_hoc(
         area=area,
