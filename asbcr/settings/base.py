@@ -180,3 +180,13 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Reminders go this many working days before a deadline (0: no reminders). The sweep's
 # interval is DEADLINES_SWEEP_MINUTES, read in asbcr/schedules.py.
 DEADLINES_REMINDER_LEAD_WORKING_DAYS = env.int("DEADLINES_REMINDER_LEAD_WORKING_DAYS", default=2)
+
+# --- public ---
+# Rate-limit counters (django-ratelimit). Local memory is per process; set CACHE_URL
+# (e.g. redis://127.0.0.1:6379/1) to share the limits between web processes.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+PUBLIC_POST_RATE = env.str("PUBLIC_POST_RATE", default="300/h")
+PUBLIC_SUBMIT_RATE = env.str("PUBLIC_SUBMIT_RATE", default="5/h")
+PUBLIC_SAVE_RATE = env.str("PUBLIC_SAVE_RATE", default="5/h")
+PUBLIC_DRAFTS_PER_IP_PER_HOUR = env.int("PUBLIC_DRAFTS_PER_IP_PER_HOUR", default=10)
+PUBLIC_MAX_LIVE_DRAFTS = env.int("PUBLIC_MAX_LIVE_DRAFTS", default=5000)
