@@ -46,7 +46,6 @@ class Letter(AppendOnlyModel):
 
     class Meta:
         ordering = ["-sent_at", "-id"]
-        permissions = [("download_chairs_pack", "Can download the chair's pack")]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient_name} ({self.sent_at:%d %b %Y})"

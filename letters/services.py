@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from cases import letters as case_letters
 from cases.constants import AccessKind, EventKind
-from cases.models import Case
+from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
 from cases.services import access_log_record, timeline_record
 from letters import rendering
@@ -242,8 +242,14 @@ def _summary(context: dict, extra: dict | None) -> dict:
 
 
 def letter_email_deliver(*, letter: Letter) -> None:
-    """Email the stored PDF to the recipient as an attachment (idempotent per letter)."""
+    """Email the stored PDF to the recipient as an attachment, once per letter: the
+    timeline entry written after sending is the record that it went."""
     if letter.channel != LetterChannel.EMAIL or not letter.recipient_email:
+        return
+    already = TimelineEvent.objects.filter(
+        case=letter.case, kind=EventKind.EMAIL, detail__letter=letter.pk
+    )
+    if already.exists():
         return
     message = EmailMessage(
         subject=f"{letter.get_kind_display()}: ASB case review {letter.case.reference}",
@@ -259,6 +265,12 @@ def letter_email_deliver(*, letter: Letter) -> None:
     with letter.pdf.open("rb") as handle:
         message.attach(letter.filename, handle.read(), "application/pdf")
     message.send()
+    timeline_record(
+        case=letter.case,
+        kind=EventKind.EMAIL,
+        summary=f"{letter.get_kind_display()} letter emailed to {letter.recipient_name}",
+        detail={"letter": letter.pk, "to": letter.recipient_email},
+    )
 
 
 def letter_mark_printed(*, letter: Letter, by) -> PrintJob:

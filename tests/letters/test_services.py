@@ -43,6 +43,9 @@ def test_email_letter_is_kept_with_its_hash_and_sent_as_an_attachment(
     (name, content, mimetype) = mail.outbox[0].attachments[0]
     assert mimetype == "application/pdf" and content == data
     assert mail.outbox[0].to == [received.applicant.email]
+    services.letter_email_deliver(letter=letter)  # a retried task sends nothing more
+    assert len(mail.outbox) == 1
+    assert TimelineEvent.objects.filter(case=received, kind=EventKind.EMAIL).count() == 1
     event = TimelineEvent.objects.get(case=received, kind=EventKind.LETTER)
     assert event.detail["letter"] == letter.pk and event.detail["sha256"] == letter.sha256
     assert event.visible_to_applicant
