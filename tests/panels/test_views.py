@@ -1,0 +1,119 @@
+"""Panels pages: the diary, listing a case, the panel page, the chair's pack, my actions."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AccessLogEntry
+from panels import services
+from panels.constants import ActionStatus
+from panels.models import Meeting
+from panels.services import ActionInput
+from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def listing(area, officer):
+    case = case_ready_for_panel(area=area, officer=officer)
+    return services.case_list_for_meeting(
+        case=case, meeting=meeting_in(area, by=officer), by=officer
+    )
+
+
+def test_diary_schedules_standing_meetings(client, officer, area):
+    client.force_login(officer)
+    response = client.post(reverse("panels:meetings"), {"area": "hertsmere", "op": "standing"})
+    assert response.status_code == 302
+    assert Meeting.objects.filter(area=area, kind="standing").exists()
+    page = client.get(reverse("panels:meetings"))
+    assert "Standing monthly meeting" in page.content.decode()
+
+
+def test_diary_is_for_case_officers(client, users):
+    client.force_login(users["hertsmere.spoc"])
+    assert client.get(reverse("panels:meetings")).status_code == 403
+
+
+def test_list_a_case_from_the_case_page(client, officer, area):
+    case = case_ready_for_panel(area=area, officer=officer)
+    meeting = meeting_in(area, by=officer)
+    client.force_login(officer)
+    detail = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert reverse("panels:list_case", args=[case.reference]) in detail
+    response = client.post(
+        reverse("panels:list_case", args=[case.reference]), {"meeting": meeting.pk}
+    )
+    assert response.status_code == 302
+    assert case.panel_listings.count() == 1
+
+
+def test_panel_page_explains_the_rules_and_blocks_opening(client, listing, officer):
+    client.force_login(officer)
+    url = reverse("panels:listing", args=[listing.pk])
+    page = client.get(url).content.decode()
+    assert "Quorum: at least 3 relevant bodies" in page
+    response = client.post(url, {"op": "open"}, follow=True)
+    assert "cannot open yet" in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == "listed"
+
+
+def test_outsiders_cannot_see_the_panel(client, listing, users):
+    client.force_login(users["staffordshire.officer"])
+    assert client.get(reverse("panels:listing", args=[listing.pk])).status_code == 404
+
+
+def test_declaration_before_the_chairs_pack(client, listing, users, officer):
+    chair = users["hertsmere.chair"]
+    seat(listing, [(chair, CHAIR)], by=officer, declared=False)
+    client.force_login(chair)
+    pack = reverse("panels:chairs_pack", args=[listing.pk])
+    assert client.get(pack).status_code == 302
+    client.post(reverse("panels:listing", args=[listing.pk]), {"op": "declare"})
+    response = client.get(pack)
+    assert response.status_code == 200
+    assert "Terms of reference" in response.content.decode()
+    assert AccessLogEntry.objects.filter(user=chair, target="Chair's pack").exists()
+
+
+def test_owner_updates_an_action_from_my_actions(client, listing, users, officer):
+    spoc = users["hertsmere.spoc"]
+    seat(
+        listing,
+        [
+            (users["hertsmere.chair"], CHAIR),
+            (officer, MEMBER),
+            (spoc, MEMBER),
+            (users["hertsmere.housing"], MEMBER),
+        ],
+        by=officer,
+    )
+    services.listing_open(listing=listing, by=officer)
+    action = services.action_add(
+        case=listing.case,
+        by=officer,
+        listing=listing,
+        data=ActionInput(
+            what="Patrol the estate on Fridays",
+            why="Hotspot",
+            owner=spoc,
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+        ),
+    )
+    client.force_login(spoc)
+    page = client.get(reverse("panels:my_actions")).content.decode()
+    assert "Patrol the estate" in page
+    url = reverse("panels:action", args=[action.pk])
+    bad = client.post(url, {"op": "update", "update-status": "delayed"})
+    assert "Say why the action is delayed" in bad.content.decode()
+    client.post(url, {"op": "update", "update-status": "delayed", "update-reason": "Staff off"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DELAYED
+    client.force_login(officer)
+    client.post(url, {"op": "bau", "reason-reason": "Routine patrols continue"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.BUSINESS_AS_USUAL
