@@ -9,3 +9,4 @@ class AppealsConfig(AppConfig):
         from cases import hooks
 
         hooks.case_section(sections.appeals_section)
+        hooks.close_blocker(sections.open_appeal_blocks_closing)

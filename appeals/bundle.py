@@ -318,6 +318,33 @@ def bundle_items(appeal: Appeal, *, today: dt.date | None = None) -> list[Bundle
     return items
 
 
+def _read(field_file) -> bytes | None:
+    try:
+        with field_file.open("rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
+
+
+def bundle_attachments(case) -> list[tuple[str, bytes]]:
+    """The case's own PDF documents, appended to the bundle: letters as sent, and
+    impact statements received on paper (scanned)."""
+    attachments = []
+    letters = getattr(case, "letters", None)
+    if letters is not None:
+        for letter in letters.order_by("sent_at", "id"):
+            data = _read(letter.pdf) if letter.pdf else None
+            if data and data.startswith(b"%PDF"):
+                attachments.append((f"Letter: {letter}", data))
+    for statement in case.impact_statements.exclude(attachment="").order_by("received_on"):
+        data = _read(statement.attachment)
+        if data and data.startswith(b"%PDF"):
+            attachments.append(
+                (f"Impact statement received {statement.received_on:%-d %B %Y}", data)
+            )
+    return attachments
+
+
 def bundle_context(appeal: Appeal, *, today: dt.date | None = None) -> dict:
     case = appeal.case
     return {
@@ -327,6 +354,7 @@ def bundle_context(appeal: Appeal, *, today: dt.date | None = None) -> dict:
         "stages": list(appeal.stages.order_by("order")),
         "today": today or timezone.localdate(),
         "grounds": appeal.grounds_labels(),
+        "attachments": bundle_attachments(case),
     }
 
 
@@ -338,9 +366,33 @@ def render_bundle_pdf(context: dict) -> bytes:
     except ImportError:
         html_to_pdf = None
     if html_to_pdf is not None:
-        return html_to_pdf(html)
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+        body = html_to_pdf(html)
+    else:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
 
-    fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+        fetcher = URLFetcher(allowed_protocols={"data", "file"})
+        body = HTML(string=html, url_fetcher=fetcher).write_pdf()
+    attachments = context.get("attachments") or []
+    if not attachments:
+        return body
+    return _append(body, attachments)
+
+
+def _append(body: bytes, attachments: list[tuple[str, bytes]]) -> bytes:
+    """The attached documents after the bundle, each with a bookmark."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(body)))
+    for label, data in attachments:
+        try:
+            writer.append(PdfReader(io.BytesIO(data)), outline_item=label)
+        except PdfReadError:
+            continue
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

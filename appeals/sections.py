@@ -1,5 +1,6 @@
 """The appeals section of the staff case page (registered with ``cases.hooks``)."""
 
+from appeals.constants import OPEN_APPEAL_STATUSES
 from appeals.selectors import appealable_decision, can_manage_appeals, can_review
 
 
@@ -22,3 +23,10 @@ def appeals_section(case, user) -> dict | None:
         },
         "order": 80,
     }
+
+
+def open_appeal_blocks_closing(case) -> list[str]:
+    """A case cannot close while an appeal on it is under way."""
+    if case.pk and case.appeals.filter(status__in=OPEN_APPEAL_STATUSES).exists():
+        return ["An appeal on this case is under way: record its outcome first."]
+    return []

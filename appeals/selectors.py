@@ -129,3 +129,39 @@ def appeal_get(*, user, pk: int) -> Appeal:
 
 def open_stage(appeal: Appeal):
     return appeal.stages.filter(completed_on__isnull=True).order_by("order").first()
+
+
+@dataclass(frozen=True)
+class AppealOptions:
+    """What the applicant's tracking page needs to offer an appeal."""
+
+    decision: AppealableDecision
+    window_ends_on: dt.date
+    grounds: list[dict]
+    reviewing_body: str
+    open_appeal: Appeal | None
+
+
+def appeal_options_for_applicant(case) -> AppealOptions | None:
+    """The decision the applicant may appeal, the last day to do it, and the grounds.
+
+    None when there is nothing to appeal or the procedure has no appeal route. Appeals
+    made after ``window_ends_on`` are still accepted by ``appeal_lodge`` and refused.
+    """
+    from appeals.dates import add_period
+    from appeals.services import reviewing_body_for
+
+    section = case.procedure_version.section("appeal")
+    decision = appealable_decision(case)
+    if not section or decision is None:
+        return None
+    window = section["window"]
+    return AppealOptions(
+        decision=decision,
+        window_ends_on=add_period(
+            decision.on, amount=window["amount"], unit=window["unit"], area=case.area
+        ),
+        grounds=list(section.get("grounds", [])),
+        reviewing_body=reviewing_body_for(case),
+        open_appeal=case.appeals.filter(status__in=OPEN_APPEAL_STATUSES).first(),
+    )

@@ -82,6 +82,19 @@ def test_the_pdf_has_a_contents_page_and_no_one_outside_the_case(reference):
     assert len(reader.pages) >= 13  # a contents page, then one section per item
 
 
+def test_letters_as_sent_are_attached_after_the_bundle(reference):
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)  # sends the CR3a letter
+    context = bundle_context(appeal)
+    assert any(label.startswith("Letter: ") for label, _ in context["attachments"])
+    reader = PdfReader(__import__("io").BytesIO(render_bundle_pdf(context)))
+    text = reader.pages[0].extract_text()
+    assert "Attached documents" in text
+    letter = "\n".join(p.extract_text() for p in reader.pages[-2:])
+    assert "We have your appeal" in letter  # the CR3a, as sent
+    assert "Appoint an officer and request documents (5 working days)" in letter
+
+
 def test_compliance_checklist_prefills_from_the_record(reference):
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -100,3 +102,90 @@ def test_someone_else_in_the_area_cannot_open_an_appeal(client, reference):
     appeal = _lodge(case, users["devon.officer"])
     client.force_login(users["devon.monitor"])
     assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
+
+
+def test_reviewer_completes_the_audit_and_records_the_outcome(client, reference):
+    users = reference["users"]
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _lodge(case, users["devon.officer"])
+    client.force_login(users["devon.reviewer"])
+    page = client.get(reverse("appeals:compliance", args=[appeal.pk]))
+    assert page.status_code == 200 and b"The record suggests" in page.content
+    from appeals.audit import QUESTIONS
+
+    data = {f"{key}_answer": "yes" for key, *_ in QUESTIONS}
+    data["risk_before_answer"] = "no"
+    data["risk_before_note"] = "No written assessment before the decision."
+    assert client.post(reverse("appeals:compliance", args=[appeal.pk]), data).status_code == 302
+    assert appeal.compliance.get(item="risk_before").answer == "no"
+
+    body = case.area.administering_agency
+    response = client.post(
+        reverse("appeals:decide", args=[appeal.pk]),
+        {
+            "outcome": "refer_back",
+            "summary": "No risk assessment was done before the decision.",
+            "kind": "consider_process",
+            "text": "Use the risk matrix before every threshold decision.",
+            "body": body.pk,
+        },
+    )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.outcome == "refer_back"
+    assert appeal.recommendations.get().body == body
+
+
+def test_refer_back_without_a_recommendation_is_explained(client, reference):
+    users = reference["users"]
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _lodge(case, users["devon.officer"])
+    client.force_login(users["devon.officer"])
+    response = client.post(
+        reverse("appeals:decide", args=[appeal.pk]),
+        {"outcome": "refer_back", "summary": "Look again."},
+    )
+    assert response.status_code == 200
+    assert b"at least one recommendation" in response.content
+    assert b"Look again." in response.content
+
+
+def test_officer_assigns_an_independent_reviewer_and_is_told_why_not_another(client, reference):
+    users = reference["users"]
+    case = threshold_not_met_case(reference, "hertsmere")
+    appeal = appeal_lodge(
+        case=case,
+        by=users["hertsmere.officer"],
+        grounds=["facts_not_considered"],
+        applicant_words="x",
+        lodged_on=timezone.localdate(),
+        channel=Channel.EMAIL,
+    )
+    client.force_login(users["hertsmere.officer"])
+    response = client.post(
+        reverse("appeals:assign", args=[appeal.pk]), {"reviewer": users["hertsmere.reviewer"].pk}
+    )
+    assert response.status_code == 200
+    assert b"which is involved in the case" in response.content
+
+
+def test_an_open_appeal_blocks_closing_the_case(reference):
+    from cases.services import CaseWorkflowError, case_transition
+
+    users = reference["users"]
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    _lodge(case, users["devon.officer"])
+    with pytest.raises(CaseWorkflowError) as exc:
+        case_transition(case=case, name="close", by=users["devon.officer"], reason="Done.")
+    assert "appeal on this case is under way" in " ".join(exc.value.reasons)
+
+
+def test_the_tracking_page_can_offer_an_appeal(reference):
+    from appeals.selectors import appeal_options_for_applicant
+
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    options = appeal_options_for_applicant(case)
+    assert [g["key"] for g in options.grounds] == ["A", "B", "C"]
+    assert options.window_ends_on >= options.decision.on + dt.timedelta(weeks=4)
+    assert options.open_appeal is None
+    assert "Police and Crime Commissioner" in options.reviewing_body
