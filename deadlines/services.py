@@ -398,3 +398,16 @@ def on_case_transition(case, name: str, by) -> None:
         _refresh_responsible(case)
     for event in TRANSITION_EVENTS.get(name, ()):
         record_event(case=case, event=event, by=by)
+
+
+def deadlines_backfill(*, case) -> int:
+    """Start the deadlines of a case recorded before deadlines were tracked, by replaying
+    its receipt and the transitions on its timeline (each on the day it happened)."""
+    if case.deadlines.exists():
+        return 0
+    on_case_transition(case, "receive", None)
+    for entry in case.timeline.filter(kind=EventKind.TRANSITION).order_by("at", "id"):
+        name = (entry.detail or {}).get("transition", "")
+        for event in TRANSITION_EVENTS.get(name, ()):
+            record_event(case=case, event=event, on=timezone.localdate(entry.at))
+    return case.deadlines.count()

@@ -1,0 +1,61 @@
+"""manage.py deadlines_preview, and the demo deadline."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deadlines import demo
+from deadlines.constants import DeadlineState
+from deadlines.models import Deadline
+from deadlines.sweep import deadlines_sweep
+
+
+def _preview(*args) -> list[dict]:
+    out = io.StringIO()
+    call_command("deadlines_preview", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_preview_hertsmere_across_christmas(reference):
+    rows = _preview("--procedure", "hertsmere", "--received", "2026-12-22")
+    due = {r["step"]: r["due"] for r in rows}
+    assert due["acknowledge"] == "2026-12-29"
+    assert due["threshold_decision"] == "2027-01-08"
+    assert due["victim_contact"] == "2027-01-15"
+    assert due["appeal.heard"] == "2027-01-29"
+    assert all({"step", "due", "rule"} <= set(r) for r in rows)
+
+
+@pytest.mark.django_db
+def test_preview_works_from_the_seed_file_without_loaded_data():
+    rows = _preview("--procedure", "merton", "--received", "2026-12-22")
+    assert {r["step"]: r["due"] for r in rows}["acknowledge"] == "2026-12-24"
+
+
+@pytest.mark.django_db
+def test_preview_errors_are_plain():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        _preview("--procedure", "merton", "--received", "22/12/2026")
+    with pytest.raises(CommandError, match="Known: .*hertsmere"):
+        _preview("--procedure", "nowhere", "--received", "2026-12-22")
+
+
+@pytest.mark.django_db
+def test_the_demo_deadline_breaches_at_the_first_sweep(reference, mailoutbox):
+    from cases.demo import load_demo as cases_demo
+
+    cases_demo(io.StringIO())
+    demo.load_demo(io.StringIO())
+    demo.load_demo(io.StringIO())
+    deadline = Deadline.objects.get(key=demo.DEMO_KEY)
+    assert deadline.state == DeadlineState.OPEN
+    deadlines_sweep()
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.BREACHED
+    assert any(
+        deadline.case.reference in m.subject and "call the victim back" in m.subject
+        for m in mailoutbox
+    )
