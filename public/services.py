@@ -390,9 +390,13 @@ def appeal_request(*, case: Case, grounds: list[str], details: str) -> AppealReq
         lodge = _appeal_lodge_service()
         appeal = None
         if lodge is not None:
-            appeal = _call_appeal_lodge(
-                lodge, case=case, window=window, grounds=grounds, details=details
-            )
+            try:
+                appeal = _call_appeal_lodge(
+                    lodge, case=case, window=window, grounds=grounds, details=details
+                )
+            except case_services.CaseWorkflowError as exc:
+                # Nothing is kept: the applicant sees why and can contact the officer.
+                raise ValidationError(exc.reasons or [exc.message])
         if appeal is not None and getattr(appeal, "pk", None):
             request.lodged_appeal_id = appeal.pk
             request.save(update_fields=["lodged_appeal_id"])

@@ -225,6 +225,7 @@ def apply_step(request, draft, key):
         draft,
         form=form,
         title=form.title,
+        intro_template="public/apply/_privacy.html" if key == "declaration" else None,
         back=reverse("public:check")
         if request.GET.get("change")
         else flow.previous_url(draft.data, key),

@@ -138,7 +138,10 @@ def test_appeal_request_within_the_window(client, tracked, users):
     assert r.status_code == 302
     request = AppealRequest.objects.get(case=case)
     assert request.grounds == [grounds[0]]
-    assert case.timeline.filter(kind=EventKind.APPEAL).exists() or request.lodged_appeal_id
+    assert case.timeline.filter(kind=EventKind.APPEAL, visible_to_applicant=True).exists()
+    if services._appeal_lodge_service() is not None:
+        appeal = case.appeals.get()  # lodged in the appeals app, the same as a staff-entered one
+        assert request.lodged_appeal_id == appeal.pk and appeal.channel == "online"
     # Only once per decision.
     r = client.post(f"/track/{token}/appeal/", {"grounds": [grounds[0]], "details": "Again"})
     assert r.status_code == 400
