@@ -117,3 +117,35 @@ def test_owner_updates_an_action_from_my_actions(client, listing, users, officer
     client.post(url, {"op": "bau", "reason-reason": "Routine patrols continue"})
     action.refresh_from_db()
     assert action.status == ActionStatus.BUSINESS_AS_USUAL
+
+
+def test_pages_render_for_the_demo_meeting(client, reference, officer):
+    import io
+
+    from cases import demo as case_demo
+    from panels import demo
+    from panels.models import Listing
+
+    case_demo.load_demo(io.StringIO())
+    demo.load_demo(io.StringIO())
+    listing = Listing.objects.get(case__area__slug="hertsmere")
+    client.force_login(officer)
+    page = client.get(reverse("panels:listing", args=[listing.pk])).content.decode()
+    for text in (
+        "Apologies",
+        "Jo Reed (Victim Support)",
+        "Withheld from victim",
+        "Interim",
+        "Agrees with the plan",
+    ):
+        assert text in page
+    case_page = client.get(reverse("cases:detail", args=[listing.case.reference])).content.decode()
+    assert "Panel and action plan" in case_page and "community protection warning" in case_page
+    assert client.get(reverse("panels:meeting", args=[listing.meeting_id])).status_code == 200
+    action = listing.actions.get(interim=True)
+    action_page = client.get(reverse("panels:action", args=[action.pk])).content.decode()
+    assert "video doorbell" in action_page
+    merton = Listing.objects.get(case__area__slug="merton")
+    client.force_login(reference["users"]["merton.chair"])
+    page = client.get(reverse("panels:listing", args=[merton.pk])).content.decode()
+    assert "the core panel is fixed" in page
