@@ -143,3 +143,11 @@ def test_every_demo_area_takes_online_applications(reference, client, postcode, 
     apply(client, postcode=postcode)
     assert client.post("/apply/check/", {"website": ""}).status_code == 302
     assert Case.objects.get().reference.startswith(prefix)
+
+
+def test_error_summary_links_land_on_checkboxes_and_dates(reference, client):
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    body = client.post("/apply/involvement/", {}).content.decode()
+    assert 'href="#id_involvement_1"' in body and 'id="id_involvement_1"' in body
+    body = client.post("/apply/incidents/0/", {"description": "x"}).content.decode()
+    assert 'href="#id_incident_date_0"' in body and 'id="id_incident_date_0"' in body
