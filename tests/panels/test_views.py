@@ -149,3 +149,14 @@ def test_pages_render_for_the_demo_meeting(client, reference, officer):
     client.force_login(reference["users"]["merton.chair"])
     page = client.get(reverse("panels:listing", args=[merton.pk])).content.decode()
     assert "the core panel is fixed" in page
+
+
+def test_add_and_remove_a_member_on_the_panel_page(client, listing, users, officer):
+    client.force_login(officer)
+    url = reverse("panels:listing", args=[listing.pk])
+    spoc = users["hertsmere.spoc"]
+    client.post(url, {"op": "member", "member-user": spoc.pk, "member-role": "member"})
+    member = listing.members.get(user=spoc)
+    assert member.agency.slug == "hertfordshire-constabulary"
+    client.post(url, {"op": "remove", "member": member.pk})
+    assert not listing.members.exists()
