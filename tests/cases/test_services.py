@@ -47,7 +47,7 @@ def test_receipt_records_everything_and_starts_the_timeline(reference, officer):
         "hertsmere-borough-council",
         "hertfordshire-constabulary",
     }
-    event = case.timeline.get()
+    event = case.timeline.first()
     assert (event.kind, event.actor, event.to_state) == (EventKind.RECEIVED, officer, "received")
 
 
@@ -129,7 +129,7 @@ def test_third_party_without_consent_but_with_a_reason_is_accepted(reference, of
 @pytest.mark.django_db
 def test_timeline_and_access_log_are_append_only(reference, officer):
     case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
-    event = case.timeline.get()
+    event = case.timeline.first()
     event.summary = "rewritten"
     with pytest.raises(AppendOnlyError):
         event.save()
