@@ -20,12 +20,15 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Cast, Concat, RowNumber, Upper
 
 from cases.constants import OPEN_STATES, CaseState, Channel, EventKind
 from cases.models import Case as CaseReview
@@ -90,20 +93,33 @@ def _reviews_with_recommendations(area_ids) -> QuerySet:
 
 
 def _repeat_applications(area_ids) -> QuerySet:
-    """Applications for a victim who had applied before in the same area (same person
-    record, or same name and postcode, as ``cases.selectors.possible_repeat_applications``)."""
-    same_victim = Q(victim_id=OuterRef("victim_id")) | (
-        Q(victim__name__iexact=OuterRef("victim__name"))
-        & Q(victim__postcode__iexact=OuterRef("victim__postcode"))
-        & ~Q(victim__postcode="")
+    """Applications for a victim who had applied before in the same area: the same person
+    record, or the same name and postcode (as ``cases.selectors.possible_repeat_applications``).
+
+    Linear, not pairwise: applications are numbered within each (area, victim) in the
+    order received; every one after the first is a repeat.
+    """
+    victim_key = Case(
+        When(
+            ~Q(victim__postcode=""),
+            then=Concat(Upper("victim__name"), Value("|"), Upper("victim__postcode")),
+        ),
+        default=Concat(Value("id:"), Cast("victim_id", CharField())),
+        output_field=CharField(),
     )
-    earlier = Q(received_on__lt=OuterRef("received_on")) | Q(
-        received_on=OuterRef("received_on"), pk__lt=OuterRef("pk")
+    numbered = (
+        CaseReview.objects.filter(area_id__in=area_ids)
+        .annotate(
+            order_for_victim=Window(
+                RowNumber(),
+                partition_by=[F("area_id"), victim_key],
+                order_by=[F("received_on").asc(), F("pk").asc()],
+            )
+        )
+        .filter(order_for_victim__gt=1)
+        .values("pk")
     )
-    earlier_application = CaseReview.objects.filter(
-        same_victim, earlier, area_id=OuterRef("area_id")
-    )
-    return _applications(area_ids).filter(Exists(earlier_application))
+    return _applications(area_ids).filter(pk__in=numbered)
 
 
 def _case_reached(to_state: str) -> Exists:
