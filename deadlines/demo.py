@@ -1,7 +1,7 @@
 """Demo deadlines (``manage.py load_demo``). Idempotent.
 
 Demo cases get their deadlines from the workflow hook as they are created. On top, one
-deadline on a Hertsmere demo case falls due yesterday, so the first sweep of
+deadline on a Hertsmere demo case fell due on the last working day, so the first sweep of
 ``make run`` breaches it and the breach email appears in the worker's console output.
 """
 
@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from asbcr.calendar import calendar_for_area
 from cases.models import Case
 from deadlines import services
 from deadlines.models import Deadline
@@ -31,7 +32,8 @@ def load_demo(stdout) -> None:
     officer = User.objects.filter(username="hertsmere.officer").first()
     if case is None or officer is None:
         return
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    # The last working day before today, so the first sweep finds it overdue.
+    yesterday = calendar_for_area(case.area).subtract_working_days(timezone.localdate(), 1)
     services.deadline_start(
         case=case,
         key=DEMO_KEY,
@@ -43,6 +45,6 @@ def load_demo(stdout) -> None:
         responsible_role="case_officer",
     )
     stdout.write(
-        f"Deadlines: a demo deadline on {case.reference} was due {yesterday:%d %B}; the first "
+        f"Deadlines: a demo deadline on {case.reference} was due {yesterday:%A %d %B}; the first "
         "sweep marks it breached and emails the case officer (shown in the worker's console)."
     )
