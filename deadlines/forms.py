@@ -44,3 +44,31 @@ class WaiveForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
+
+
+class MeetForm(forms.Form):
+    """Record that the step was done, for steps no other page records (a phone call)."""
+
+    met_on = forms.DateField(
+        label="Date it was done",
+        help_text="For example, 27/01/2027.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
+        error_messages={
+            "required": "Enter the date it was done",
+            "invalid": "Enter the date as day/month/year, for example 27/01/2027",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+
+    def clean_met_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["met_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date it was done cannot be in the future")
+        return value

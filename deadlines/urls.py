@@ -9,4 +9,5 @@ urlpatterns = [
     path("area/<slug:slug>/", views.area_dashboard_view, name="dashboard"),
     path("<int:pk>/delay/", views.delay_view, name="delay"),
     path("<int:pk>/waive/", views.waive_view, name="waive"),
+    path("<int:pk>/done/", views.meet_view, name="meet"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from deadlines import selectors, services
-from deadlines.forms import DelayForm, WaiveForm
+from deadlines.forms import DelayForm, MeetForm, WaiveForm
 from partnerships.models import Area
 
 
@@ -110,4 +110,33 @@ def waive_view(request, pk):
         request,
         "deadlines/form_page.html",
         {"form": form, "deadline": deadline, "case": deadline.case, "title": "Waive a deadline"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meet_view(request, pk):
+    """Record that a step was done on a date (met on time or late by that date)."""
+    deadline = _deadline_for(request, pk)
+    form = MeetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not deadline.is_live:
+            form.add_error(None, "This deadline is already met or waived.")
+        elif form.cleaned_data["met_on"] < deadline.started_on:
+            form.add_error("met_on", "The date cannot be before the step started")
+        else:
+            services.deadline_meet(
+                deadline=deadline, on=form.cleaned_data["met_on"], by=request.user
+            )
+            messages.success(request, "Recorded as done.")
+            return redirect("cases:detail", deadline.case.reference)
+    return render(
+        request,
+        "deadlines/form_page.html",
+        {
+            "form": form,
+            "deadline": deadline,
+            "case": deadline.case,
+            "title": "Record that it was done",
+        },
     )

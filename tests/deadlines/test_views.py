@@ -147,3 +147,20 @@ def test_people_outside_the_case_cannot_touch_its_deadlines(client, users, cases
     )
     deadline.refresh_from_db()
     assert deadline.state != DeadlineState.WAIVED
+
+
+def test_recording_that_a_step_was_done(client, officer, cases):
+    deadline = cases[0].deadlines.get(step="acknowledge")  # due Friday 4 December 2026
+    with at(D(2026, 12, 10)):
+        client.force_login(officer)
+        url = f"/staff/deadlines/{deadline.pk}/done/"
+        future = client.post(url, {"met_on": "11/12/2026"})
+        assert "cannot be in the future" in future.content.decode()
+        assert client.post(url, {"met_on": "07/12/2026"}).status_code == 302
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.met_on) == (DeadlineState.MET_LATE, D(2026, 12, 7))
+    assert (
+        cases[0]
+        .timeline.filter(summary="Deadline met late: CR1 acknowledgement within 3 working days")
+        .exists()
+    )
