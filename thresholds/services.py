@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from cases.constants import EventKind, InvolvementRole
-from cases.models import Case, CaseAgency
+from cases.constants import CaseState, EventKind, InvolvementRole
+from cases.models import Case, CaseAgency, TimelineEvent
 from cases.services import case_transition, timeline_record
 from partnerships.models import Agency
 from thresholds import selectors
@@ -134,6 +134,16 @@ def vote_outcome(case: Case):
     ), views
 
 
+def decision_pending(case: Case) -> bool:
+    """No decision yet, or the case was sent back to reconsider it after the last one."""
+    latest = selectors.latest_decision(case)
+    if latest is None:
+        return True
+    return TimelineEvent.objects.filter(
+        case=case, detail__transition="reconsider_threshold", at__gt=latest.at
+    ).exists()
+
+
 def threshold_decide(
     *,
     case: Case,
@@ -153,6 +163,19 @@ def threshold_decide(
     if problems:
         raise ValidationError({"__all__": [p[0].upper() + p[1:] + "." for p in problems]})
     at_meeting = bool(case.procedure_version.data.get("decision", {}).get("at_meeting"))
+    if not decision_pending(case):
+        raise ValidationError(
+            {"__all__": ["The threshold has already been decided in this round."]}
+        )
+    if at_meeting and case.state != CaseState.PANEL_ARRANGED:
+        raise ValidationError(
+            {
+                "__all__": [
+                    "This procedure decides the threshold at the panel meeting: "
+                    "arrange the meeting first."
+                ]
+            }
+        )
     outcome, views = vote_outcome(case)
     if engine.factors["senior_manager"]:
         met, decided_by = True, DecidedBy.SENIOR_MANAGER

@@ -215,3 +215,20 @@ def test_a_new_decision_after_appeal_is_a_new_record(area, officer, users):
     assert (first.round, second.round) == (1, 2)
     assert selectors.latest_decision(case) == second
     assert ThresholdDecision.objects.filter(case=case).count() == 2
+
+
+def test_merton_decides_only_at_the_meeting_and_only_once(reference, users):
+    area = reference["areas"]["merton"]
+    officer = users["merton.officer"]
+    case = gathering(area, officer)
+    with pytest.raises(ValidationError, match="arrange the meeting first"):
+        services.threshold_decide(case=case, by=officer)
+    case = case_services.case_transition(case=case, name="arrange_panel_for_decision", by=officer)
+    for slug in ("safer-merton", "merton-police"):
+        case_services.case_involve_agency(case=case, agency=agency(slug), by=officer)
+        services.body_view_record(
+            case=case, agency=agency(slug), by=officer, view="met", reasons="Yes."
+        )
+    services.threshold_decide(case=case, by=officer)
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.threshold_decide(case=case, by=officer)
