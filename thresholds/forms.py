@@ -56,7 +56,7 @@ class DecisionForm(GDSForm):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=5000,
             )
-        self.order_fields([*self.fields.keys() - {"confirm"}, "confirm"])
+        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
 
     def clean(self):
         data = super().clean()
