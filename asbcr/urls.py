@@ -23,6 +23,7 @@ urlpatterns = [
 
 # Each domain app adds its pages here when it has them.
 for _module, _prefix in [
+    ("partnerships.urls", "staff/partnerships/"),
     ("thresholds.urls", "staff/thresholds/"),
     ("deadlines.urls", "staff/deadlines/"),
     ("letters.urls", "staff/letters/"),

@@ -12,7 +12,11 @@ HOME_LINKS = {
     Role.PANEL_CHAIR: [("Cases I can see", "cases:list")],
     Role.PANEL_MEMBER: [("Cases I can see", "cases:list")],
     Role.APPEAL_REVIEWER: [("Cases routed to me", "cases:list")],
-    Role.AREA_ADMIN: [("All cases in my area", "cases:list"), ("Access log", "cases:access_log")],
+    Role.AREA_ADMIN: [
+        ("All cases in my area", "cases:list"),
+        ("Manage the area's procedure", "partnerships:procedures"),
+        ("Access log", "cases:access_log"),
+    ],
     Role.MONITOR: [],
 }
 
