@@ -117,13 +117,25 @@ def _close(deadline: Deadline, *, on: dt.date) -> bool:
     return bool(updated)
 
 
-def record_event(*, case, event: str, on: dt.date | None = None, by=None, subject=None) -> dict:
+def record_event(
+    *,
+    case,
+    event: str,
+    on: dt.date | None = None,
+    by=None,
+    subject=None,
+    timeline: bool = True,
+) -> dict:
     """Something happened on a case: meet the deadlines it ends, start those it starts.
 
     Deadlines that end on ``event`` are met (on time if ``on`` is on or before the due
     date, late otherwise); procedure timescales that start on it get a due date from
     the area's working-day calendar. With ``subject`` (an action, an appeal), only
     deadlines on that subject are met, and started ones are attached to it.
+
+    ``timeline=False`` (used by the case-workflow hook, whose transition entry already
+    says what happened) writes no timeline entries for deadlines started, met or waived;
+    the case page's Deadlines section shows them.
     """
     if event not in rules.EVENTS:
         raise ValueError(f"Unknown deadline event {event!r} (see docs/deadlines.md).")
@@ -137,7 +149,7 @@ def record_event(*, case, event: str, on: dt.date | None = None, by=None, subjec
         else ending.filter(subject_type__isnull=True)
     )
     met = [d for d in ending if _close(d, on=on)]
-    for deadline in met:
+    for deadline in met if timeline else ():
         timeline_record(
             case=case,
             kind=EventKind.DEADLINE,
@@ -177,7 +189,7 @@ def record_event(*, case, event: str, on: dt.date | None = None, by=None, subjec
         )
         if created:
             started.append(deadline)
-    if started:
+    if started and timeline:
         timeline_record(
             case=case,
             kind=EventKind.DEADLINE,
@@ -196,7 +208,7 @@ def record_event(*, case, event: str, on: dt.date | None = None, by=None, subjec
         for deadline in moot:
             if _waive(deadline, reason=reason):
                 waived.append(deadline)
-        if waived:
+        if waived and timeline:
             timeline_record(
                 case=case,
                 kind=EventKind.DEADLINE,
@@ -386,18 +398,22 @@ def on_case_transition(case, name: str, by) -> None:
     if name == "receive":
         if case.forwarding_agency_received_on:
             record_event(
-                case=case, event="received_by_partner", on=case.forwarding_agency_received_on, by=by
+                case=case,
+                event="received_by_partner",
+                on=case.forwarding_agency_received_on,
+                by=by,
+                timeline=False,
             )
-        record_event(case=case, event="received", on=case.received_on, by=by)
+        record_event(case=case, event="received", on=case.received_on, by=by, timeline=False)
         return
     if name.startswith("agency_response:"):
         if _all_responses_in(case):
-            record_event(case=case, event="agency_responses_in", by=by)
+            record_event(case=case, event="agency_responses_in", by=by, timeline=False)
         return
     if name == "assign_officer" and case.case_officer_id:
         _refresh_responsible(case)
     for event in TRANSITION_EVENTS.get(name, ()):
-        record_event(case=case, event=event, by=by)
+        record_event(case=case, event=event, by=by, timeline=False)
 
 
 def deadlines_backfill(*, case) -> int:
@@ -409,5 +425,5 @@ def deadlines_backfill(*, case) -> int:
     for entry in case.timeline.filter(kind=EventKind.TRANSITION).order_by("at", "id"):
         name = (entry.detail or {}).get("transition", "")
         for event in TRANSITION_EVENTS.get(name, ()):
-            record_event(case=case, event=event, on=timezone.localdate(entry.at))
+            record_event(case=case, event=event, on=timezone.localdate(entry.at), timeline=False)
     return case.deadlines.count()

@@ -35,8 +35,21 @@ def test_hertsmere_received_tuesday_22_december_2026(area, officer):
     assert ack.rule == "CR1 acknowledgement within 3 working days"
     assert ack.state == DeadlineState.OPEN
     assert ack.responsible_agency == area.administering_agency
+    # The transition's own timeline entry says what happened; deadlines add none.
+    assert not case.timeline.filter(kind=EventKind.DEADLINE).exists()
+
+
+def test_events_other_apps_record_are_on_the_timeline(area, officer):
+    case = receive_case(area=area, by=officer)
+    services.record_event(case=case, event="withdrawn", on=case.received_on, by=officer)
+    summaries = list(
+        case.timeline.filter(kind=EventKind.DEADLINE).values_list("summary", flat=True)
+    )
+    assert summaries[0].startswith("Deadlines started: Withdrawal letter within 10 working days")
+    assert summaries[1].startswith("Deadlines waived: ")
+    services.record_event(case=case, event="withdrawal_letter_sent", by=officer)
     assert case.timeline.filter(
-        kind=EventKind.DEADLINE, summary__startswith="Deadlines started"
+        summary="Deadline met on time: Withdrawal letter within 10 working days"
     ).exists()
 
 
