@@ -170,6 +170,11 @@ def tracking_summary(*, case: Case) -> dict:
     from public.models import AppealRequest
 
     heading, text = explain.state_explanation(case.state)
+    appeal = appeal_window(case=case)
+    if appeal:
+        appeal["requested"] = AppealRequest.objects.filter(
+            case=case, requested_at__date__gte=appeal["decided_on"]
+        ).exists()
     events = case.timeline.filter(visible_to_applicant=True).order_by("at", "id")
     statements = case.impact_statements.filter(source="written_online").order_by("received_on")
     return {
@@ -183,6 +188,6 @@ def tracking_summary(*, case: Case) -> dict:
         "events": [{"at": e.at, "summary": e.summary} for e in events],
         "letters": letters_for_applicant(case=case),
         "statements": [{"received_on": s.received_on} for s in statements],
-        "appeal": appeal_window(case=case),
+        "appeal": appeal,
         "appeal_requests": AppealRequest.objects.filter(case=case),
     }

@@ -142,6 +142,7 @@ def test_appeal_request_within_the_window(client, tracked, users):
     if services._appeal_lodge_service() is not None:
         appeal = case.appeals.get()  # lodged in the appeals app, the same as a staff-entered one
         assert request.lodged_appeal_id == appeal.pk and appeal.channel == "online"
+    assert "Ask for an appeal</a>" not in client.get(f"/track/{token}/").content.decode()
     # Only once per decision.
     r = client.post(f"/track/{token}/appeal/", {"grounds": [grounds[0]], "details": "Again"})
     assert r.status_code == 400
