@@ -1,5 +1,6 @@
 """Playwright helpers for the public pages: Debian's chromium, axe-core, keyboard moves."""
 
+import os
 import warnings
 from pathlib import Path
 
@@ -43,6 +44,10 @@ def check_axe(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
+    """Refresh docs/screens/<name>.png when asked (SCREENSHOTS=1), so test runs leave the
+    working tree clean."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
