@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AppealsConfig(AppConfig):
@@ -10,3 +10,5 @@ class AppealsConfig(AppConfig):
 
         hooks.case_section(sections.appeals_section)
         hooks.close_blocker(sections.open_appeal_blocks_closing)
+        if apps.is_installed("panels"):
+            import appeals.evidence_panels  # noqa: F401  (registers the panels' evidence)

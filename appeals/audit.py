@@ -127,6 +127,14 @@ def _information_sharing(case):
 
 
 def _independence(case):
+    try:
+        from appeals.evidence_panels import chair_independence
+    except ImportError:
+        chair_independence = None
+    if chair_independence is not None:
+        independent, basis = chair_independence(case)
+        if independent is not None:
+            return (Y if independent else N), basis
     events = [e for e in case.timeline.filter(kind=EventKind.PANEL) if "chair" in e.summary.lower()]
     independent = [e for e in events if e.detail.get("independent_chair") is True]
     if independent:
