@@ -186,12 +186,24 @@ def _risk(case) -> list[EvidenceEntry]:
 
 
 def _support(case) -> list[EvidenceEntry]:
+    """Support recorded on the timeline, and letters that listed the support services."""
     events = [
         e
         for e in case.timeline.order_by("at", "id")
         if "support" in e.summary.lower() or e.detail.get("support")
     ]
-    return [_entry_for_event(e, case) for e in events]
+    entries = [_entry_for_event(e, case) for e in events]
+    letters = getattr(case, "letters", None)
+    if letters is not None:
+        # Every applicant letter but the CR5 (to an agency) lists the area's support services.
+        for letter in letters.exclude(kind="CR5").order_by("sent_at", "id"):
+            entries.append(
+                EvidenceEntry(
+                    label=f"Support services listed in the letter: {letter}",
+                    on=timezone.localdate(letter.sent_at),
+                )
+            )
+    return entries
 
 
 def _minutes(case) -> list[EvidenceEntry]:

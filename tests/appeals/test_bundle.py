@@ -87,6 +87,8 @@ def test_letters_as_sent_are_attached_after_the_bundle(reference):
     appeal = _appeal(reference, case)  # sends the CR3a letter
     context = bundle_context(appeal)
     assert any(label.startswith("Letter: ") for label, _ in context["attachments"])
+    support = {i.key: i for i in context["items"]}["support"]
+    assert any("Support services listed in the letter" in e.label for e in support.entries)
     reader = PdfReader(__import__("io").BytesIO(render_bundle_pdf(context)))
     text = reader.pages[0].extract_text()
     assert "Attached documents" in text
