@@ -19,5 +19,11 @@ BEAT_SCHEDULE: dict = {
         "schedule": schedule_every(_env.float("DEADLINES_SWEEP_MINUTES", default=1)),
         "options": {"expires": 50},
     },
+    # Review suggestions and second-report notices from the incident log (thresholds).
+    "thresholds-detect": {
+        "task": "thresholds.detect",
+        "schedule": schedule_every(_env.float("THRESHOLDS_DETECT_MINUTES", default=60)),
+        "options": {"expires": 3000},
+    },
 }
 """Name -> Celery beat entry. Apps add their jobs here, never in their own modules."""

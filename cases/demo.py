@@ -74,12 +74,15 @@ def _application(area: Area, victim_index: int, today: dt.date) -> ApplicationIn
     police = Agency.objects.filter(areas=area, kind="police").first()
     council = area.administering_agency
     incidents = []
-    for i, days_back in enumerate((70, 45, 20)):
+    # The last demo victim reported two incidents too late to qualify (40 days after).
+    late = victim_index == len(VICTIMS) - 1
+    for i, days_back in enumerate((100, 80, 20) if late else (70, 45, 20)):
         happened = today - dt.timedelta(days=days_back)
+        lag = 40 if late and i < 2 else 1 + i
         incidents.append(
             IncidentInput(
                 incident_date=happened,
-                reported_date=happened + dt.timedelta(days=1 + i),
+                reported_date=happened + dt.timedelta(days=lag),
                 reported_to=police if i % 2 == 0 else council,
                 agency_reference=f"{'CAD' if i % 2 == 0 else 'ASB'}-{4100 + victim_index * 10 + i}",
                 description=f"{summary.split('.')[0]} (incident {i + 1}).",
@@ -113,6 +116,25 @@ def _application(area: Area, victim_index: int, today: dt.date) -> ApplicationIn
     )
 
 
+def _decide(case: Case, officer: User, *, met: bool) -> None:
+    """The administering body's view, then the decision through the threshold engine."""
+    from thresholds.services import body_view_record, involved_bodies, threshold_decide
+
+    for agency in involved_bodies(case):
+        body_view_record(
+            case=case,
+            agency=agency,
+            by=officer,
+            view="met" if met else "not_met",
+            reasons=(
+                "Three complaints reported promptly within the window; the ASB persists."
+                if met
+                else "Two of the three reports were made more than a month after the incident."
+            ),
+        )
+    threshold_decide(case=case, by=officer)
+
+
 def load_demo(stdout) -> None:
     today = timezone.localdate()
     created = 0
@@ -131,15 +153,21 @@ def load_demo(stdout) -> None:
             case = services.case_receive(
                 by=officer, area=area, data=_application(area, victim_index, today)
             )
+            case = services.case_update_details(
+                case=case,
+                by=officer,
+                lock_version=case.lock_version,
+                changes={"asb_persists": True},
+            )
             created += 1
             for name in path:
+                if name in ("DECIDE_MET", "DECIDE_NOT_MET") and not at_meeting:
+                    _decide(case, officer, met=name == "DECIDE_MET")
+                    continue
+                reason = ""
                 if name == "DECIDE_MET":
-                    name = "arrange_panel_for_decision" if at_meeting else "record_threshold_met"
-                    reason = "Three qualifying complaints within the window."
+                    name = "arrange_panel_for_decision"
                 elif name == "DECIDE_NOT_MET":
-                    name = "record_threshold_not_met" if not at_meeting else "withdraw"
-                    reason = "Only two of the reports were made within 30 days of the incident."
-                else:
-                    reason = ""
+                    name, reason = "withdraw", "The victim asked to withdraw: the ASB has stopped."
                 case = services.case_transition(case=case, name=name, by=officer, reason=reason)
     stdout.write(f"Demo cases: {created} created.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from partnerships.models import Agency, Area, EscalationContact, Procedure, RoleAssignment, User
@@ -75,6 +76,9 @@ def load_reference_data(*, with_users: bool = True) -> dict:
 
     users = {}
     if with_users:
+        # Every demo user shares the published demo password: hash it once, not per user
+        # (PBKDF2 is deliberately slow; 35 hashes made `make run` wait a minute).
+        demo_hash = make_password(DEMO_PASSWORD)
         for row in data["users"]:
             user, created = User.objects.update_or_create(
                 username=row["username"],
@@ -87,7 +91,7 @@ def load_reference_data(*, with_users: bool = True) -> dict:
                 },
             )
             if created or not user.has_usable_password():
-                user.set_password(DEMO_PASSWORD)
+                user.password = demo_hash
                 user.save(update_fields=["password"])
             for area_slug, roles in row["roles"].items():
                 for role in roles:
@@ -109,7 +113,7 @@ def load_reference_data(*, with_users: bool = True) -> dict:
             },
         )
         if created:
-            admin.set_password(DEMO_PASSWORD)
+            admin.password = demo_hash
             admin.save(update_fields=["password"])
     return {"areas": areas, "agencies": agencies, "users": users}
 
