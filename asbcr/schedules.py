@@ -19,6 +19,12 @@ BEAT_SCHEDULE: dict = {
         "schedule": schedule_every(_env.float("DEADLINES_SWEEP_MINUTES", default=1)),
         "options": {"expires": 50},
     },
+    # Unfinished online applications past their expiry are deleted (public).
+    "public-purge-expired-drafts": {
+        "task": "public.tasks.purge_expired_drafts",
+        "schedule": schedule_every(24 * 60),
+        "options": {"expires": 3600},
+    },
     # Review suggestions and second-report notices from the incident log (thresholds).
     "thresholds-detect": {
         "task": "thresholds.detect",

@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "letters.demo",
     "panels.demo",
     "appeals.demo",
+    "public.demo",
     "reporting.demo",
 ]
 
