@@ -352,8 +352,9 @@ def _delay(case, *, extra, **_):
                 "new_date": extra.get("new_date"),
             }
     scale = case.procedure_version.section("timescales").get(key, {})
+    words = TIMESCALE_WORDS.get(key) or scale.get("rule") or key.replace("_", " ")
     return {
-        "timescale_words": TIMESCALE_WORDS.get(key, scale.get("rule", key.replace("_", " "))),
+        "timescale_words": words or "One of the steps of your case review",
         "timescale_within": period(scale["amount"], scale["unit"]) if scale else "",
         "delay_reason": extra.get("reason", ""),
         "new_date": extra.get("new_date"),

@@ -184,6 +184,8 @@ def letter_send(
         raise LetterError(
             f"A {kind.label} letter does not fit a case that is ‘{case.get_state_display()}’."
         )
+    if kind == LetterKind.OFFICER and case.case_officer_id is None:
+        raise LetterError("Allocate a case officer before sending their details.")
     if kind == LetterKind.CR5 and agency is not None:
         if agency not in case_letters.relevant_bodies(case):
             raise LetterError(f"{agency} is not a relevant body on this case.")

@@ -304,3 +304,27 @@ def test_sent_automatically_to_someone_who_prefers_phone_it_goes_by_post(area, o
     assert letter.channel == "post" and PrintJob.objects.filter(letter=letter).exists()
     noted = services.letter_send(case=case, kind="CR1", by=officer, note="Phoned and read it out.")
     assert noted.channel == "phone"
+
+
+def test_officer_letter_needs_an_allocated_officer(area, officer):
+    case = case_in_state(area=area, by=officer, state="gathering_information")
+    with pytest.raises(services.LetterError, match="Allocate a case officer"):
+        services.letter_send(case=case, kind=LetterKind.OFFICER, by=officer)
+    case_assign_officer(case=case, by=officer, officer=officer)
+    letter = services.letter_send(case=case, kind=LetterKind.OFFICER, by=officer)
+    assert officer.get_full_name() in pdf_text(stored_bytes(letter))
+
+
+def test_delay_letter_without_details_still_reads_properly(area, officer):
+    case = case_in_state(area=area, by=officer, state="received")
+    text = pdf_text(services.letter_render(case=case, kind=LetterKind.DELAY)[0])
+    assert "One of the steps of your case review" in text
+    text = pdf_text(
+        services.letter_render(
+            case=case,
+            kind=LetterKind.DELAY,
+            extra_context={"timescale": "threshold_decision", "reason": "Waiting for police."},
+        )[0]
+    )
+    assert "We tell you if your case can have a review" in text
+    assert "Waiting for police." in text
