@@ -25,6 +25,12 @@ BEAT_SCHEDULE: dict = {
         "schedule": schedule_every(24 * 60),
         "options": {"expires": 3600},
     },
+    # Tell applicants once when an appeal stage slips (appeals).
+    "appeals-notify-delays": {
+        "task": "appeals.notify_delays",
+        "schedule": schedule_every(24 * 60),
+        "options": {"expires": 3600},
+    },
     # Review suggestions and second-report notices from the incident log (thresholds).
     "thresholds-detect": {
         "task": "thresholds.detect",
