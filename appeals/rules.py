@@ -30,7 +30,7 @@ def _period(value, path, errors, *, units=UNITS):
         errors.append(ProcedureError(f"{path}.unit", f"Use one of: {', '.join(units)}."))
 
 
-def _keyed_list(value, path, errors, *, label_field):
+def _keyed_list(value, path, errors, *, label_field, allowed=None):
     if not isinstance(value, list) or not value:
         errors.append(ProcedureError(path, "Give at least one entry."))
         return
@@ -50,6 +50,14 @@ def _keyed_list(value, path, errors, *, label_field):
         text = item.get(label_field)
         if not isinstance(text, str) or not text.strip():
             errors.append(ProcedureError(f"{where}.{label_field}", "Give the wording."))
+        for extra in sorted(set(item) - set(allowed or item)):
+            errors.append(
+                ProcedureError(
+                    f"{where}.{extra}",
+                    "This field is not expected here. If the wording has a comma, put it in "
+                    "quotes: an unquoted comma splits it into a stray field.",
+                )
+            )
 
 
 def validate_section(value, path: str = "appeal") -> list[ProcedureError]:
@@ -64,7 +72,13 @@ def validate_section(value, path: str = "appeal") -> list[ProcedureError]:
     if "grounds" not in value:
         errors.append(ProcedureError(f"{path}.grounds", "List the grounds for an appeal."))
     else:
-        _keyed_list(value["grounds"], f"{path}.grounds", errors, label_field="label")
+        _keyed_list(
+            value["grounds"],
+            f"{path}.grounds",
+            errors,
+            label_field="label",
+            allowed={"key", "label"},
+        )
     reviewer = value.get("reviewer")
     if not isinstance(reviewer, dict):
         errors.append(ProcedureError(f"{path}.reviewer", "Say who reviews appeals."))

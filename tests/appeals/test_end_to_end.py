@@ -29,9 +29,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
 # area, how the decision is reached, the reviewer (None: make an independent one)
 SEEDS = {
     "staffordshire": ("staffordshire", threshold_not_met_case, "staffordshire.reviewer"),
-    # Hertsmere's Community Safety Manager works for the administering council: the
-    # appeal goes to the independent representative from another partnership.
-    "hertsmere": ("hertsmere", threshold_not_met_case, None),
+    # Hertsmere: the Community Safety Manager of another partnership (Watford) is
+    # independent of every Hertsmere body, so the appeal is routed to her at once.
+    "hertsmere": ("hertsmere", threshold_not_met_case, "hertsmere.reviewer"),
     "devon-and-cornwall": ("devon-and-cornwall", threshold_not_met_case, "devon.reviewer"),
     # Bedfordshire: a Luton case goes to the CSP manager of Central Bedfordshire.
     "bedfordshire": ("luton", threshold_not_met_case, "centralbeds.admin"),

@@ -48,3 +48,21 @@ def test_missing_parts_are_named():
         "appeal.stages",
     }
     assert _paths("nope") == {"appeal"}
+
+
+def test_an_unquoted_comma_in_a_ground_is_reported_at_the_stray_field():
+    import yaml
+
+    from appeals.rules import validate_section
+
+    section = yaml.safe_load(
+        "window: {amount: 28, unit: days}\n"
+        "grounds:\n"
+        "  - {key: process, label: The process, policy or protocol was not considered}\n"
+        "reviewer: {default: Someone independent}\n"
+        "stages:\n"
+        "  - {key: heard, amount: 15, unit: working_days, rule: Heard}\n"
+    )
+    errors = validate_section(section, "appeal")
+    assert [e.path for e in errors] == ["appeal.grounds[0].policy or protocol was not considered"]
+    assert "quotes" in errors[0].message

@@ -127,20 +127,21 @@ def test_second_appeal_while_one_is_open_is_refused(reference):
 
 def test_reviewer_from_an_involved_agency_is_refused_and_explained(reference):
     users = reference["users"]
-    case = threshold_not_met_case(reference, "hertsmere")
-    appeal = lodge(case, users["hertsmere.officer"])
-    # Hertsmere's only reviewer works for the council that administers the case.
+    case = threshold_not_met_case(reference, "bedford")
+    appeal = lodge(case, users["bedford.officer"])
+    # Bedford's named reviewer (Head of Regulatory Services) works for the council that
+    # administers the case, so routing leaves the appeal for an officer to assign.
     assert appeal.reviewer is None and appeal.status == AppealStatus.RECEIVED
-    assert "Hertsmere Borough Council, which is involved in the case" in appeal.routing_note
+    assert "Bedford Borough Council, which is involved in the case" in appeal.routing_note
     with pytest.raises(AppealError) as exc:
         appeal_assign_reviewer(
-            appeal=appeal, reviewer=users["hertsmere.reviewer"], by=users["hertsmere.officer"]
+            appeal=appeal, reviewer=users["bedford.reviewer"], by=users["bedford.officer"]
         )
     assert "involved in the case" in exc.value.reasons[0]
     indy = independent_reviewer(
-        reference["areas"]["hertsmere"], agency_slug="hertfordshire-fire", username="indy"
+        reference["areas"]["bedford"], agency_slug="bedfordshire-opcc", username="indy"
     )
-    appeal_assign_reviewer(appeal=appeal, reviewer=indy, by=users["hertsmere.officer"])
+    appeal_assign_reviewer(appeal=appeal, reviewer=indy, by=users["bedford.officer"])
     appeal.refresh_from_db()
     assert appeal.reviewer == indy and appeal.status == AppealStatus.UNDER_REVIEW
 

@@ -152,18 +152,18 @@ def test_refer_back_without_a_recommendation_is_explained(client, reference):
 
 def test_officer_assigns_an_independent_reviewer_and_is_told_why_not_another(client, reference):
     users = reference["users"]
-    case = threshold_not_met_case(reference, "hertsmere")
+    case = threshold_not_met_case(reference, "bedford")
     appeal = appeal_lodge(
         case=case,
-        by=users["hertsmere.officer"],
-        grounds=["facts_not_considered"],
+        by=users["bedford.officer"],
+        grounds=["threshold_decision"],
         applicant_words="x",
         lodged_on=timezone.localdate(),
         channel=Channel.EMAIL,
     )
-    client.force_login(users["hertsmere.officer"])
+    client.force_login(users["bedford.officer"])
     response = client.post(
-        reverse("appeals:assign", args=[appeal.pk]), {"reviewer": users["hertsmere.reviewer"].pk}
+        reverse("appeals:assign", args=[appeal.pk]), {"reviewer": users["bedford.reviewer"].pk}
     )
     assert response.status_code == 200
     assert b"which is involved in the case" in response.content
