@@ -87,9 +87,7 @@ def _applications(area_ids) -> QuerySet:
 
 
 def _reviews_with_recommendations(area_ids) -> QuerySet:
-    return transitions_into(CaseState.REVIEWED)(area_ids).filter(
-        sources.review_made_recommendations()
-    )
+    return sources.reviews_with_recommendations(transitions_into(CaseState.REVIEWED)(area_ids))
 
 
 def _repeat_applications(area_ids) -> QuerySet:

@@ -10,7 +10,20 @@ from functools import cache
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from cases.constants import CaseState, EventKind
 from cases.models import TimelineEvent
@@ -135,12 +148,15 @@ def escalations(*, area_ids, period: Period) -> list[dict]:
 # -- recommendations -------------------------------------------------------------------
 
 
-def review_made_recommendations() -> Q:
-    """On a review's timeline entry: the review's action plan holds at least one action.
+def reviews_with_recommendations(reviews: QuerySet) -> QuerySet:
+    """The reviews (timeline entries) whose action plan holds at least one action.
 
-    With the panels app: a (non-interim) action agreed at a panel listing for the case.
-    Always also: the case moved into monitoring after the review, which only happens when
-    there are actions to monitor (an outcome with no actions goes straight to closure).
+    A review recorded by the panels app names its listing (``detail["listing_id"]``):
+    it made recommendations if that listing's plan holds a non-interim action (interim
+    actions were taken before the meeting, not recommended by it). A review recorded
+    from the case page names no listing: it made recommendations if the case then moved
+    into monitoring, which only happens when there are actions to monitor (an outcome
+    with no actions goes straight to closure).
     """
     later_monitoring = TimelineEvent.objects.filter(
         case=OuterRef("case"),
@@ -148,15 +164,19 @@ def review_made_recommendations() -> Q:
         to_state=CaseState.MONITORING,
         at__gte=OuterRef("at"),
     )
-    rule = Q(Exists(later_monitoring))
-    if has_records("panels.Action"):
-        Action = apps.get_model("panels.Action")
-        rule |= Q(
-            Exists(
-                Action.objects.filter(case=OuterRef("case"), listing__isnull=False, interim=False)
-            )
-        )
-    return rule
+    if not has_records("panels.Action"):
+        return reviews.filter(Exists(later_monitoring))
+    Action = apps.get_model("panels.Action")
+    reviews = reviews.annotate(
+        review_listing=Cast(KeyTextTransform("listing_id", "detail"), BigIntegerField())
+    )
+    plan_has_action = Exists(
+        Action.objects.filter(listing_id=OuterRef("review_listing"), interim=False)
+    )
+    return reviews.filter(
+        (Q(review_listing__isnull=False) & Q(plan_has_action))
+        | (Q(review_listing__isnull=True) & Q(Exists(later_monitoring)))
+    )
 
 
 # -- timeliness ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from reporting import selectors
 from reporting.periods import Period, financial_year_of
@@ -188,3 +189,49 @@ def test_by_agency_reported_to(year_2026, reference, hertsmere, users):
         )
     by_agency = selectors.applications_by_agency_reported_to(areas=hertsmere, periods=[FY26])
     assert by_agency == {"2026-27": {police.name: 1}}
+
+
+def test_recommendations_come_from_the_panels_action_plan(reference, users):
+    """A review recorded by the panels app counts when its own plan holds a real action."""
+    from cases import services
+    from panels.models import Action, Listing, Meeting
+    from tests.reporting.factories import at, case_on, step
+
+    area, by = reference["areas"]["hertsmere"], users["hertsmere.officer"]
+    meeting = Meeting.objects.create(area=area, kind="ad_hoc", starts_at=at(D(2026, 6, 1), 10))
+
+    def reviewed_at_panel(*, interim_only: bool, monitor: bool):
+        case = case_on(area=area, by=by, received_on=D(2026, 5, 1))
+        case = step(
+            case,
+            "acknowledge",
+            "start_gathering",
+            "record_threshold_met",
+            "arrange_panel",
+            by=by,
+            when=at(D(2026, 5, 20)),
+        )
+        listing = Listing.objects.create(meeting=meeting, case=case)
+        Action.objects.create(
+            case=case,
+            listing=listing,
+            what="Visit",
+            why="Risk",
+            agency=area.administering_agency,
+            owner=by,
+            due_on=D(2026, 7, 1),
+            interim=interim_only,
+        )
+        with time_machine.travel(at(D(2026, 6, 1), 12), tick=False):
+            case = services.case_transition(
+                case=case, name="record_review", by=by, detail={"listing_id": listing.pk}
+            )
+        if monitor:
+            step(case, "send_outcome", "start_monitoring", by=by, when=at(D(2026, 6, 5)))
+        return case
+
+    reviewed_at_panel(interim_only=False, monitor=False)  # counts: its plan has an action
+    reviewed_at_panel(interim_only=True, monitor=True)  # does not: only an interim action
+    hertsmere = [area]
+    assert selectors.reviews_carried_out(areas=hertsmere, periods=[FY26]) == {"2026-27": 2}
+    assert selectors.reviews_with_recommendations(areas=hertsmere, periods=[FY26]) == {"2026-27": 1}
