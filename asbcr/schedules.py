@@ -25,6 +25,12 @@ BEAT_SCHEDULE: dict = {
         "schedule": schedule_every(24 * 60),
         "options": {"expires": 3600},
     },
+    # Cancel standing panel meetings in the coming week with no case ready (panels).
+    "panels-cancel-unused-meetings": {
+        "task": "panels.cancel_unused_meetings",
+        "schedule": schedule_every(24 * 60),
+        "options": {"expires": 3600},
+    },
     # Tell applicants once when an appeal stage slips (appeals).
     "appeals-notify-delays": {
         "task": "appeals.notify_delays",

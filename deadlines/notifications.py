@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.constants import ContactMethod, EventKind
@@ -29,6 +30,21 @@ CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 
 def _site_url() -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/")
+
+
+def _link_for(*, case, deadline: Deadline | None) -> dict:
+    """Where the message sends its reader: the deadline's subject (an action's own page,
+    where its owner can update it) when it has one, otherwise the case."""
+    subject = deadline.subject if deadline is not None else None
+    if subject is not None and hasattr(subject, "get_absolute_url"):
+        label = f"Open {subject._meta.verbose_name}"
+        return {"link": subject.get_absolute_url(), "link_label": label}
+    if case is None:
+        return {"link": "", "link_label": ""}
+    return {
+        "link": reverse("cases:detail", args=[case.reference]),
+        "link_label": f"Open case {case.reference}",
+    }
 
 
 def notification_queue(
@@ -48,7 +64,12 @@ def notification_queue(
     Returns (notification, created). A second call with the same key returns the
     existing row and enqueues nothing.
     """
-    context = {"site_url": _site_url(), "service_name": settings.SERVICE_NAME, **context}
+    context = {
+        "site_url": _site_url(),
+        "service_name": settings.SERVICE_NAME,
+        **_link_for(case=case, deadline=deadline),
+        **context,
+    }
     subject = render_to_string(f"deadlines/email/{template}_subject.txt", context).strip()
     try:
         with transaction.atomic():

@@ -332,8 +332,13 @@ def chairs_pack_render(*, case: Case) -> bytes:
 
 def chairs_pack_open(*, case: Case, user) -> bytes:
     """The chair's pack for someone who may see the case; every download is logged."""
-    if not user_can_see_case(user, case):
-        raise PermissionDenied("You cannot see this case.")
+    from panels.selectors import can_see_chairs_pack
+
+    if not can_see_chairs_pack(user, case):
+        raise PermissionDenied(
+            "You cannot see the chair's pack: panel members must first record the "
+            "information-sharing declaration."
+        )
     pdf = chairs_pack_render(case=case)
     access_log_record(user=user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack")
     return pdf

@@ -160,3 +160,15 @@ def test_add_and_remove_a_member_on_the_panel_page(client, listing, users, offic
     assert member.agency.slug == "hertfordshire-constabulary"
     client.post(url, {"op": "remove", "member": member.pk})
     assert not listing.members.exists()
+
+
+def test_the_chairs_pack_pdf_also_waits_for_the_declaration(client, listing, users, officer):
+    """The PDF from the letters app obeys the same rule as the on-screen pack."""
+    chair = users["hertsmere.chair"]
+    seat(listing, [(chair, CHAIR)], by=officer, declared=False)
+    client.force_login(chair)
+    pdf = reverse("letters:chairs_pack", args=[listing.case.reference])
+    assert client.get(pdf).status_code == 403
+    client.post(reverse("panels:listing", args=[listing.pk]), {"op": "declare"})
+    response = client.get(pdf)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
