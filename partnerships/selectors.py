@@ -39,10 +39,14 @@ HOME_LINKS = {
         ("Letter wording and branding", "letters:area_settings", True),
         ("Import incidents from an agency", "thresholds:import", False),
         ("Review suggested from the incident log", "thresholds:queue", False),
-        ("Statistics and publishing", "reporting:index", False),
+        ("Statistics", "reporting:index", False),
+        ("Publish the year's figures", "reporting:publish_list", False),
         ("Access log", "cases:access_log", False),
     ],
-    Role.MONITOR: [("Monitoring across the force area", "reporting:monitoring", False)],
+    Role.MONITOR: [
+        ("Monitoring across the force area", "reporting:monitoring", False),
+        ("Statistics", "reporting:index", False),
+    ],
 }
 
 

@@ -177,6 +177,9 @@ LOGGING = {
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Published statistics show counts from 1 up to this number less one as "fewer than N".
+REPORTING_SUPPRESSION_THRESHOLD = env.int("REPORTING_SUPPRESSION_THRESHOLD", default=5)
+
 # --- deadlines ---
 # Reminders go this many working days before a deadline (0: no reminders). The sweep's
 # interval is DEADLINES_SWEEP_MINUTES, read in asbcr/schedules.py.
