@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from asbcr.forms import attach_errors
 from cases import hooks, selectors, services
 from cases.constants import AccessKind, CaseState, RiskLevel
 from cases.forms import (
@@ -49,18 +50,6 @@ TRANSITION_LABELS = {
     "reconsider_threshold": ("Gather information again and re-take the threshold decision", False),
 }
 """Transitions run from the case page. Threshold decisions and appeals have their own pages."""
-
-
-def _attach_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form's fields (or the form if unknown)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _user_areas(user):
@@ -370,7 +359,7 @@ def incident_add_view(request, reference):
         try:
             services.incident_add(case=case, by=request.user, data=form.to_input())
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Incident recorded.")
             return redirect("cases:detail", reference=case.reference)
@@ -426,7 +415,7 @@ def risk_assess_view(request, reference):
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Risk assessment recorded.")
             return redirect("cases:detail", reference=case.reference)
@@ -489,7 +478,7 @@ def assign_officer_view(request, reference):
                 case=case, by=request.user, officer=form.cleaned_data["officer"]
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Case officer allocated.")
             return redirect("cases:detail", reference=case.reference)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from asbcr.forms import attach_errors
 from deadlines import selectors, services
 from deadlines.forms import DelayForm, MeetForm, WaiveForm
 from partnerships.models import Area
@@ -54,17 +55,6 @@ def _deadline_for(request, pk):
     return deadline
 
 
-def _attach(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def delay_view(request, pk):
@@ -80,7 +70,7 @@ def delay_view(request, pk):
                 by=request.user,
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Delay recorded.")
             return redirect("cases:detail", deadline.case.reference)
@@ -102,7 +92,7 @@ def waive_view(request, pk):
                 deadline=deadline, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Deadline waived.")
             return redirect("cases:detail", deadline.case.reference)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from asbcr.forms import attach_errors
 from cases.constants import AccessKind
 from cases.selectors import agencies_involved, case_get
 from cases.services import access_log_record
@@ -18,17 +19,6 @@ from panels.constants import ListingStatus, MeetingStatus
 from panels.models import Meeting, PanelMember
 from panels.services import ActionInput, PanelError
 from partnerships.models import Agency, Area
-
-
-def _attach(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _panel_error(request, exc: PanelError):
@@ -77,7 +67,7 @@ def meetings_view(request):
                     location=form.cleaned_data["location"],
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, "Ad hoc meeting scheduled.")
                 return redirect("panels:meeting", meeting.pk)
@@ -133,7 +123,7 @@ def list_case_view(request, reference):
                 follow_up_reason=form.cleaned_data["follow_up_reason"],
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         except PanelError as exc:
             form.add_error(None, " ".join([exc.message, *exc.reasons]))
         else:
@@ -185,7 +175,7 @@ def listing_view(request, pk):
             done = _listing_post(request, listing, op, forms.get(op))
         except ValidationError as exc:
             if op in forms:
-                _attach(forms[op], exc)
+                attach_errors(forms[op], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
             done = None
@@ -323,7 +313,7 @@ def interim_action_view(request, reference):
                 case=case, by=request.user, data=ActionInput(**form.cleaned_data), interim=True
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "Interim action recorded; it joins the plan at the meeting.")
             return redirect("cases:detail", case.reference)
@@ -381,7 +371,7 @@ def action_view(request, pk):
             service(action=action, by=user, reason=reason_form.cleaned_data["reason"])
             return redirect("panels:action", action.pk)
     except ValidationError as exc:
-        _attach(form if op == "update" else reason_form, exc)
+        attach_errors(form if op == "update" else reason_form, exc)
     except PanelError as exc:
         _panel_error(request, exc)
     except PermissionDenied:

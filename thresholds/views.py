@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asbcr.forms import attach_errors
 from cases.models import Incident
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
@@ -16,17 +17,6 @@ from thresholds import detection, importing, selectors, services
 from thresholds.constants import SuggestionStatus
 from thresholds.forms import BodyViewForm, DecisionForm, DismissForm, IncidentImportForm
 from thresholds.models import ReviewSuggestion, SecondReportNotice
-
-
-def _errors_to_form(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _threshold_context(case, user) -> dict:
@@ -100,7 +90,7 @@ def record_view_view(request, reference):
                 reasons=form.cleaned_data["reasons"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, "View recorded.")
             return redirect("thresholds:case", reference=case.reference)
@@ -129,7 +119,7 @@ def decide_view(request, reference):
                 senior_manager=form.senior_manager(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            attach_errors(form, exc)
         except CaseWorkflowError as exc:
             form.add_error(None, str(exc))
             for reason in getattr(exc, "reasons", []) or []:
