@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -558,8 +559,23 @@ def evaluate(
     return decision
 
 
+def _when(complaint: dict) -> str:
+    """A report as the applicant knows it: by the date it happened, not a database id."""
+    day = dt.date.fromisoformat(complaint["incident_date"])
+    return f"{day.day} {day:%B %Y}"
+
+
+def _plain(reason: str) -> str:
+    return re.sub(r"duplicate of #\S+", "a second report of an incident already counted", reason)
+
+
 def reasons_paragraph(decision: Decision) -> str:
-    """The plain-English reasons (used on the case page and in the CR3 letter)."""
+    """The plain-English reasons (used on the case page and in the CR3 letter).
+
+    Reports are named by the date of the incident, so the letter makes sense to the
+    applicant; the per-report explanation on the case page keeps the record ids.
+    """
+    by_id = {c["id"]: c for c in decision.complaints}
     sentences = []
     routes = decision.routes
     if decision.met:
@@ -568,14 +584,17 @@ def reasons_paragraph(decision: Decision) -> str:
         sentences.append("The threshold for a case review is not met.")
     for r in routes:
         verdict = "This was met" if r.met else "This was not met"
-        counted = ", ".join(f"#{cid}" for cid in r.counted) or "none"
+        counted = ", ".join(_when(by_id[cid]) for cid in r.counted if cid in by_id) or "none"
         sentences.append(
             f"The rule asks for {r.summary}. {verdict}: {'; '.join(r.conditions)} "
-            f"(counted: {counted})."
+            f"(incidents counted: {counted})."
         )
     excluded = [c for c in decision.complaints if not c["counted"] and c["reasons"]]
     if excluded:
-        parts = [f"#{c['id']} ({'; '.join(c['reasons'])})" for c in excluded]
+        parts = [
+            f"the incident of {_when(c)} ({'; '.join(_plain(r) for r in c['reasons'])})"
+            for c in excluded
+        ]
         sentences.append("Not counted: " + "; ".join(parts) + ".")
     for item in decision.factors["discretionary"]:
         sentences.append(

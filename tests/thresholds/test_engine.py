@@ -441,7 +441,19 @@ def test_explanation_lists_routes_and_every_complaint():
     assert [r["key"] for r in explanation["routes"]] == ["three_complaints"]
     assert [item["id"] for item in explanation["complaints"]] == ["1", "2", "3"]
     assert "not met" in explanation["reasons_text"]
-    assert "#1 (a diary sheet never counts" in explanation["reasons_text"]
+    # The letter's paragraph names reports by date, never by database id.
+    assert "the incident of 1 April 2026 (a diary sheet never counts" in explanation["reasons_text"]
+    assert "#" not in explanation["reasons_text"]
+
+
+def test_the_reasons_paragraph_calls_a_duplicate_a_second_report():
+    complaints = [
+        c(1, "2026-05-01", agency="police"),
+        c(2, "2026-05-01", agency="council", same_incident_as="1"),
+        c(3, "2026-06-01"),
+    ]
+    text = evaluate(seed_rules("hertsmere"), complaints, d("2026-09-01")).reasons_text
+    assert "a second report of an incident already counted" in text and "#" not in text
 
 
 def test_suggested_duplicates_are_not_merged_until_confirmed():
