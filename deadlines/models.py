@@ -12,6 +12,7 @@ from deadlines.constants import (
     DeadlineState,
     NotificationKind,
     NotificationState,
+    Responsible,
 )
 from partnerships.constants import Nation
 
@@ -76,6 +77,16 @@ class Deadline(TimeStampedModel):
 
     def __str__(self):
         return f"{self.case} {self.step} due {self.due:%d %b %Y}"
+
+    @property
+    def responsible_label(self) -> str:
+        """Who must act, in words: the named person and agency, else the procedure's role."""
+        named = [str(x) for x in (self.responsible_user, self.responsible_agency) if x]
+        if named:
+            return ", ".join(named)
+        if self.responsible_role in Responsible.values:
+            return Responsible(self.responsible_role).label
+        return self.responsible_role.replace("_", " ").capitalize()
 
     @property
     def is_live(self) -> bool:

@@ -195,3 +195,10 @@ def test_overdue_filter_hook_uses_deadlines(area, officer):
     Deadline.objects.filter(case=case).update(state=DeadlineState.WAIVED)
     with time_machine.travel(dt.datetime(2026, 12, 30, 10, 0), tick=False):
         assert not case_list(user=officer, filters={"overdue": True}).exists()
+
+
+def test_responsible_reads_as_words_not_a_slug():
+    from deadlines.models import Deadline
+
+    assert Deadline(responsible_role="relevant_bodies").responsible_label == "Relevant bodies"
+    assert Deadline(responsible_role="some_local_role").responsible_label == "Some local role"
