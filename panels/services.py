@@ -913,6 +913,24 @@ def _action_deadline_meet(action: Action, *, by, on: dt.date | None = None) -> N
         deadline_meet(deadline=deadline, on=on, by=by)
 
 
+def _action_record(
+    action: Action, *, by, fields: dict, summary: str, reason: str = "", detail=None
+) -> Action:
+    """Write an action's new status and put the change on the case timeline (in the
+    caller's transaction)."""
+    Action.objects.filter(pk=action.pk).update(**fields)
+    action.refresh_from_db()
+    timeline_record(
+        case=action.case,
+        kind=EventKind.ACTION,
+        summary=f"{summary}: {action.what[:120]}",
+        by=by,
+        reason=reason,
+        detail={"action_id": action.pk, **(detail or {})},
+    )
+    return action
+
+
 def _can_update(user, action: Action) -> bool:
     if user.is_superuser or action.owner_id == user.pk:
         return True
@@ -947,15 +965,13 @@ def action_update(
     if status == ActionStatus.REPORTED:
         fields.update(completion_report=completion_report.strip(), reported_at=timezone.now())
     with transaction.atomic():
-        Action.objects.filter(pk=action.pk).update(**fields)
-        action.refresh_from_db()
-        timeline_record(
-            case=action.case,
-            kind=EventKind.ACTION,
-            summary=f"Action {ActionStatus(status).label.lower()}: {action.what[:120]}",
+        _action_record(
+            action,
             by=by,
+            fields=fields,
+            summary=f"Action {ActionStatus(status).label.lower()}",
             reason=reason or completion_report,
-            detail={"action_id": action.pk, "status": status},
+            detail={"status": status},
         )
         if status in (ActionStatus.REPORTED, ActionStatus.NO_LONGER_NEEDED):
             # "An action is not considered complete until the CSIO is informed": the
@@ -970,16 +986,11 @@ def action_accept(*, action: Action, by) -> Action:
     if action.status != ActionStatus.REPORTED:
         raise PanelError("Only an action whose owner has reported it complete can be accepted.")
     with transaction.atomic():
-        Action.objects.filter(pk=action.pk).update(
-            status=ActionStatus.DONE, accepted_at=timezone.now(), accepted_by=by
-        )
-        action.refresh_from_db()
-        timeline_record(
-            case=action.case,
-            kind=EventKind.ACTION,
-            summary=f"Action done (report accepted): {action.what[:120]}",
+        _action_record(
+            action,
             by=by,
-            detail={"action_id": action.pk},
+            fields={"status": ActionStatus.DONE, "accepted_at": timezone.now(), "accepted_by": by},
+            summary="Action done (report accepted)",
         )
         _action_deadline_meet(action, by=by)
     return action
@@ -993,17 +1004,12 @@ def action_return_report(*, action: Action, by, reason: str) -> Action:
     if not reason.strip():
         raise ValidationError({"reason": "Say what is still needed."})
     with transaction.atomic():
-        Action.objects.filter(pk=action.pk).update(
-            status=ActionStatus.IN_PROGRESS, status_reason=reason.strip()
-        )
-        action.refresh_from_db()
-        timeline_record(
-            case=action.case,
-            kind=EventKind.ACTION,
-            summary=f"Completion report returned: {action.what[:120]}",
+        _action_record(
+            action,
             by=by,
+            fields={"status": ActionStatus.IN_PROGRESS, "status_reason": reason.strip()},
+            summary="Completion report returned",
             reason=reason,
-            detail={"action_id": action.pk},
         )
         from deadlines.services import deadlines_for_subject
 
@@ -1022,17 +1028,12 @@ def action_hand_to_business_as_usual(*, action: Action, by, reason: str) -> Acti
     if not reason.strip():
         raise ValidationError({"reason": "Say who carries it on, and how."})
     with transaction.atomic():
-        Action.objects.filter(pk=action.pk).update(
-            status=ActionStatus.BUSINESS_AS_USUAL, status_reason=reason.strip()
-        )
-        action.refresh_from_db()
-        timeline_record(
-            case=action.case,
-            kind=EventKind.ACTION,
-            summary=f"Action handed to business as usual: {action.what[:120]}",
+        _action_record(
+            action,
             by=by,
+            fields={"status": ActionStatus.BUSINESS_AS_USUAL, "status_reason": reason.strip()},
+            summary="Action handed to business as usual",
             reason=reason,
-            detail={"action_id": action.pk},
         )
         _action_deadline_meet(action, by=by)
     return action
