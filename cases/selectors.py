@@ -1,7 +1,8 @@
 """Reads that decide who sees what. Views never query ``Case.objects`` directly."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Replace, Upper
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,13 +85,14 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
 
         qs = qs.filter(overdue_case_filter(today=timezone.localdate()))
     if q := (filters.get("q") or "").strip():
-        compact = q.replace(" ", "").upper()
-        qs = qs.filter(
+        # Postcodes match however they were typed ("wd61aa" finds "WD6 1AA").
+        qs = qs.annotate(
+            victim_postcode_compact=Replace(Upper("victim__postcode"), Value(" "), Value(""))
+        ).filter(
             Q(reference__icontains=q)
             | Q(victim__name__icontains=q)
             | Q(applicant__name__icontains=q)
-            | Q(victim__postcode__iexact=q)
-            | Q(victim__postcode__icontains=compact)
+            | Q(victim_postcode_compact__startswith=q.replace(" ", "").upper())
         )
     return qs.order_by("-received_on", "-id")
 

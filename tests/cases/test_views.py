@@ -191,3 +191,18 @@ def test_opening_a_case_is_in_the_access_log_readable_by_the_area_admin(client, 
     assert "Helen Marsh" in body and case.reference in body
     client.force_login(users["merton.admin"])
     assert case.reference not in client.get(reverse("cases:access_log")).content.decode()
+
+
+@pytest.mark.django_db
+def test_postcode_search_ignores_spaces_and_case(client, reference, officer):
+    from tests.factories import PersonInputFactory
+
+    case = receive_case(
+        area=reference["areas"]["hertsmere"],
+        by=officer,
+        applicant=PersonInputFactory(postcode="WD6 1AA"),
+    )
+    client.force_login(officer)
+    for typed in ("WD6 1AA", "wd61aa", "WD6"):
+        found = client.get(reverse("cases:list"), {"q": typed}).context["page"]
+        assert [c.pk for c in found] == [case.pk], typed
