@@ -186,6 +186,20 @@ def apply_case_review(request, draft):
 # -- the question pages --------------------------------------------------------
 
 
+def _lines(*parts: str) -> str:
+    """The non-empty parts, one to a line (check-your-answers shows them as lines)."""
+    return "\n".join(p for p in parts if p)
+
+
+def _name_and_address(details: dict) -> str:
+    return _lines(
+        details["name"],
+        details.get("organisation_contact", ""),
+        details["address"],
+        details["postcode"],
+    )
+
+
 def _form_kwargs(draft, step):
     kwargs = {"area": draft.area}
     if step.key in ("your-details", "victim-details"):
@@ -367,46 +381,23 @@ def _answers(draft) -> list[dict]:
         choice_label(f.VictimKindForm, "kind", data["victim-type"]["kind"]),
     )
     if flow.third_party(data):
-        v = data["victim-details"]
-        add(
-            "victim-details",
-            _("The victim"),
-            "\n".join(
-                x
-                for x in (v["name"], v.get("organisation_contact", ""), v["address"], v["postcode"])
-                if x
-            ),
-        )
-    y = data["your-details"]
-    add(
-        "your-details",
-        _("Your name and address"),
-        "\n".join(
-            x
-            for x in (y["name"], y.get("organisation_contact", ""), y["address"], y["postcode"])
-            if x
-        ),
-    )
+        add("victim-details", _("The victim"), _name_and_address(data["victim-details"]))
+    add("your-details", _("Your name and address"), _name_and_address(data["your-details"]))
     c = data["contact"]
     add(
         "contact",
         _("How to contact you"),
-        "\n".join(
-            x
-            for x in (
-                choice_label(f.ContactForm, "preferred_contact", c["preferred_contact"]),
-                c.get("email", ""),
-                c.get("phone", ""),
-            )
-            if x
+        _lines(
+            choice_label(f.ContactForm, "preferred_contact", c["preferred_contact"]),
+            c.get("email", ""),
+            c.get("phone", ""),
         ),
     )
     n = data.get("needs", {})
     add(
         "needs",
         _("Help you need"),
-        "\n".join(x for x in (n.get("accessibility_needs", ""), n.get("language", "")) if x)
-        or _("None given"),
+        _lines(n.get("accessibility_needs", ""), n.get("language", "")) or _("None given"),
     )
     add("problem", _("The anti-social behaviour"), data["problem"]["summary"])
     rows.append(
