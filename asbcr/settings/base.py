@@ -194,3 +194,8 @@ PUBLIC_SUBMIT_RATE = env.str("PUBLIC_SUBMIT_RATE", default="5/h")
 PUBLIC_SAVE_RATE = env.str("PUBLIC_SAVE_RATE", default="5/h")
 PUBLIC_DRAFTS_PER_IP_PER_HOUR = env.int("PUBLIC_DRAFTS_PER_IP_PER_HOUR", default=10)
 PUBLIC_MAX_LIVE_DRAFTS = env.int("PUBLIC_MAX_LIVE_DRAFTS", default=5000)
+
+# How many reverse proxies of ours (TLS terminators, load balancers) stand in front of the
+# app. The client's address is read from X-Forwarded-For that many entries from the right
+# (asbcr/net.py); 0 means the app is reached directly and REMOTE_ADDR is the client.
+ASBCR_TRUSTED_PROXY_COUNT = env.int("ASBCR_TRUSTED_PROXY_COUNT", default=0)
