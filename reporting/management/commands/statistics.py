@@ -6,12 +6,12 @@
 given more than once to add areas together (for example a whole county).
 """
 
-import csv
 import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from asbcr.exports import csv_writer
 from partnerships.models import Area
 from reporting import selectors
 from reporting.constants import Figure
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             )
             return
         labels = dict(Figure.choices)
-        writer = csv.writer(self.stdout)
+        writer = csv_writer(self.stdout)
         writer.writerow(["area", "period", "start", "end", "figure", "label", "count"])
         for key, n in figures.items():
             writer.writerow(
