@@ -160,9 +160,11 @@ class LetterWordingForm(GDSForm):
     body = forms.CharField(
         label="The body of the letter",
         required=False,
+        max_length=20_000,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "class": "govuk-textarea app-code"}),
         help_text=(
-            "HTML paragraphs with {{ }} for the facts of the case, and if/for tags. "
+            "Plain text. Put facts of the case in double brackets, like ((reference)). "
             "Leave empty to go back to the standard letter."
         ),
     )

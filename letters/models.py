@@ -103,7 +103,8 @@ class AreaLetterSettings(TimeStampedModel):
 
 
 class LetterWording(TimeStampedModel):
-    """An area's own wording for the body of one letter (a checked Django template)."""
+    """An area's own wording for the body of one letter: plain text with ((placeholders))
+    (``letters.placeholders``), never a template."""
 
     area = models.ForeignKey(
         "partnerships.Area", on_delete=models.CASCADE, related_name="letter_wordings"
@@ -112,6 +113,11 @@ class LetterWording(TimeStampedModel):
     body = models.TextField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    conversion_report = models.TextField(
+        blank=True,
+        help_text="What could not be converted when the wording moved from template code "
+        "to placeholders; shown to the area admin until the wording is saved again.",
     )
 
     class Meta:

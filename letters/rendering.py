@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import Context, Template
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -71,8 +70,3 @@ def html_to_pdf(html: str, *, fetcher: AppOnlyURLFetcher | None = None) -> bytes
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template (autoescaped) to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context))
-
-
-def render_pdf_from_source(source: str, context: dict) -> bytes:
-    """Render template source (an area's own wording, already checked) to PDF bytes."""
-    return html_to_pdf(Template(source).render(Context(context, autoescape=True)))

@@ -6,14 +6,12 @@ case's timeline; a letter that ends a deadline meets it (``deadlines.services``)
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -22,7 +20,7 @@ from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
 from cases.services import access_log_record, timeline_record
-from letters import rendering
+from letters import placeholders, rendering, wording
 from letters.constants import (
     CHAIRS_PACK_TEMPLATE,
     DEADLINE_EVENTS,
@@ -44,54 +42,45 @@ class LetterError(Exception):
         self.message = message
 
 
-class LetterTemplateError(LetterError):
-    """An area's wording that does not compile or render."""
+class LetterWordingError(LetterError):
+    """An area's wording that cannot be saved: each problem in plain English."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
 
 
-# -- rendering -------------------------------------------------------------------
+LetterTemplateError = LetterWordingError  # the name older code used
 
-ALLOWED_WORDING_TAGS = frozenset(
-    {"if", "elif", "else", "endif", "for", "empty", "endfor", "with", "endwith"}
-)
+# The template an area's own wording goes into: the standard letterhead, address,
+# sign-off and footer, with the wording (already escaped HTML) as the body.
+AREA_WORDING_TEMPLATE = "letters/area_wording.html"
 
-
-ALLOWED_INCLUDES = frozenset({'"letters/_support.html"', '"letters/_appeal.html"'})
-
-
-def wording_source(body: str) -> str:
-    """An area's body wording as a whole letter: the standard letterhead around it."""
-    return '{% extends "letters/base.html" %}{% block body %}' + body + "{% endblock %}"
+WORDING_MAX_LENGTH = 20_000
 
 
-def wording_check(body: str) -> Template:
-    """Refuse wording that uses tags other than if/for/with or does not compile."""
-    includes = re.findall(r"{%\s*include\s+(\"[^\"]*\")\s*%}", body)
-    tags = re.findall(r"{%-?\s*(\w+)", body)
-    if tags.count("include") != len(includes) or not set(includes) <= ALLOWED_INCLUDES:
-        raise LetterTemplateError(
-            "Only the standard support and appeal sections can be included in a letter."
-        )
-    for tag in tags:
-        if tag != "include" and tag not in ALLOWED_WORDING_TAGS:
-            raise LetterTemplateError(
-                f"The tag ‘{{% {tag} %}}’ cannot be used in a letter. "
-                "Use only if, for and with, and {{ }} for the facts of the case."
-            )
-    if re.search(r"\|\s*(safe|safeseq)\b", body):
-        raise LetterTemplateError(
-            "The ‘safe’ filter cannot be used: the facts of the case are always escaped."
-        )
-    try:
-        return Template(wording_source(body))
-    except TemplateSyntaxError as exc:
-        raise LetterTemplateError(f"The wording has a mistake: {exc}") from exc
+def wording_check(*, kind: str, body: str) -> None:
+    """Refuse wording with a placeholder this letter cannot use, or any template code."""
+    problems = placeholders.problems(body, wording.allowed_names(kind))
+    if len(body) > WORDING_MAX_LENGTH:
+        problems.insert(0, f"The wording must be {WORDING_MAX_LENGTH:,} characters or fewer.")
+    if problems:
+        raise LetterWordingError(problems)
+
+
+def wording_pdf(*, body: str, context: dict, values: dict) -> bytes:
+    """An area's wording filled in with ``values`` inside the standard letterhead. The
+    wording is never a template: placeholders are filled from the flat ``values``."""
+    context = {**context, "wording_html": placeholders.render_html(body, values)}
+    return rendering.render_pdf(AREA_WORDING_TEMPLATE, context)
 
 
 def _render(case: Case, kind: str, context: dict) -> tuple[bytes, str]:
-    wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
-    if wording is None:
+    area_wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
+    if area_wording is None:
         return rendering.render_pdf(TEMPLATES[LetterKind(kind)], context), "standard"
-    return rendering.render_pdf_from_source(wording_source(wording.body), context), "area"
+    values = wording.values_for(kind, context)
+    return wording_pdf(body=area_wording.body, context=context, values=values), "area"
 
 
 def letter_render(
@@ -108,8 +97,8 @@ def letter_render(
         raise LetterError(
             f"This letter needs the {exc.name} part of the service, which is not installed."
         ) from exc
-    pdf, wording = _render(case, kind, context)
-    context["wording"] = wording
+    pdf, used = _render(case, kind, context)
+    context["wording"] = used
     return pdf, context
 
 
@@ -353,30 +342,30 @@ def _check_admin(user, area) -> None:
 
 
 def wording_preview(*, area, kind: str, body: str, settings=None) -> bytes:
-    """Render wording on sample data; raises LetterTemplateError with the fault."""
+    """The wording on the area's letterhead with the example value of every placeholder;
+    raises LetterWordingError with the problems."""
     from letters.sample import sample_context
 
-    wording_check(body)
+    wording_check(kind=kind, body=body)
     context = sample_context(area=area, kind=kind, settings=settings)
-    try:
-        return rendering.render_pdf_from_source(wording_source(body), context)
-    except Exception as exc:  # any fault in the admin's template is refused, not saved
-        raise LetterTemplateError(f"The wording could not be turned into a letter: {exc}") from exc
+    return wording_pdf(body=body, context=context, values=wording.demo_values(kind))
 
 
 def letter_wording_save(*, area, kind: str, body: str, by) -> LetterWording | None:
-    """Save an area's own wording for a letter, only if it renders on sample data.
-    Empty wording goes back to the standard letter."""
+    """Save an area's own wording for a letter, only if it uses placeholders this letter
+    has and no template code. Empty wording goes back to the standard letter."""
     _check_admin(by, area)
     kind = LetterKind(kind)
     if not body.strip():
         LetterWording.objects.filter(area=area, kind=kind).delete()
         return None
     wording_preview(area=area, kind=kind, body=body)
-    wording, _ = LetterWording.objects.update_or_create(
-        area=area, kind=kind, defaults={"body": body, "updated_by": by}
+    saved, _ = LetterWording.objects.update_or_create(
+        area=area,
+        kind=kind,
+        defaults={"body": body, "updated_by": by, "conversion_report": ""},
     )
-    return wording
+    return saved
 
 
 def letter_settings_save(*, area, by, values: dict, logo=None) -> AreaLetterSettings:

@@ -14,6 +14,7 @@ from letters import selectors, services
 from letters.constants import LetterKind
 from letters.forms import AreaLetterSettingsForm, LetterWordingForm, SendLetterForm
 from letters.models import AreaLetterSettings, LetterWording
+from letters.wording import PLACEHOLDERS, STARTING_WORDING
 from partnerships.models import Area
 
 
@@ -221,8 +222,9 @@ def services_sample(area, kind, settings):
 
 @login_required
 def wording_view(request, slug, kind):
-    """Edit an area's wording for one letter; preview on sample data; a broken template
-    is refused with the error and nothing is saved."""
+    """Edit an area's wording for one letter; preview it with example values. Wording with
+    a placeholder the letter cannot use, or any template code, is refused at the field and
+    nothing is saved."""
     area = _admin_area(request, slug)
     kind = _kind(kind)
     current = LetterWording.objects.filter(area=area, kind=kind).first()
@@ -241,8 +243,9 @@ def wording_view(request, slug, kind):
                     pdf = services.wording_preview(area=area, kind=kind, body=body)
                 return _pdf(pdf, f"{area.slug}-{kind.value}-sample.pdf", inline=True)
             services.letter_wording_save(area=area, kind=kind, body=body, by=request.user)
-        except services.LetterTemplateError as exc:
-            form.add_error("body", exc.message)
+        except services.LetterWordingError as exc:
+            for problem in exc.problems:
+                form.add_error("body", problem)
         else:
             messages.success(request, f"Wording for the {kind.label} letter saved.")
             return redirect("letters:area_settings", slug=area.slug)
@@ -253,19 +256,18 @@ def wording_view(request, slug, kind):
             "area": area,
             "kind": kind,
             "form": form,
-            "standard_body": _standard_body(kind),
+            "placeholders": [
+                {
+                    "token": f"(({name}))",
+                    "meaning": info.meaning,
+                    "example": info.example
+                    if isinstance(info.example, str)
+                    else "; ".join(info.example),
+                }
+                for name, info in PLACEHOLDERS[kind].items()
+            ],
+            "starting_wording": STARTING_WORDING[kind],
+            "conversion_report": current.conversion_report.splitlines() if current else [],
             "title": f"{kind.label} wording for {area.name}",
         },
     )
-
-
-def _standard_body(kind) -> str:
-    """The standard letter's body block, as a starting point for an area's own wording."""
-    from django.template.loader import get_template
-
-    source = get_template(f"letters/{kind.value.lower()}.html").template.source
-    start = source.find("{% block body %}")
-    end = source.find("{% endblock %}", start)
-    if start == -1:
-        return ""
-    return source[start + len("{% block body %}") : end].strip()

@@ -76,10 +76,11 @@ def test_static_path_for_refuses_anything_else(url):
     assert rendering.static_path_for(url) is None
 
 
-def test_render_pdf_escapes_context(settings):
-    pdf = rendering.render_pdf_from_source(
-        "<p>{{ text }}</p>", {"text": "<b>bold</b> & <script>x</script>"}
-    )
+def test_rendered_wording_escapes_values(settings):
+    from letters.placeholders import render_html
+
+    html = render_html("((text))", {"text": "<b>bold</b> & <script>x</script>"})
+    pdf = rendering.html_to_pdf(f"<html><body>{html}</body></html>")
     assert "<b>bold</b> & <script>x</script>" in pdf_text(pdf)
 
 

@@ -72,20 +72,26 @@ def test_chairs_pack_only_once_a_panel_is_arranged(staff, area, officer):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_admin_wording_page_refuses_a_broken_template_with_the_error(client, area, users):
+def test_admin_wording_page_lists_placeholders_and_refuses_unknown_ones_at_the_field(
+    client, area, users
+):
     client.force_login(users["hertsmere.admin"])
     url = reverse("letters:wording", args=[area.slug, "CR1"])
     page = client.get(url).content.decode()
-    assert "We got your application" in page  # the standard wording to start from
-    response = client.post(url, {"body": "<p>{% for %}</p>"})
+    assert "We got your application on ((received_on))" in page  # the standard wording
+    assert "((support_services))" in page and "Victim Support: 0808 168 9111" in page
+    response = client.post(url, {"body": "Dear ((officer_password))"})
     assert response.status_code == 200
-    assert "The wording has a mistake" in response.content.decode()
+    html = response.content.decode()
+    assert "((officer_password)) is not a placeholder this letter can use. It can use:" in html
+    assert 'id="id_body-error"' in html or "govuk-error-message" in html
+    assert "Dear ((officer_password))" in html  # what was typed is kept
     assert not LetterWording.objects.exists()
-    preview = client.post(url, {"body": "<p>Dear friend, {{ reference }}</p>", "preview": "1"})
+    preview = client.post(url, {"body": "Dear friend, ((reference))", "preview": "1"})
     assert preview["Content-Type"] == "application/pdf"
     assert not LetterWording.objects.exists()
-    assert client.post(url, {"body": "<p>Dear friend</p>"}).status_code == 302
-    assert LetterWording.objects.get().body == "<p>Dear friend</p>"
+    assert client.post(url, {"body": "Dear friend"}).status_code == 302
+    assert LetterWording.objects.get().body == "Dear friend"
 
 
 def test_area_settings_page_is_for_the_area_admin(client, area, users):
