@@ -28,3 +28,29 @@ def template_code_message(text) -> str | None:
         f"Remove ‘{code}’: codes like {{{{ }}}} and {{% %}} do not work here. "
         "Write the words exactly as they should appear."
     )
+
+
+def validate_no_template_code(value) -> None:
+    """A form-field validator: refuse text holding template code, at the field."""
+    from django.core.exceptions import ValidationError
+
+    message = template_code_message(value)
+    if message:
+        raise ValidationError(message, code="template_code")
+
+
+def template_code_paths(data, path: str = "") -> list[tuple[str, str]]:
+    """Every text in nested data (a procedure) holding template code, as
+    ``(dotted.path[0], message)``."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += template_code_paths(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += template_code_paths(value, f"{path}[{i}]")
+    else:
+        message = template_code_message(data)
+        if message:
+            found.append((path or "(top)", message))
+    return found

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
 
 
@@ -105,6 +106,13 @@ class AreaLetterSettingsForm(GDSForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Leave empty to use the procedure's appeal section.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Letter settings are printed as plain text: template code would do nothing.
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name != "brand_colour":
+                field.validators.append(validate_no_template_code)
 
     def clean_brand_colour(self):
         value = self.cleaned_data["brand_colour"].strip()

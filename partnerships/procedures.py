@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 from django.db import transaction
 
+from asbcr.plain_text import template_code_paths
 from partnerships.models import Procedure, ProcedureVersion
 
 
@@ -98,6 +99,8 @@ def validate_procedure(data) -> list[ProcedureError]:
             validator = _validator(dotted)
             if validator is not None:
                 errors.extend(validator(data[section], section))
+    # Procedure text reaches letters and the chair's pack as plain text, never a template.
+    errors += [ProcedureError(path, message) for path, message in template_code_paths(data)]
     return errors
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from asbcr.plain_text import validate_no_template_code
 from reporting.periods import Period, current_financial_year, financial_years
 
 FIRST_YEAR = 2020
@@ -74,6 +75,7 @@ class PublishForm(forms.Form):
     note = forms.CharField(
         label="What changed (for a correction)",
         required=False,
+        validators=[validate_no_template_code],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only needed when the year has been published before.",
     )
