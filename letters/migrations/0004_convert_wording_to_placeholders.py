@@ -223,12 +223,16 @@ def convert(body: str, kind: str) -> tuple[str, list[str]]:
 
 def forwards(apps, schema_editor):
     LetterWording = apps.get_model("letters", "LetterWording")
+    reported = False
     for wording in LetterWording.objects.select_related("area").order_by("pk"):
         body, report = convert(wording.body, wording.kind)
         wording.body = body
         wording.conversion_report = "\n".join(report)
         wording.save(update_fields=["body", "conversion_report"])
         for line in report:
+            if not reported:
+                print()  # after Django's "Applying ..." on the same line
+                reported = True
             print(f"  Letter wording {wording.area.slug} {wording.kind}: {line}")
 
 
