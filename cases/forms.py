@@ -20,7 +20,9 @@ from cases.constants import (
     RiskSubject,
 )
 from cases.services import IncidentInput, PersonInput
+from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
+from partnerships.selectors import agencies_choosable_for
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -48,7 +50,7 @@ class ReceiptForm(GDSForm):
         label="How did the application arrive?", choices=Channel.choices, widget=forms.RadioSelect
     )
     received_on = DateInputField(label="Date received", help_text="For example, 27 3 2026")
-    forwarded_by_agency = forms.ModelChoiceField(
+    forwarded_by_agency = AgencyChoiceField(
         label="Which body passed it on? (only if it came via another body)",
         queryset=Agency.objects.none(),
         required=False,
@@ -61,7 +63,7 @@ class ReceiptForm(GDSForm):
     def __init__(self, *args, area=None, **kwargs):
         super().__init__(*args, **kwargs)
         if area is not None:
-            self.fields["forwarded_by_agency"].queryset = area.agencies.order_by("name")
+            self.fields["forwarded_by_agency"].queryset = agencies_choosable_for(area=area)
 
     def clean(self):
         data = super().clean()
@@ -215,7 +217,7 @@ class ApplicationForm(GDSForm):
 class IncidentForm(GDSForm):
     incident_date = DateInputField(label="When did it happen?")
     reported_date = DateInputField(label="When was it reported?", required=False)
-    reported_to = forms.ModelChoiceField(
+    reported_to = AgencyChoiceField(
         label="Who was it reported to?", queryset=Agency.objects.none(), required=False
     )
     agency_reference = forms.CharField(
@@ -236,10 +238,10 @@ class IncidentForm(GDSForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, area=None, **kwargs):
+    def __init__(self, *args, area=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if area is not None:
-            self.fields["reported_to"].queryset = area.agencies.order_by("name")
+        if area is not None or case is not None:
+            self.fields["reported_to"].queryset = agencies_choosable_for(case=case, area=area)
 
     def clean(self):
         data = super().clean()
@@ -384,7 +386,7 @@ class RiskForm(GDSForm):
 
 
 class AgencyResponseForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none())
+    agency = AgencyChoiceField(label="Agency", queryset=Agency.objects.none())
     reports_held = forms.CharField(
         label="Reports this body holds about the ASB",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -402,7 +404,7 @@ class AgencyResponseForm(GDSForm):
 
 
 class AssignOfficerForm(GDSForm):
-    officer = forms.ModelChoiceField(label="Case officer", queryset=None)
+    officer = StaffChoiceField(label="Case officer", queryset=None)
 
     def __init__(self, *args, officers=None, **kwargs):
         super().__init__(*args, **kwargs)

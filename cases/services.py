@@ -32,7 +32,9 @@ from cases.models import (
     RiskAssessment,
     TimelineEvent,
 )
+from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, ProcedureVersion
+from partnerships.selectors import agency_choosable_check, staff_choosable_check
 
 
 class CaseWorkflowError(Exception):
@@ -224,6 +226,9 @@ def _person(data: PersonInput) -> Person:
 def case_receive(*, by, area: Area, data: ApplicationInput) -> Case:
     """Record an application on any channel; it pins the area's current procedure version."""
     validate_application(data)
+    agency_choosable_check(area=area, agency=data.forwarded_by_agency, field="forwarded_by_agency")
+    for incident in data.incidents:
+        agency_choosable_check(area=area, agency=incident.reported_to, field="incidents")
     with transaction.atomic():
         applicant = _person(data.applicant)
         victim = (
@@ -314,6 +319,7 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
         errors["reported_date"] = "The date it was reported cannot be in the future."
     if errors:
         raise ValidationError(errors)
+    agency_choosable_check(case=case, agency=data.reported_to, field="reported_to")
     with transaction.atomic():
         incident = _incident_create(case=case, by=by, source=IncidentSource.STAFF, data=data)
         timeline_record(
@@ -367,6 +373,7 @@ def agency_response_record(
         or by.has_perm("cases.manage_case", case)
     ):
         raise PermissionDenied("Only the body's SPOC or the case officer can record its response.")
+    agency_choosable_check(case=case, agency=agency, field="agency")
     with transaction.atomic():
         involvement = case_involve_agency(case=case, agency=agency, by=by)
         involvement.reports_held = reports_held
@@ -527,6 +534,9 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
 
 def case_assign_officer(*, case: Case, by, officer) -> Case:
     """Allocate a case officer (Bedfordshire: name and contact within 5 working days)."""
+    staff_choosable_check(
+        case=case, purpose=PickPurpose.CASE_OFFICER, person=officer, field="officer"
+    )
     if not officer.has_perm("cases.manage_case", case):
         raise ValidationError({"officer": f"{officer} is not a case officer in {case.area}."})
     with transaction.atomic():

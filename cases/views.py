@@ -32,7 +32,9 @@ from cases.forms import (
 from cases.models import AccessLogEntry
 from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
+from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, User
+from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 PAGE_SIZE = 25
 
@@ -354,7 +356,7 @@ def incident_add_view(request, reference):
         or request.user.has_perm("cases.respond_for_agency", case)
     ):
         raise PermissionDenied
-    form = IncidentForm(request.POST or None, area=case.area)
+    form = IncidentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.incident_add(case=case, by=request.user, data=form.to_input())
@@ -430,10 +432,11 @@ def risk_assess_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def agency_response_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
+    agencies = agencies_choosable_for(case=case)
     if request.user.has_perm("cases.manage_case", case):
-        agencies = case.area.agencies.order_by("name")
+        pass
     elif request.user.has_perm("cases.respond_for_agency", case) and request.user.agency_id:
-        agencies = Agency.objects.filter(pk=request.user.agency_id)
+        agencies = agencies.filter(pk=request.user.agency_id)
     else:
         raise PermissionDenied
     form = AgencyResponseForm(
@@ -450,6 +453,8 @@ def agency_response_view(request, reference):
             )
         except PermissionDenied as exc:
             form.add_error("agency", str(exc))
+        except ValidationError as exc:
+            attach_errors(form, exc)
         else:
             messages.success(request, "Agency response recorded.")
             return redirect("cases:detail", reference=case.reference)
@@ -466,9 +471,7 @@ def assign_officer_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     if not request.user.has_perm("cases.manage_case", case):
         raise PermissionDenied
-    officers = User.objects.filter(
-        role_assignments__role="case_officer", role_assignments__area=case.area
-    ).distinct()
+    officers = staff_choosable_for(case=case, purpose=PickPurpose.CASE_OFFICER)
     form = AssignOfficerForm(
         request.POST or None, officers=officers, initial={"officer": case.case_officer_id}
     )

@@ -1,12 +1,13 @@
 from django import forms
 
 from cases.forms import GDSForm
+from partnerships.forms import AgencyChoiceField
 from thresholds.constants import View
 from thresholds.engine import DISCRETIONARY_FACTORS
 
 
 class BodyViewForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Which body's view is this?", queryset=None)
+    agency = AgencyChoiceField(label="Which body's view is this?", queryset=None)
     view = forms.ChoiceField(
         label="Does this body consider the threshold met?",
         choices=View.choices,
@@ -85,7 +86,7 @@ class DecisionForm(GDSForm):
 
 
 class IncidentImportForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Whose records are these?", queryset=None)
+    agency = AgencyChoiceField(label="Whose records are these?", queryset=None)
     file = forms.FileField(label="CSV file exported from the agency's system")
 
     def __init__(self, *args, agencies, **kwargs):
