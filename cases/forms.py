@@ -9,6 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.files import EVIDENCE_KINDS, UploadField, describe
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -427,3 +428,35 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(
         label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class EvidenceForm(GDSForm):
+    """Attach a file to the case, or to one of its incidents."""
+
+    file = UploadField(
+        label="File",
+        kinds=EVIDENCE_KINDS,
+        help_text=f"A {describe(EVIDENCE_KINDS)}, up to 5 MB.",
+        error_messages={"required": "Choose a file to attach."},
+    )
+    description = forms.CharField(
+        label="What is it?",
+        help_text="For example: photo of the damaged door; diary sheet for March; letter "
+        "from the housing provider.",
+        max_length=500,
+        error_messages={"required": "Say what the file is."},
+    )
+    incident = forms.ModelChoiceField(
+        label="Which incident is it evidence of? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="The case as a whole",
+        error_messages={"invalid_choice": "Choose an incident from the list."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = case.incidents.order_by("incident_date", "id")
+        self.fields["incident"].label_from_instance = lambda i: (
+            f"{i.incident_date:%-d %B %Y}: {i.description[:60]}"
+        )

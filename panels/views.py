@@ -292,6 +292,7 @@ def chairs_pack_view(request, pk):
             "involvements": agencies_involved(case),
             "risk_assessments": case.risk_assessments.all(),
             "impact_statements": case.impact_statements.all(),
+            "evidence_files": case.evidence_files.select_related("incident"),
             "perpetrators": case.perpetrators.all(),
             "interim": case.panel_actions.filter(interim=True),
             "enforcement_options": procedure.data.get("enforcement_options") or [],

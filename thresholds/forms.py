@@ -1,5 +1,6 @@
 from django import forms
 
+from asbcr.files import MB, TEXT_KINDS, UploadField
 from cases.forms import GDSForm
 from partnerships.forms import AgencyChoiceField
 from thresholds.constants import View
@@ -85,9 +86,17 @@ class DecisionForm(GDSForm):
         }
 
 
+IMPORT_MAX_BYTES = 20 * MB
+"""An agency's export is read, never stored; it may be larger than a single document."""
+
+
 class IncidentImportForm(GDSForm):
     agency = AgencyChoiceField(label="Whose records are these?", queryset=None)
-    file = forms.FileField(label="CSV file exported from the agency's system")
+    file = UploadField(
+        label="CSV file exported from the agency's system",
+        kinds=TEXT_KINDS,
+        max_bytes=IMPORT_MAX_BYTES,
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
