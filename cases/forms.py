@@ -8,8 +8,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.conf import settings
 
-from asbcr.files import EVIDENCE_KINDS, UploadField, describe
+from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -436,7 +437,6 @@ class EvidenceForm(GDSForm):
     file = UploadField(
         label="File",
         kinds=EVIDENCE_KINDS,
-        help_text=f"A {describe(EVIDENCE_KINDS)}, up to 5 MB.",
         error_messages={"required": "Choose a file to attach."},
     )
     description = forms.CharField(
@@ -456,6 +456,8 @@ class EvidenceForm(GDSForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        limit = getattr(settings, "FILES_MAX_UPLOAD_BYTES", 5 * MB)
+        self.fields["file"].help_text = f"A {describe(EVIDENCE_KINDS)}, up to {limit / MB:g} MB."
         self.fields["incident"].queryset = case.incidents.order_by("incident_date", "id")
         self.fields["incident"].label_from_instance = lambda i: (
             f"{i.incident_date:%-d %B %Y}: {i.description[:60]}"
