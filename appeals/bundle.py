@@ -214,7 +214,9 @@ def _minutes(case) -> list[EvidenceEntry]:
                 label=f"Impact statement ({statement.get_source_display().lower()}), "
                 f"{statement.received_on:%-d %B %Y}",
                 detail=statement.text,
-                url=statement.attachment.url if statement.attachment else "",
+                url=reverse("cases:impact_statement_download", args=[case.reference, statement.pk])
+                if statement.attachment
+                else "",
                 on=statement.received_on,
             )
         )
@@ -242,7 +244,27 @@ def _other(case) -> list[EvidenceEntry]:
         )
         for inv in case.involvements.select_related("agency").exclude(response_received_on=None)
     ]
-    entries += [_entry_for_event(e, case) for e in _events(case, EventKind.DOCUMENT)]
+    entries += [
+        _entry_for_event(e, case)
+        for e in _events(case, EventKind.DOCUMENT)
+        if "evidence_file_id" not in e.detail
+    ]
+    # Evidence files are listed (name, what it is, dates), never their content.
+    for evidence in case.evidence_files.select_related("incident", "uploaded_by"):
+        incident = (
+            f"; evidence of the incident of {evidence.incident.incident_date:%-d %B %Y}"
+            if evidence.incident
+            else ""
+        )
+        added = timezone.localdate(evidence.uploaded_at)
+        entries.append(
+            EvidenceEntry(
+                label=f"Evidence file: {evidence.original_name} ({evidence.description})",
+                detail=f"Added {added:%-d %B %Y} by {evidence.uploaded_by}{incident}",
+                url=reverse("cases:evidence_download", args=[case.reference, evidence.pk]),
+                on=added,
+            )
+        )
     return entries
 
 

@@ -4,6 +4,7 @@ from django import forms
 from appeals.constants import AppealOutcome, AuditAnswer, RecommendationKind
 from cases.constants import Channel
 from cases.forms import GDSForm
+from partnerships.forms import AgencyChoiceField, StaffChoiceField
 
 
 class LodgeForm(GDSForm):
@@ -32,7 +33,7 @@ class LodgeForm(GDSForm):
 
 
 class AssignReviewerForm(GDSForm):
-    reviewer = forms.ModelChoiceField(label="Reviewer", queryset=None)
+    reviewer = StaffChoiceField(label="Reviewer", queryset=None)
     note = forms.CharField(label="Why this reviewer", required=False, max_length=500)
 
     def __init__(self, *args, reviewers=None, **kwargs):
@@ -93,7 +94,7 @@ class DecideForm(GDSForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
-    body = forms.ModelChoiceField(label="Body it is made to", queryset=None, required=False)
+    body = AgencyChoiceField(label="Body it is made to", queryset=None, required=False)
 
     def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,8 +11,8 @@ from appeals.constants import OPEN_APPEAL_STATUSES, AppealAgainst
 from appeals.models import Appeal
 from cases.constants import CaseState, EventKind
 from cases.selectors import case_visible_to
-from partnerships.constants import Role
-from partnerships.models import User
+from partnerships.constants import PickPurpose, Role
+from partnerships.selectors import staff_choosable_for
 
 REVIEW = "appeals.review_appeal"
 MANAGE = "appeals.manage_appeal"
@@ -70,12 +70,7 @@ def reviewer_candidates(case, *, only=None) -> tuple[list, list[str]]:
     """
     involved = {i.agency_id: i.agency.name for i in case.involvements.select_related("agency")}
     qs = (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__role=Role.APPEAL_REVIEWER,
-            role_assignments__area=case.area,
-        )
-        .select_related("agency")
+        staff_choosable_for(case=case, purpose=PickPurpose.APPEAL_REVIEWER)
         .annotate(
             open_appeals=Count(
                 "appeals_to_review",
@@ -83,7 +78,6 @@ def reviewer_candidates(case, *, only=None) -> tuple[list, list[str]]:
             )
         )
         .order_by("open_appeals", "username")
-        .distinct()
     )
     refused: list[str] = []
     if only is not None:

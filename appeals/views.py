@@ -14,7 +14,8 @@ from appeals.constants import AppealOutcome, AppealStatus
 from cases.constants import AccessKind
 from cases.selectors import case_get
 from cases.services import access_log_record
-from partnerships.models import Agency
+from partnerships.constants import PickPurpose
+from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 
 def _add_reasons(form, exc: services.AppealError) -> None:
@@ -153,12 +154,7 @@ def assign_view(request, pk):
     appeal = selectors.appeal_get(user=request.user, pk=pk)
     if not selectors.can_manage_appeals(request.user, appeal.case):
         raise PermissionDenied
-    from partnerships.constants import Role
-    from partnerships.models import User
-
-    reviewers = User.objects.filter(
-        role_assignments__role=Role.APPEAL_REVIEWER, role_assignments__area=appeal.case.area
-    ).distinct()
+    reviewers = staff_choosable_for(case=appeal.case, purpose=PickPurpose.APPEAL_REVIEWER)
     form = forms.AssignReviewerForm(request.POST or None, reviewers=reviewers)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +221,9 @@ def compliance_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def decide_view(request, pk):
     appeal = selectors.appeal_get(user=request.user, pk=pk)
-    bodies = Agency.objects.filter(pk__in=appeal.case.involvements.values("agency_id"))
+    bodies = agencies_choosable_for(case=appeal.case).filter(
+        pk__in=appeal.case.involvements.values("agency_id")
+    )
     form = forms.DecideForm(request.POST or None, bodies=bodies)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

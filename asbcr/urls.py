@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -41,5 +39,5 @@ for _module, _prefix in [
         continue
     urlpatterns.append(path(_prefix, include(_module)))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from /media/, not even in DEBUG: each one leaves only
+# through a view that checks who is asking and writes to the access log (asbcr/files.py).

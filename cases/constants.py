@@ -140,6 +140,7 @@ class AccessKind(models.TextChoices):
     VIEW_LETTER = "view_letter", "Opened a letter"
     VIEW_DOCUMENT = "view_document", "Opened a document"
     EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded a file"
     SEARCH = "search", "Searched"
 
 

@@ -8,7 +8,9 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
+from django.conf import settings
 
+from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -20,7 +22,9 @@ from cases.constants import (
     RiskSubject,
 )
 from cases.services import IncidentInput, PersonInput
+from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
+from partnerships.selectors import agencies_choosable_for
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -48,7 +52,7 @@ class ReceiptForm(GDSForm):
         label="How did the application arrive?", choices=Channel.choices, widget=forms.RadioSelect
     )
     received_on = DateInputField(label="Date received", help_text="For example, 27 3 2026")
-    forwarded_by_agency = forms.ModelChoiceField(
+    forwarded_by_agency = AgencyChoiceField(
         label="Which body passed it on? (only if it came via another body)",
         queryset=Agency.objects.none(),
         required=False,
@@ -61,7 +65,7 @@ class ReceiptForm(GDSForm):
     def __init__(self, *args, area=None, **kwargs):
         super().__init__(*args, **kwargs)
         if area is not None:
-            self.fields["forwarded_by_agency"].queryset = area.agencies.order_by("name")
+            self.fields["forwarded_by_agency"].queryset = agencies_choosable_for(area=area)
 
     def clean(self):
         data = super().clean()
@@ -215,7 +219,7 @@ class ApplicationForm(GDSForm):
 class IncidentForm(GDSForm):
     incident_date = DateInputField(label="When did it happen?")
     reported_date = DateInputField(label="When was it reported?", required=False)
-    reported_to = forms.ModelChoiceField(
+    reported_to = AgencyChoiceField(
         label="Who was it reported to?", queryset=Agency.objects.none(), required=False
     )
     agency_reference = forms.CharField(
@@ -236,10 +240,10 @@ class IncidentForm(GDSForm):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, area=None, **kwargs):
+    def __init__(self, *args, area=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if area is not None:
-            self.fields["reported_to"].queryset = area.agencies.order_by("name")
+        if area is not None or case is not None:
+            self.fields["reported_to"].queryset = agencies_choosable_for(case=case, area=area)
 
     def clean(self):
         data = super().clean()
@@ -384,7 +388,7 @@ class RiskForm(GDSForm):
 
 
 class AgencyResponseForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none())
+    agency = AgencyChoiceField(label="Agency", queryset=Agency.objects.none())
     reports_held = forms.CharField(
         label="Reports this body holds about the ASB",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -402,7 +406,7 @@ class AgencyResponseForm(GDSForm):
 
 
 class AssignOfficerForm(GDSForm):
-    officer = forms.ModelChoiceField(label="Case officer", queryset=None)
+    officer = StaffChoiceField(label="Case officer", queryset=None)
 
     def __init__(self, *args, officers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -425,3 +429,36 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(
         label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class EvidenceForm(GDSForm):
+    """Attach a file to the case, or to one of its incidents."""
+
+    file = UploadField(
+        label="File",
+        kinds=EVIDENCE_KINDS,
+        error_messages={"required": "Choose a file to attach."},
+    )
+    description = forms.CharField(
+        label="What is it?",
+        help_text="For example: photo of the damaged door; diary sheet for March; letter "
+        "from the housing provider.",
+        max_length=500,
+        error_messages={"required": "Say what the file is."},
+    )
+    incident = forms.ModelChoiceField(
+        label="Which incident is it evidence of? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="The case as a whole",
+        error_messages={"invalid_choice": "Choose an incident from the list."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = getattr(settings, "FILES_MAX_UPLOAD_BYTES", 5 * MB)
+        self.fields["file"].help_text = f"A {describe(EVIDENCE_KINDS)}, up to {limit / MB:g} MB."
+        self.fields["incident"].queryset = case.incidents.order_by("incident_date", "id")
+        self.fields["incident"].label_from_instance = lambda i: (
+            f"{i.incident_date:%-d %B %Y}: {i.description[:60]}"
+        )

@@ -476,6 +476,7 @@ def chairs_pack_context(*, case: Case, today=None) -> dict:
         ],
         "risk_history": assessments,
         "impact_statements": list(case.impact_statements.all()),
+        "evidence_files": list(case.evidence_files.select_related("incident", "uploaded_by")),
         "enforcement_options": list(procedure.section("enforcement_options", [])),
         "terms_of_reference": procedure.data.get("terms_of_reference", ""),
         "officer": officer_details(case),

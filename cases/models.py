@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from asbcr.files import RandomUploadTo
 from asbcr.models import AppendOnlyModel, AuditedModel, TimeStampedModel
 from cases.constants import (
     AccessKind,
@@ -513,8 +514,46 @@ class ImpactStatement(AuditedModel):
         max_length=200, blank=True, help_text="The victim, or their advocate's name."
     )
     text = models.TextField()
-    attachment = models.FileField(upload_to="impact-statements/%Y/%m/", blank=True)
+    attachment = models.FileField(upload_to=RandomUploadTo("impact-statements"), blank=True)
+    attachment_name = models.CharField(
+        max_length=200, blank=True, help_text="The file's name as the victim sent it."
+    )
+    attachment_content_type = models.CharField(
+        max_length=100, blank=True, help_text="What the file is, found from its content."
+    )
     received_on = models.DateField(default=timezone.localdate)
 
     class Meta:
         ordering = ["received_on", "id"]
+
+
+class EvidenceFile(models.Model):
+    """A file staff attach to a case or one of its incidents: a photograph, a diary
+    sheet, a letter from another body. Stored under a random name; opened only through
+    the case's download view, which writes to the access log."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence_files")
+    incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        help_text="The incident it is evidence of, if one.",
+    )
+    file = models.FileField(upload_to=RandomUploadTo("evidence"))
+    original_name = models.CharField(max_length=200, help_text="The file's name when uploaded.")
+    content_type = models.CharField(max_length=100, help_text="Found from the file's content.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=500)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.description})"

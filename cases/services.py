@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from asbcr.files import EVIDENCE_KINDS, STATEMENT_KINDS, check_upload
 from cases import hooks, risk
 from cases.constants import (
     TRANSITION_SUMMARIES,
@@ -25,6 +26,7 @@ from cases.models import (
     AccessLogEntry,
     Case,
     CaseAgency,
+    EvidenceFile,
     ExclusionCheck,
     Incident,
     Perpetrator,
@@ -32,7 +34,9 @@ from cases.models import (
     RiskAssessment,
     TimelineEvent,
 )
+from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, ProcedureVersion
+from partnerships.selectors import agency_choosable_check, staff_choosable_check
 
 
 class CaseWorkflowError(Exception):
@@ -224,6 +228,9 @@ def _person(data: PersonInput) -> Person:
 def case_receive(*, by, area: Area, data: ApplicationInput) -> Case:
     """Record an application on any channel; it pins the area's current procedure version."""
     validate_application(data)
+    agency_choosable_check(area=area, agency=data.forwarded_by_agency, field="forwarded_by_agency")
+    for incident in data.incidents:
+        agency_choosable_check(area=area, agency=incident.reported_to, field="incidents")
     with transaction.atomic():
         applicant = _person(data.applicant)
         victim = (
@@ -314,6 +321,7 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
         errors["reported_date"] = "The date it was reported cannot be in the future."
     if errors:
         raise ValidationError(errors)
+    agency_choosable_check(case=case, agency=data.reported_to, field="reported_to")
     with transaction.atomic():
         incident = _incident_create(case=case, by=by, source=IncidentSource.STAFF, data=data)
         timeline_record(
@@ -367,6 +375,7 @@ def agency_response_record(
         or by.has_perm("cases.manage_case", case)
     ):
         raise PermissionDenied("Only the body's SPOC or the case officer can record its response.")
+    agency_choosable_check(case=case, agency=agency, field="agency")
     with transaction.atomic():
         involvement = case_involve_agency(case=case, agency=agency, by=by)
         involvement.reports_held = reports_held
@@ -527,6 +536,9 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
 
 def case_assign_officer(*, case: Case, by, officer) -> Case:
     """Allocate a case officer (Bedfordshire: name and contact within 5 working days)."""
+    staff_choosable_check(
+        case=case, purpose=PickPurpose.CASE_OFFICER, person=officer, field="officer"
+    )
     if not officer.has_perm("cases.manage_case", case):
         raise ValidationError({"officer": f"{officer} is not a case officer in {case.area}."})
     with transaction.atomic():
@@ -642,6 +654,7 @@ def impact_statement_add(
 
     if not text.strip() and attachment is None:
         raise ValidationError({"text": "Write the statement, or attach it as a file."})
+    checked = _checked(attachment, kinds=STATEMENT_KINDS, field="attachment")
     with transaction.atomic():
         statement = ImpactStatement.objects.create(
             case=case,
@@ -649,6 +662,8 @@ def impact_statement_add(
             text=text.strip(),
             given_by=given_by,
             attachment=attachment or "",
+            attachment_name=checked.original_name if checked else "",
+            attachment_content_type=checked.content_type if checked else "",
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         timeline_record(
@@ -661,3 +676,63 @@ def impact_statement_add(
         )
         hooks.run_after_transition(case, "impact_statement_received", by)
     return statement
+
+
+# -- files ---------------------------------------------------------------------
+
+
+def _checked(upload, *, kinds, field: str):
+    """The upload's check result, checking it here if no form did (one rule for all)."""
+    if not upload:
+        return None
+    checked = getattr(upload, "checked", None)
+    if checked is not None:
+        return checked
+    try:
+        return check_upload(upload, kinds=kinds)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def evidence_attach(
+    *, case: Case, by, upload, description: str, incident: Incident | None = None
+) -> EvidenceFile:
+    """Staff attach a file to a case or one of its incidents (a photograph, a diary sheet,
+    a letter from another body); it is checked like every upload and goes on the timeline."""
+    if not (
+        by.is_superuser
+        or by.has_perm("cases.manage_case", case)
+        or by.has_perm("cases.respond_for_agency", case)
+    ):
+        raise PermissionDenied("Only the case officer or an involved body can attach evidence.")
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Say what the file is, for example 'Photo of the damaged door'."
+    if upload is None:
+        errors["file"] = "Choose a file to attach."
+    if incident is not None and incident.case_id != case.pk:
+        errors["incident"] = "Choose an incident on this case."
+    if errors:
+        raise ValidationError(errors)
+    checked = _checked(upload, kinds=EVIDENCE_KINDS, field="file")
+    with transaction.atomic():
+        evidence = EvidenceFile.objects.create(
+            case=case,
+            incident=incident,
+            file=upload,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            description=description.strip()[:500],
+            uploaded_by=by,
+        )
+        on_incident = f" for the incident of {incident.incident_date:%-d %B %Y}" if incident else ""
+        timeline_record(
+            case=case,
+            kind=EventKind.DOCUMENT,
+            summary=f"Evidence attached{on_incident}: {evidence.description}",
+            by=by,
+            detail={"evidence_file_id": evidence.pk, "sha256": checked.sha256},
+        )
+    return evidence

@@ -18,4 +18,15 @@ urlpatterns = [
     path("<str:reference>/risk/", views.risk_assess_view, name="risk"),
     path("<str:reference>/agency-response/", views.agency_response_view, name="agency_response"),
     path("<str:reference>/officer/", views.assign_officer_view, name="assign_officer"),
+    path("<str:reference>/evidence/", views.evidence_add_view, name="evidence_add"),
+    path(
+        "<str:reference>/evidence/<int:pk>/download/",
+        views.evidence_download_view,
+        name="evidence_download",
+    ),
+    path(
+        "<str:reference>/impact-statement/<int:pk>/download/",
+        views.impact_statement_download_view,
+        name="impact_statement_download",
+    ),
 ]

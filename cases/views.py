@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from asbcr.exports import csv_writer
+from asbcr.files import content_type_of, file_response
 from asbcr.forms import attach_errors
 from cases import hooks, selectors, services
 from cases.constants import AccessKind, CaseState, RiskLevel
@@ -19,6 +20,7 @@ from cases.forms import (
     AssignOfficerForm,
     CaseEditForm,
     CaseFilterForm,
+    EvidenceForm,
     ExclusionsForm,
     IncidentForm,
     IncidentFormSet,
@@ -28,10 +30,12 @@ from cases.forms import (
     ReceiptForm,
     RiskForm,
 )
-from cases.models import AccessLogEntry
+from cases.models import AccessLogEntry, EvidenceFile, ImpactStatement
 from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
+from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, User
+from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 PAGE_SIZE = 25
 
@@ -204,6 +208,8 @@ def case_detail_view(request, reference):
             "can_respond": request.user.has_perm("cases.respond_for_agency", case)
             or request.user.has_perm("cases.manage_case", case),
             "risk_matrices": procedure.get("risk_matrices", []),
+            "impact_statements": case.impact_statements.all(),
+            "evidence_files": case.evidence_files.select_related("incident", "uploaded_by"),
             "sections": hooks.case_sections(case, request.user),
         },
     )
@@ -353,7 +359,7 @@ def incident_add_view(request, reference):
         or request.user.has_perm("cases.respond_for_agency", case)
     ):
         raise PermissionDenied
-    form = IncidentForm(request.POST or None, area=case.area)
+    form = IncidentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.incident_add(case=case, by=request.user, data=form.to_input())
@@ -429,10 +435,11 @@ def risk_assess_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def agency_response_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
+    agencies = agencies_choosable_for(case=case)
     if request.user.has_perm("cases.manage_case", case):
-        agencies = case.area.agencies.order_by("name")
+        pass
     elif request.user.has_perm("cases.respond_for_agency", case) and request.user.agency_id:
-        agencies = Agency.objects.filter(pk=request.user.agency_id)
+        agencies = agencies.filter(pk=request.user.agency_id)
     else:
         raise PermissionDenied
     form = AgencyResponseForm(
@@ -449,6 +456,8 @@ def agency_response_view(request, reference):
             )
         except PermissionDenied as exc:
             form.add_error("agency", str(exc))
+        except ValidationError as exc:
+            attach_errors(form, exc)
         else:
             messages.success(request, "Agency response recorded.")
             return redirect("cases:detail", reference=case.reference)
@@ -465,9 +474,7 @@ def assign_officer_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     if not request.user.has_perm("cases.manage_case", case):
         raise PermissionDenied
-    officers = User.objects.filter(
-        role_assignments__role="case_officer", role_assignments__area=case.area
-    ).distinct()
+    officers = staff_choosable_for(case=case, purpose=PickPurpose.CASE_OFFICER)
     form = AssignOfficerForm(
         request.POST or None, officers=officers, initial={"officer": case.case_officer_id}
     )
@@ -503,3 +510,75 @@ def access_log_view(request):
         ).distinct()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "cases/access_log.html", {"page": page})
+
+
+def _can_attach(user, case) -> bool:
+    return user.has_perm("cases.manage_case", case) or user.has_perm(
+        "cases.respond_for_agency", case
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add_view(request, reference):
+    """Attach a file (photo, diary sheet, letter from another body) to the case."""
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not _can_attach(request.user, case):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_attach(
+                case=case,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+                incident=form.cleaned_data["incident"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Evidence attached.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Attach evidence", "multipart": True},
+    )
+
+
+@login_required
+def evidence_download_view(request, reference, pk):
+    """An evidence file, to people who can see the case; every download is logged."""
+    case = selectors.case_get(user=request.user, reference=reference)
+    evidence = get_object_or_404(EvidenceFile, case=case, pk=pk)
+    services.access_log_record(
+        user=request.user,
+        kind=AccessKind.DOWNLOAD,
+        case=case,
+        target=f"Evidence file {evidence.pk}: {evidence.original_name}",
+    )
+    return file_response(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+    )
+
+
+@login_required
+def impact_statement_download_view(request, reference, pk):
+    """The file an applicant sent as their impact statement; every download is logged."""
+    case = selectors.case_get(user=request.user, reference=reference)
+    statement = get_object_or_404(ImpactStatement, case=case, pk=pk)
+    if not statement.attachment:
+        raise Http404("This statement has no file.")
+    name = statement.attachment_name or f"{case.reference}-impact-statement-{statement.pk}"
+    services.access_log_record(
+        user=request.user,
+        kind=AccessKind.DOWNLOAD,
+        case=case,
+        target=f"Impact statement file {statement.pk}: {name}",
+    )
+    return file_response(
+        statement.attachment,
+        filename=name,
+        content_type=content_type_of(statement.attachment, statement.attachment_content_type),
+    )

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.files import LOGO_KINDS, UploadField
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
 
@@ -91,7 +92,12 @@ class AreaLetterSettingsForm(GDSForm):
     )
     sender_phone = forms.CharField(label="Phone", required=False)
     sender_email = forms.EmailField(label="Email", required=False)
-    logo = forms.FileField(label="Logo (PNG, JPEG or SVG, under 200 KB)", required=False)
+    logo = UploadField(
+        label="Logo (PNG, JPEG or SVG, under 200 KB)",
+        required=False,
+        kinds=LOGO_KINDS,
+        max_bytes=200_000,
+    )
     logo_alt = forms.CharField(label="Logo description", required=False)
     brand_colour = forms.CharField(label="Brand colour (like #1d70b8)", initial="#1d70b8")
     support_services = forms.CharField(
@@ -119,15 +125,6 @@ class AreaLetterSettingsForm(GDSForm):
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
             raise forms.ValidationError("Enter a colour like #1d70b8.")
         return value
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo:
-            if logo.size > 200_000:
-                raise forms.ValidationError("The logo must be under 200 KB.")
-            if not logo.name.lower().endswith((".png", ".jpg", ".jpeg", ".svg")):
-                raise forms.ValidationError("The logo must be a PNG, JPEG or SVG file.")
-        return logo
 
     def clean_support_services(self):
         services = []

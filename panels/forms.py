@@ -16,7 +16,10 @@ from panels.constants import (
     VictimAttendance,
     Vote,
 )
-from partnerships.models import Agency, User
+from partnerships.constants import PickPurpose
+from partnerships.forms import AgencyChoiceField, StaffChoiceField
+from partnerships.models import Agency
+from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 
 class GDSForm(forms.Form):
@@ -60,17 +63,20 @@ class ListCaseForm(GDSForm):
 
 
 class MemberForm(GDSForm):
-    user = forms.ModelChoiceField(label="Person", queryset=None)
+    user = StaffChoiceField(label="Person", queryset=None)
     role = forms.ChoiceField(label="Role", choices=MemberRole.choices, widget=forms.RadioSelect)
-    agency = forms.ModelChoiceField(
+    agency = AgencyChoiceField(
         label="Agency (leave blank for the person's own)",
-        queryset=Agency.objects.all(),
+        queryset=Agency.objects.none(),
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
+        self.fields["user"].queryset = staff_choosable_for(
+            case=case, purpose=PickPurpose.PANEL_MEMBER
+        )
+        self.fields["agency"].queryset = agencies_choosable_for(case=case)
 
 
 class VictimPartForm(GDSForm):
@@ -90,7 +96,7 @@ class VictimPartForm(GDSForm):
 
 
 class VoteForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Core partner", queryset=None, empty_label=None)
+    agency = AgencyChoiceField(label="Core partner", queryset=None, empty_label=None)
     vote = forms.ChoiceField(label="Vote", choices=Vote.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason", widget=forms.Textarea, required=False)
 
@@ -113,10 +119,10 @@ class MinutesForm(GDSForm):
 class ActionForm(GDSForm):
     what = forms.CharField(label="What is to be done", widget=forms.Textarea)
     why = forms.CharField(label="Why", widget=forms.Textarea)
-    owner = forms.ModelChoiceField(label="Named owner", queryset=None)
-    agency = forms.ModelChoiceField(
+    owner = StaffChoiceField(label="Named owner", queryset=None)
+    agency = AgencyChoiceField(
         label="Owning agency (leave blank for the owner's own)",
-        queryset=Agency.objects.all(),
+        queryset=Agency.objects.none(),
         required=False,
     )
     due_on = DateInputField(label="Due date")
@@ -125,9 +131,12 @@ class ActionForm(GDSForm):
         required=False,
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
+        self.fields["owner"].queryset = staff_choosable_for(
+            case=case, purpose=PickPurpose.ACTION_OWNER
+        )
+        self.fields["agency"].queryset = agencies_choosable_for(case=case)
 
 
 class ConsultationForm(GDSForm):
@@ -154,8 +163,3 @@ class ActionUpdateForm(GDSForm):
     completion_report = forms.CharField(
         label="Completion report: what was done", widget=forms.Textarea, required=False
     )
-
-
-def staff_people():
-    """Anyone on staff with an agency: a chair may come from another agency or area."""
-    return User.objects.filter(is_active=True, agency__isnull=False).select_related("agency")

@@ -42,6 +42,8 @@ from panels.models import (
     ThresholdVote,
     VictimConsultation,
 )
+from partnerships.constants import PickPurpose
+from partnerships.selectors import agency_choosable_check, staff_choosable_check
 
 log = logging.getLogger(__name__)
 
@@ -344,6 +346,10 @@ def panel_member_add(*, listing: Listing, by, user, role: str = MemberRole.MEMBE
     _require(by, ARRANGE, listing.case)
     if listing.status not in (ListingStatus.LISTED, ListingStatus.OPEN):
         raise PanelError("The panel can be changed only before or during the meeting.")
+    staff_choosable_check(
+        case=listing.case, purpose=PickPurpose.PANEL_MEMBER, person=user, field="user"
+    )
+    agency_choosable_check(case=listing.case, agency=agency, field="agency")
     agency = agency or user.agency
     if agency is None:
         raise ValidationError({"user": f"{user} has no agency; record their agency first."})
@@ -843,6 +849,10 @@ def action_add(
         _require_quorate(listing)
     elif not interim:
         raise ValidationError({"listing": "Agree plan actions at a meeting."})
+    staff_choosable_check(
+        case=case, purpose=PickPurpose.ACTION_OWNER, person=data.owner, field="owner"
+    )
+    agency_choosable_check(case=case, agency=data.agency, field="agency")
     errors = {}
     if not data.what.strip():
         errors["what"] = "Say what is to be done."

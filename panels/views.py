@@ -18,7 +18,8 @@ from panels import selectors, services
 from panels.constants import ListingStatus, MeetingStatus
 from panels.models import Meeting, PanelMember
 from panels.services import ActionInput, PanelError
-from partnerships.models import Agency, Area
+from partnerships.models import Area
+from partnerships.selectors import agencies_choosable_for
 
 
 def _panel_error(request, exc: PanelError):
@@ -148,12 +149,12 @@ LISTING_FORMS = {
 
 
 def _listing_forms(listing, data=None, op=None):
-    people = panel_forms.staff_people()
-    core_slugs = listing.case.procedure_version.section("panel").get("core_agencies") or []
+    case = listing.case
+    core_slugs = case.procedure_version.section("panel").get("core_agencies") or []
     extra = {
-        "member": {"people": people},
-        "action": {"people": people},
-        "vote": {"core": Agency.objects.filter(slug__in=core_slugs)},
+        "member": {"case": case},
+        "action": {"case": case},
+        "vote": {"core": agencies_choosable_for(case=case).filter(slug__in=core_slugs)},
     }
     return {
         name: cls(data if op == name else None, prefix=name, **extra.get(name, {}))
@@ -291,6 +292,7 @@ def chairs_pack_view(request, pk):
             "involvements": agencies_involved(case),
             "risk_assessments": case.risk_assessments.all(),
             "impact_statements": case.impact_statements.all(),
+            "evidence_files": case.evidence_files.select_related("incident"),
             "perpetrators": case.perpetrators.all(),
             "interim": case.panel_actions.filter(interim=True),
             "enforcement_options": procedure.data.get("enforcement_options") or [],
@@ -306,7 +308,7 @@ def interim_action_view(request, reference):
     case = case_get(user=request.user, reference=reference)
     if not (request.user.is_superuser or request.user.has_perm("panels.arrange_panel", case)):
         raise PermissionDenied
-    form = panel_forms.ActionForm(request.POST or None, people=panel_forms.staff_people())
+    form = panel_forms.ActionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_add(

@@ -47,3 +47,16 @@ class Role(models.TextChoices):
 class EscalationLevel(models.TextChoices):
     HEAD_OF_SERVICE = "head_of_service", "Head of service"
     CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+
+
+class PickPurpose(models.TextChoices):
+    """What a staff pick-list chooses someone for; each purpose has its own scope."""
+
+    CASE_OFFICER = "case_officer", "Case officer"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    ACTION_OWNER = "action_owner", "Action owner"
+    APPEAL_REVIEWER = "appeal_reviewer", "Appeal reviewer"
+
+
+WORKING_ROLES = frozenset(Role.values) - {Role.MONITOR}
+"""Roles that work on cases. A monitor sees statistics only, never a person's details."""

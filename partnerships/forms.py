@@ -31,3 +31,16 @@ class ProcedureEditForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A person from a scoped pick-list (``partnerships.selectors.staff_choosable_for``):
+    an id outside the list is refused in words, whether or not it was ever offered."""
+
+    default_error_messages = {"invalid_choice": "Choose a person from the list."}
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """An agency from a scoped pick-list (``partnerships.selectors.agencies_choosable_for``)."""
+
+    default_error_messages = {"invalid_choice": "Choose an agency from the list."}

@@ -1,9 +1,11 @@
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from partnerships.constants import Role
-from partnerships.models import Area
+from partnerships.constants import WORKING_ROLES, PickPurpose, Role
+from partnerships.models import Agency, Area, RoleAssignment, User
 
 HOME_LINKS = {
     # role: [(label, url name, takes the area slug?)]
@@ -84,3 +86,96 @@ def home_summary(*, user) -> dict:
         "sections": sections,
         "role_codes": sorted({r for r, _ in user.role_pairs}),
     }
+
+
+# -- pick-lists ----------------------------------------------------------------
+# A name and an agency are personal data too: every drop-down that offers staff or
+# agencies for a case is scoped here, and the services check a chosen id against the
+# same scope, so an id from another area is refused even if it was never in the list.
+
+_ROLE_FOR_PURPOSE = {
+    PickPurpose.CASE_OFFICER: Role.CASE_OFFICER,
+    PickPurpose.APPEAL_REVIEWER: Role.APPEAL_REVIEWER,
+}
+
+
+def _area_id(case, area) -> int:
+    if case is not None:
+        return case.area_id
+    if area is None:
+        raise ValueError("Give the case or the area the pick-list is for.")
+    return getattr(area, "pk", area)
+
+
+def staff_choosable_for(*, purpose: str, case=None, area=None) -> QuerySet[User]:
+    """The people a pick-list may offer for a case (least privilege).
+
+    Case officers and appeal reviewers: people holding that role in the case's area. A
+    reviewer or chair from another partnership (Hertsmere's appeals are heard by Watford)
+    is offered because the area gave them the role, not because of their agency.
+    Panel members and action owners: people with a working role in the case's area, and
+    staff of the agencies involved in the case; never a monitor who only sees statistics.
+    """
+    area_id = _area_id(case, area)
+    people = User.objects.filter(is_active=True)
+    role = _ROLE_FOR_PURPOSE.get(purpose)
+    if role is not None:
+        holders = RoleAssignment.objects.filter(area_id=area_id, role=role)
+        return (
+            people.filter(pk__in=holders.values("user_id"))
+            .select_related("agency")
+            .order_by("last_name", "first_name", "username")
+        )
+    if purpose not in (PickPurpose.PANEL_MEMBER, PickPurpose.ACTION_OWNER):
+        raise ValueError(f"No pick-list scope for {purpose!r}.")
+    working_here = RoleAssignment.objects.filter(area_id=area_id, role__in=WORKING_ROLES)
+    rule = Q(pk__in=working_here.values("user_id"))
+    if case is not None:
+        working_anywhere = RoleAssignment.objects.filter(role__in=WORKING_ROLES)
+        monitors_only = RoleAssignment.objects.filter(role=Role.MONITOR).exclude(
+            user_id__in=working_anywhere.values("user_id")
+        )
+        rule |= Q(agency_id__in=case.involvements.values("agency_id")) & ~Q(
+            pk__in=monitors_only.values("user_id")
+        )
+    return (
+        people.filter(agency__isnull=False)
+        .filter(rule)
+        .select_related("agency")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def agencies_choosable_for(*, case=None, area=None) -> QuerySet[Agency]:
+    """The agencies a pick-list may offer for a case: the area's agencies, its
+    administering body and the agencies involved in the case (never another area's)."""
+    area_id = _area_id(case, area)
+    rule = Q(areas__id=area_id) | Q(administered_areas__id=area_id)
+    if case is not None:
+        rule |= Q(pk__in=case.involvements.values("agency_id"))
+    ids = Agency.objects.filter(rule).values("pk")
+    return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
+def staff_choosable_check(*, purpose: str, person, field: str, case=None, area=None) -> None:
+    """Refuse a person outside the pick-list's scope (the message does not name them)."""
+    if person is None:
+        return
+    if not staff_choosable_for(purpose=purpose, case=case, area=area).filter(pk=person.pk).exists():
+        where = case.area.name if case is not None else Area.objects.get(pk=_area_id(case, area))
+        raise ValidationError(
+            {
+                field: f"Choose a {PickPurpose(purpose).label.lower()} from the list: that "
+                f"person cannot be chosen for a case in {where}."
+            }
+        )
+
+
+def agency_choosable_check(*, agency, field: str, case=None, area=None) -> None:
+    """Refuse an agency outside the case's area and the agencies involved in it."""
+    if agency is None:
+        return
+    if not agencies_choosable_for(case=case, area=area).filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {field: "Choose an agency from the list: that agency does not work on this case."}
+        )

@@ -14,13 +14,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asbcr.files import STATEMENT_KINDS, UploadField
 from cases.constants import ContactMethod, PartyKind, Relationship
 
 SHORT = 200
 MEDIUM = 2000
 LONG = 5000
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-UPLOAD_TYPES = {".pdf", ".doc", ".docx", ".odt", ".txt", ".rtf", ".jpg", ".jpeg", ".png"}
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -465,22 +464,12 @@ class ImpactStatementForm(PublicForm):
         required=False,
         help_text=_("Tell the review panel how the anti-social behaviour has affected you."),
     )
-    attachment = forms.FileField(
+    attachment = UploadField(
         label=_("Or attach your statement as a file (optional)"),
         required=False,
-        help_text=_("PDF, Word, text or a photo, up to 5 MB."),
+        kinds=STATEMENT_KINDS,
+        help_text=_("PDF, Word, text, a photo or a voice recording (MP3 or M4A), up to 5 MB."),
     )
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if not upload:
-            return upload
-        name = upload.name.lower()
-        if not any(name.endswith(ext) for ext in UPLOAD_TYPES):
-            raise ValidationError(_("The file must be a PDF, Word document, text file or photo"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file must be smaller than 5 MB"))
-        return upload
 
     def clean(self):
         data = super().clean()

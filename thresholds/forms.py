@@ -1,12 +1,14 @@
 from django import forms
 
+from asbcr.files import MB, TEXT_KINDS, UploadField
 from cases.forms import GDSForm
+from partnerships.forms import AgencyChoiceField
 from thresholds.constants import View
 from thresholds.engine import DISCRETIONARY_FACTORS
 
 
 class BodyViewForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Which body's view is this?", queryset=None)
+    agency = AgencyChoiceField(label="Which body's view is this?", queryset=None)
     view = forms.ChoiceField(
         label="Does this body consider the threshold met?",
         choices=View.choices,
@@ -84,9 +86,17 @@ class DecisionForm(GDSForm):
         }
 
 
+IMPORT_MAX_BYTES = 20 * MB
+"""An agency's export is read, never stored; it may be larger than a single document."""
+
+
 class IncidentImportForm(GDSForm):
-    agency = forms.ModelChoiceField(label="Whose records are these?", queryset=None)
-    file = forms.FileField(label="CSV file exported from the agency's system")
+    agency = AgencyChoiceField(label="Whose records are these?", queryset=None)
+    file = UploadField(
+        label="CSV file exported from the agency's system",
+        kinds=TEXT_KINDS,
+        max_bytes=IMPORT_MAX_BYTES,
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

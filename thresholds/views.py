@@ -13,6 +13,7 @@ from cases.models import Incident
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
 from partnerships.models import Agency
+from partnerships.selectors import agencies_choosable_for
 from thresholds import detection, importing, selectors, services
 from thresholds.constants import SuggestionStatus
 from thresholds.forms import BodyViewForm, DecisionForm, DismissForm, IncidentImportForm
@@ -75,7 +76,9 @@ def record_view_view(request, reference):
     ctx = _threshold_context(case, request.user)
     if not ctx["can_view"]:
         raise PermissionDenied
-    bodies = Agency.objects.filter(pk__in=[a.pk for a in services.involved_bodies(case)])
+    bodies = agencies_choosable_for(case=case).filter(
+        pk__in=[a.pk for a in services.involved_bodies(case)]
+    )
     if not ctx["can_decide"] and not request.user.is_superuser:
         bodies = bodies.filter(pk=request.user.agency_id)
     initial = {"agency": request.user.agency_id} if request.user.agency_id else {}

@@ -21,5 +21,6 @@ if not env.str("DATABASE_URL", default=""):
         "TEST": {"NAME": ":memory:"},
     }
 RATELIMIT_ENABLE = True
+CLAMD_SOCKET = CLAMD_HOST = ""  # a test that wants a scanner starts a fake one
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405

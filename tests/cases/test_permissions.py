@@ -15,6 +15,7 @@ CASE_URLS = [
     "agency_response",
     "assign_officer",
     "incident_add",
+    "evidence_add",
 ]
 
 
@@ -35,6 +36,7 @@ def expected_status(username, user, name, involved_agencies):
         "risk": {"case_officer", "spoc"},
         "agency_response": {"case_officer", "spoc", "area_admin"},
         "incident_add": {"case_officer", "spoc", "area_admin"},
+        "evidence_add": {"case_officer", "spoc", "area_admin"},
     }.get(name)
     if allowed is not None and not roles_here & allowed:
         return {403}
