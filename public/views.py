@@ -19,16 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from asbcr.net import ratelimit_key
 from cases.selectors import case_get
 from public import explain, flow, selectors, services
 from public import forms as f
 
 SESSION_DRAFT = "public_draft_token"
 SESSION_SENT = "public_sent_reference"
-
-
-def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 RATES = {
@@ -44,7 +41,9 @@ DEFAULT_RATES = {"public-post": "300/h", "public-submit": "5/h", "public-save": 
 
 def _limited(request, group: str) -> bool:
     rate = getattr(settings, RATES[group], DEFAULT_RATES[group])
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+    return is_ratelimited(
+        request, group=group, key=ratelimit_key, rate=rate, method="POST", increment=True
+    )
 
 
 def _private(view):
@@ -112,7 +111,7 @@ def _start_or_update(request, area):
     draft = _draft(request)
     if draft is not None:
         return services.draft_change_area(draft=draft, area=area)
-    draft, token = services.draft_start(area=area, ip=_ip(request))
+    draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request))
     request.session[SESSION_DRAFT] = token
     return draft
 
