@@ -58,6 +58,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "asbcr.urls"
+# The service's own error pages (asbcr/errors.py; handler400-500 are in asbcr/urls.py).
+CSRF_FAILURE_VIEW = "asbcr.errors.csrf_failure"
+RATELIMIT_VIEW = "asbcr.errors.ratelimited"
 WSGI_APPLICATION = "asbcr.wsgi.application"
 
 TEMPLATES = [

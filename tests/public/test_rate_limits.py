@@ -132,3 +132,55 @@ def test_production_refuses_a_per_process_cache(url):
     result = _production_caches(CACHE_URL=url)
     assert result.returncode != 0
     assert "rate limits would not hold across web processes" in result.stderr
+
+
+# -- what a refused visitor sees ---------------------------------------------------
+
+
+def test_a_refused_page_keeps_what_was_typed_on_it(reference, client, settings):
+    settings.DEBUG = False
+    settings.PUBLIC_POST_RATE = "2/h"
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    client.post("/apply/case-review/")
+    client.post("/apply/who/", {"applicant_type": "victim"})  # the second limited post
+    typed = "Loud music every night & shouting <until> 3am"
+    response = client.post("/apply/problem/", {"summary": typed})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "this page was not sent" in page and "What you typed is still below" in page
+    assert "Loud music every night &amp; shouting &lt;until&gt; 3am" in page  # in the textarea
+    assert "have not been lost" not in page
+    assert "problem" not in DraftApplication.objects.get().data  # nothing was saved
+
+
+def test_a_refused_postcode_is_kept(reference, client, settings):
+    settings.PUBLIC_POST_RATE = "1/h"
+    client.post("/apply/postcode/", {"postcode": "nonsense"})
+    response = client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    assert response.status_code == 429
+    assert 'value="WD6 1AA"' in response.content.decode()
+    assert not DraftApplication.objects.exists()
+
+
+def test_too_many_drafts_keeps_the_postcode_too(reference, client, settings):
+    settings.PUBLIC_DRAFTS_PER_IP_PER_HOUR = 0
+    response = client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    assert response.status_code == 429
+    assert 'value="WD6 1AA"' in response.content.decode()
+
+
+def test_a_refused_submission_uses_the_429_page_and_says_the_answers_are_saved(
+    reference, client, settings
+):
+    from tests.public.helpers import apply
+
+    settings.DEBUG = False
+    settings.PUBLIC_SUBMIT_RATE = "0/h"
+    apply(client)
+    response = client.post("/apply/check/", {"website": ""})
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "too many requests from your connection" in page
+    assert "Your answers so far have been saved." in page
+    assert 'href="/apply/check/">Check your answers' in page
+    assert "app-language-switcher" in page  # the public layout
