@@ -126,13 +126,16 @@ def gunicorn(env: dict, *, workers: int, port: int, access_log: Path, max_second
         "--error-logfile",
         str(access_log.with_name("error.log")),
     ]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    server_log = access_log.with_name("server.log").open("w")
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + min(60, max_seconds)
         while True:
             if process.poll() is not None:
                 raise RuntimeError(
-                    "gunicorn stopped: " + access_log.with_name("error.log").read_text()[-2000:]
+                    "gunicorn stopped: " + access_log.with_name("server.log").read_text()[-2000:]
                 )
             try:
                 status, _, _ = request(port, "GET", "/healthz", {})
@@ -151,6 +154,7 @@ def gunicorn(env: dict, *, workers: int, port: int, access_log: Path, max_second
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        server_log.close()
 
 
 def request(port, method, path, cookies, *, form=None, forwarded="", client="", timeout=10):

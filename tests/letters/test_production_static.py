@@ -10,7 +10,6 @@ import logging
 
 import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from letters import rendering
@@ -18,30 +17,7 @@ from letters.constants import LetterKind
 from letters.sample import sample_context
 from letters.services import TEMPLATES
 
-PRODUCTION_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 A4_POINTS = (595, 842)
-
-
-@pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    """STATIC_ROOT filled by collectstatic with the production storage (once per module)."""
-    from django.test import override_settings
-
-    root = tmp_path_factory.mktemp("staticfiles")
-    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root
-
-
-@pytest.fixture
-def production_static(settings, collected):
-    settings.STATIC_ROOT = collected
-    settings.STORAGES = PRODUCTION_STORAGES
-    settings.DEBUG = False
-    return collected
 
 
 def _fonts(pdf: bytes) -> set[str]:
