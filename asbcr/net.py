@@ -37,3 +37,15 @@ def client_ip(request) -> str:
     if len(forwarded) < trusted:
         return remote
     return _valid(forwarded[-trusted]) or remote
+
+
+def ratelimit_key(group, request) -> str:
+    """The key django-ratelimit counts under: the client's address (``client_ip``).
+
+    An IPv6 client is usually given a whole /64, so it is counted as one: otherwise it
+    could take a fresh address for every request.
+    """
+    address = ipaddress.ip_address(client_ip(request))
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)

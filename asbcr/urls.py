@@ -4,6 +4,11 @@ from django.urls import include, path
 
 from asbcr import views
 
+handler400 = "asbcr.errors.bad_request"
+handler403 = "asbcr.errors.permission_denied"
+handler404 = "asbcr.errors.page_not_found"
+handler500 = "asbcr.errors.server_error"
+
 urlpatterns = [
     path("", views.start, name="start"),
     path("healthz", views.healthz, name="healthz"),

@@ -4,6 +4,12 @@ beyond reading the app's own static files.
 WeasyPrint may only fetch the app's own static files and ``data:`` URLs. Anything else
 (a remote image in user-entered text, a file path) is refused and logged, and the PDF
 still renders without it.
+
+A letter links its stylesheet with ``{% static %}``, so the URL is whatever the static
+storage makes of it: ``letters/letter.css`` in development, ``letters/letter.<hash>.css``
+under the manifest storage of production. Both are resolved through the same storage:
+with a manifest, exactly the files it maps (original or hashed name) are served, from the
+collected copy; without one, the staticfiles finders.
 """
 
 import logging
@@ -13,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -55,10 +62,34 @@ def static_path_for(url: str) -> Path | None:
     path = unquote(parts.path)
     if not path.startswith(settings.STATIC_URL) or ".." in path.split("/"):
         return None
-    found = finders.find(path[len(settings.STATIC_URL) :])
+    return static_file(path[len(settings.STATIC_URL) :])
+
+
+def static_file(name: str) -> Path | None:
+    """The file the static storage serves as ``name``, or None if it serves none."""
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        return _manifest_file(staticfiles_storage, name)
+    found = finders.find(name)
     if not found:
         return None
     return Path(found if isinstance(found, str) else found[0])
+
+
+def _manifest_file(storage, name: str) -> Path | None:
+    """A file the manifest maps, by its original or its hashed name; nothing else."""
+    hashed_files = storage.hashed_files
+    if name in hashed_files:
+        original = name
+    else:
+        original = next((k for k, v in hashed_files.items() if v == name), None)
+        if original is None:
+            return None
+    # The collected copy: under its hashed name its url()s are rewritten to hashed names.
+    collected = Path(storage.path(name))
+    if collected.is_file():
+        return collected
+    found = finders.find(original)
+    return Path(found) if isinstance(found, str) else None
 
 
 def html_to_pdf(html: str, *, fetcher: AppOnlyURLFetcher | None = None) -> bytes:

@@ -321,13 +321,10 @@ def chairs_pack_render(*, case: Case) -> bytes:
 
 def chairs_pack_open(*, case: Case, user) -> bytes:
     """The chair's pack for someone who may see the case; every download is logged."""
-    from panels.selectors import can_see_chairs_pack
+    from panels.selectors import can_see_chairs_pack, chairs_pack_refusal
 
     if not can_see_chairs_pack(user, case):
-        raise PermissionDenied(
-            "You cannot see the chair's pack: panel members must first record the "
-            "information-sharing declaration."
-        )
+        raise chairs_pack_refusal(user, case)
     pdf = chairs_pack_render(case=case)
     access_log_record(user=user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack")
     return pdf

@@ -1,8 +1,11 @@
 """Reads for panels: who may see the chair's pack, what the victim is told, whose actions."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from asbcr.errors import PermissionDeniedWithReason
 from cases.models import Case
 from cases.selectors import case_visible_to, user_can_see_case
 from panels import rules
@@ -63,15 +66,34 @@ def can_see_chairs_pack(user, case: Case) -> bool:
     """
     if not user.is_authenticated or not user_can_see_case(user, case):
         return False
-    listing = (
-        case.panel_listings.exclude(status=ListingStatus.ADJOURNED)
-        .order_by("-meeting__starts_at", "-id")
-        .first()
-    )
+    listing = _latest_listing(case)
     member = listing.members.filter(user=user).first() if listing else None
     if member is not None:
         return member.declared_at is not None
     return bool(user.is_superuser or user.has_perm("panels.arrange_panel", case))
+
+
+def _latest_listing(case: Case) -> Listing | None:
+    return (
+        case.panel_listings.exclude(status=ListingStatus.ADJOURNED)
+        .order_by("-meeting__starts_at", "-id")
+        .first()
+    )
+
+
+def chairs_pack_refusal(user, case: Case) -> PermissionDenied:
+    """Why ``user`` (who may see the case) cannot open its chair's pack, in words they can
+    act on: a panel member who has not signed the declaration is told to sign it, with
+    the link; anyone else gets the general refusal."""
+    listing = _latest_listing(case)
+    member = listing.members.filter(user=user).first() if listing else None
+    if member is not None and member.declared_at is None and user_can_see_case(user, case):
+        return PermissionDeniedWithReason(
+            "Sign the information-sharing declaration to open the chair's pack.",
+            action_url=reverse("panels:listing", args=[listing.pk]) + "#declaration",
+            action_text="Sign the declaration on the panel page",
+        )
+    return PermissionDenied()
 
 
 def actions_for_victim(case: Case) -> QuerySet[Action]:

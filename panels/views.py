@@ -274,10 +274,7 @@ def chairs_pack_view(request, pk):
     listing = selectors.listing_get(user=request.user, pk=pk)
     case = listing.case
     if not selectors.can_see_chairs_pack(request.user, case):
-        messages.error(
-            request, "Sign the information-sharing declaration before reading the chair's pack."
-        )
-        return redirect("panels:listing", listing.pk)
+        raise selectors.chairs_pack_refusal(request.user, case)
     access_log_record(
         user=request.user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack"
     )

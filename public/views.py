@@ -19,16 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from asbcr.net import ratelimit_key
 from cases.selectors import case_get
 from public import explain, flow, selectors, services
 from public import forms as f
 
 SESSION_DRAFT = "public_draft_token"
 SESSION_SENT = "public_sent_reference"
-
-
-def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 RATES = {
@@ -44,7 +41,9 @@ DEFAULT_RATES = {"public-post": "300/h", "public-submit": "5/h", "public-save": 
 
 def _limited(request, group: str) -> bool:
     rate = getattr(settings, RATES[group], DEFAULT_RATES[group])
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+    return is_ratelimited(
+        request, group=group, key=ratelimit_key, rate=rate, method="POST", increment=True
+    )
 
 
 def _private(view):
@@ -79,15 +78,37 @@ def _needs_draft(view):
 
 
 def _too_many(request):
-    return render(request, "public/apply/too_many.html", status=429)
+    """Refused for too many requests, where nothing was typed on the page (it is all in
+    the draft already): the service's own 429 page."""
+    from asbcr.errors import too_many_requests
+
+    return too_many_requests(request, answers_saved=_draft(request) is not None)
+
+
+TOO_MANY = _(
+    "We have had too many requests from your connection, so this page was not sent. "
+    "What you typed is still below: try sending it again in an hour."
+)
+
+
+def _refuse(form):
+    """Refuse a page for too many requests, keeping what was typed on it: the form is
+    shown again as it was sent, with the reason at the top (status 429)."""
+    form.add_error(None, TOO_MANY)
+    form.refused = True
+    return form
 
 
 def _render_form(request, draft, *, form, title, back, template="public/apply/page.html", **ctx):
+    if getattr(form, "refused", False):
+        status = 429
+    else:
+        status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
         template,
         {"form": form, "title": title, "back": back, "draft": draft, **ctx},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status,
     )
 
 
@@ -112,7 +133,7 @@ def _start_or_update(request, area):
     draft = _draft(request)
     if draft is not None:
         return services.draft_change_area(draft=draft, area=area)
-    draft, token = services.draft_start(area=area, ip=_ip(request))
+    draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request))
     request.session[SESSION_DRAFT] = token
     return draft
 
@@ -125,14 +146,15 @@ def apply_postcode(request):
     )
     if request.method == "POST":
         if _limited(request, "public-post"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             try:
                 draft = _start_or_update(request, form.found_area)
             except services.TooManyDrafts:
-                return _too_many(request)
-            services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
-            return redirect("public:case_review")
+                _refuse(form)
+            else:
+                services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
+                return redirect("public:case_review")
     return _render_form(
         request,
         draft,
@@ -151,14 +173,15 @@ def apply_area(request):
     form = f.AreaChoiceForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST":
         if _limited(request, "public-post"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             area = next(a for a in areas if a.slug == form.cleaned_data["area"])
             try:
                 _start_or_update(request, area)
             except services.TooManyDrafts:
-                return _too_many(request)
-            return redirect("public:case_review")
+                _refuse(form)
+            else:
+                return redirect("public:case_review")
     return _render_form(
         request, draft, form=form, title=form.title, back=reverse("public:postcode")
     )
@@ -217,10 +240,10 @@ def apply_step(request, draft, key):
         raise Http404
     kwargs = _form_kwargs(draft, step)
     if request.method == "POST":
-        if _limited(request, "public-post"):
-            return _too_many(request)
         form = step.form_class(request.POST, **kwargs)
-        if form.is_valid():
+        if _limited(request, "public-post"):
+            _refuse(form)
+        elif form.is_valid():
             try:
                 services.draft_save(draft=draft, key=key, value=flow.to_json(form.cleaned_data))
             except ValidationError as exc:
@@ -254,10 +277,10 @@ def apply_incident(request, draft, index):
     agencies = draft.area.agencies.order_by("name")
     stored = incidents[index] if index < len(incidents) else None
     if request.method == "POST":
-        if _limited(request, "public-post"):
-            return _too_many(request)
         form = f.IncidentForm(request.POST, area=draft.area, agencies=agencies)
-        if form.is_valid():
+        if _limited(request, "public-post"):
+            _refuse(form)
+        elif form.is_valid():
             value = flow.to_json(form.cleaned_data)
             if index < len(incidents):
                 incidents[index] = value
@@ -482,8 +505,8 @@ def apply_save(request, draft):
     form = f.SaveForLaterForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if _limited(request, "public-save"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             services.draft_send_resume_link(
                 draft=draft, token=request.session[SESSION_DRAFT], email=form.cleaned_data["email"]
             )
@@ -539,8 +562,8 @@ def track_statement(request, token, case):
     form = f.ImpactStatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _limited(request, "public-post"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             try:
                 services.applicant_impact_statement_add(
                     case=case,
@@ -570,8 +593,8 @@ def track_contact(request, token, case):
     form = f.ContactUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if _limited(request, "public-post"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             services.applicant_contact_update(
                 case=case,
                 changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
@@ -596,8 +619,8 @@ def track_appeal(request, token, case):
     form = f.AppealForm(request.POST or None, grounds=window["grounds"])
     if request.method == "POST":
         if _limited(request, "public-post"):
-            return _too_many(request)
-        if form.is_valid():
+            _refuse(form)
+        elif form.is_valid():
             try:
                 services.appeal_request(
                     case=case,

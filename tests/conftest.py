@@ -71,3 +71,30 @@ def users(reference):
 @pytest.fixture
 def officer(users):
     return users["hertsmere.officer"]
+
+
+PRODUCTION_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by collectstatic with the production storage (once a run)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production_static(settings, collected_static):
+    """Hashed, compressed static files as production serves them, and DEBUG off."""
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = PRODUCTION_STORAGES
+    settings.DEBUG = False
+    return collected_static

@@ -58,6 +58,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "asbcr.urls"
+# The service's own error pages (asbcr/errors.py; handler400-500 are in asbcr/urls.py).
+CSRF_FAILURE_VIEW = "asbcr.errors.csrf_failure"
+RATELIMIT_VIEW = "asbcr.errors.ratelimited"
 WSGI_APPLICATION = "asbcr.wsgi.application"
 
 TEMPLATES = [
@@ -114,7 +117,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
@@ -193,8 +196,9 @@ REPORTING_SUPPRESSION_THRESHOLD = env.int("REPORTING_SUPPRESSION_THRESHOLD", def
 DEADLINES_REMINDER_LEAD_WORKING_DAYS = env.int("DEADLINES_REMINDER_LEAD_WORKING_DAYS", default=2)
 
 # --- public ---
-# Rate-limit counters (django-ratelimit). Local memory is per process; set CACHE_URL
-# (e.g. redis://127.0.0.1:6379/1) to share the limits between web processes.
+# Rate-limit counters (django-ratelimit), keyed by asbcr.net.ratelimit_key. Local memory
+# is per process, fine for one development server; production never uses it (see
+# production.py: CACHE_URL or a database table shared by every web process).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 PUBLIC_POST_RATE = env.str("PUBLIC_POST_RATE", default="300/h")
 PUBLIC_SUBMIT_RATE = env.str("PUBLIC_SUBMIT_RATE", default="5/h")

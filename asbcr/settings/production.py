@@ -1,5 +1,7 @@
 """Production: only tightens the base settings. Secrets have no default here."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from asbcr.settings.base import *  # noqa: F403
 from asbcr.settings.base import env
 
@@ -23,3 +25,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Rate limits (the public form, sign-in) must be counted in a cache that every web
+# process shares: a per-process cache multiplies each limit by the number of workers.
+# CACHE_URL (e.g. redis://redis:6379/1) is best; without it the counters live in a table
+# of the service's own database, created by `migrate` (asbcr/cache.py).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://asbcr_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Ours increments atomically and keeps the expiry (Django's does neither).
+    CACHES["default"]["BACKEND"] = "asbcr.cache.DatabaseCache"
+_PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "keeps counts per process",
+    "django.core.cache.backends.dummy.DummyCache": "keeps no counts at all",
+}
+if CACHES["default"]["BACKEND"] in _PER_PROCESS_CACHES:
+    raise ImproperlyConfigured(
+        f"CACHE_URL gives a cache that {_PER_PROCESS_CACHES[CACHES['default']['BACKEND']]}, so "
+        "rate limits would not hold across web processes. Set CACHE_URL to a shared cache "
+        "(redis://...) or leave it unset to count in the database."
+    )

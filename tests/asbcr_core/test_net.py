@@ -37,3 +37,13 @@ def test_a_missing_or_garbage_header_falls_back_to_the_peer(rf, settings, header
     settings.ASBCR_TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=header)
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_the_rate_limit_key_counts_an_ipv6_slash_64_as_one_client(rf, settings):
+    from asbcr.net import ratelimit_key
+
+    settings.ASBCR_TRUSTED_PROXY_COUNT = 0
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9")
+    assert ratelimit_key("g", one) == ratelimit_key("g", other) == "2001:db8:1:2::"
+    assert ratelimit_key("g", rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"

@@ -72,7 +72,11 @@ def test_declaration_before_the_chairs_pack(client, listing, users, officer):
     seat(listing, [(chair, CHAIR)], by=officer, declared=False)
     client.force_login(chair)
     pack = reverse("panels:chairs_pack", args=[listing.pk])
-    assert client.get(pack).status_code == 302
+    refused = client.get(pack)
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "Sign the information-sharing declaration to open the chair&#x27;s pack." in page
+    assert f'href="{reverse("panels:listing", args=[listing.pk])}#declaration"' in page
     client.post(reverse("panels:listing", args=[listing.pk]), {"op": "declare"})
     response = client.get(pack)
     assert response.status_code == 200
@@ -168,7 +172,9 @@ def test_the_chairs_pack_pdf_also_waits_for_the_declaration(client, listing, use
     seat(listing, [(chair, CHAIR)], by=officer, declared=False)
     client.force_login(chair)
     pdf = reverse("letters:chairs_pack", args=[listing.case.reference])
-    assert client.get(pdf).status_code == 403
+    refused = client.get(pdf)
+    assert refused.status_code == 403
+    assert "Sign the declaration on the panel page" in refused.content.decode()
     client.post(reverse("panels:listing", args=[listing.pk]), {"op": "declare"})
     response = client.get(pdf)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

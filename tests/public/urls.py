@@ -14,3 +14,8 @@ urlpatterns = [
     path("staff/cases/", include("cases.urls")),
     path("", include("public.urls")),
 ]
+
+handler400 = "asbcr.errors.bad_request"
+handler403 = "asbcr.errors.permission_denied"
+handler404 = "asbcr.errors.page_not_found"
+handler500 = "asbcr.errors.server_error"
