@@ -30,7 +30,8 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         private = any(request.path.startswith(p) for p in settings.ASBCR_NO_STORE_PREFIXES)
-        if private or _is_download(response):
+        already = "no-store" in response.get("Cache-Control", "")
+        if (private or _is_download(response)) and not already:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         response.headers.setdefault("Permissions-Policy", settings.ASBCR_PERMISSIONS_POLICY)
