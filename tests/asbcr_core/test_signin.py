@@ -273,6 +273,7 @@ def test_new_backup_codes_replace_the_old_ones(client, signin_rules, officer):
     old = backup_codes_replace(user=officer)
     sign_in(client, "hertsmere.officer")
     client.post(reverse("second_factor"), {"code": old[0]})
+    assert reverse("backup_codes_new") in client.get("/staff/").content.decode()
     response = client.post(reverse("backup_codes_new"))
     page = client.get(response["Location"]).content.decode()
     new = re.findall(r"<li>([a-z2-7]{8})</li>", page)
