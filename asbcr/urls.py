@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from asbcr import views
+from asbcr.signin import views as signin
 
 handler400 = "asbcr.errors.bad_request"
 handler403 = "asbcr.errors.permission_denied"
@@ -14,12 +15,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", views.home, name="home"),
-    path(
-        "staff/sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("staff/sign-in/", signin.SignInView.as_view(), name="login"),
+    path("staff/sign-in/code/", signin.second_factor, name="second_factor"),
+    path("staff/sign-in/set-up/", signin.second_factor_setup, name="second_factor_setup"),
+    path("staff/sign-in/backup-codes/", signin.backup_codes, name="backup_codes"),
+    path("staff/sign-in/backup-codes/new/", signin.backup_codes_new, name="backup_codes_new"),
     path("staff/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin has no sign-in of its own: it uses the staff one, second factor included.
+    path("admin/login/", signin.admin_login),
     path("staff/cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

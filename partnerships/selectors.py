@@ -1,8 +1,13 @@
 from collections import defaultdict
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partnerships.constants import WORKING_ROLES, PickPurpose, Role
 from partnerships.models import Agency, Area, RoleAssignment, User
@@ -44,6 +49,7 @@ HOME_LINKS = {
         ("Statistics", "reporting:index", False),
         ("Publish the year's figures", "reporting:publish_list", False),
         ("Access log", "cases:access_log", False),
+        ("Staff sign-in: lockouts and second factors", "partnerships:sign_in", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),
@@ -179,3 +185,40 @@ def agency_choosable_check(*, agency, field: str, case=None, area=None) -> None:
         raise ValidationError(
             {field: "Choose an agency from the list: that agency does not work on this case."}
         )
+
+
+def area_staff_sign_in(*, area) -> list[dict]:
+    """Each person with a role in ``area``: locked out after wrong passwords, whether they have
+    set up an authenticator app, and how many backup codes they have left."""
+    users = list(
+        User.objects.filter(role_assignments__area=area)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = dict(
+        AccessAttempt.objects.filter(
+            username__in=[u.username for u in users], attempt_time__gte=since
+        )
+        .values_list("username")
+        .annotate(n=Sum("failures_since_start"))
+    )
+    with_app = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)
+    )
+    codes_left: dict[int, int] = defaultdict(int)
+    for user_id in StaticToken.objects.filter(device__user__in=users).values_list(
+        "device__user_id", flat=True
+    ):
+        codes_left[user_id] += 1
+    return [
+        {
+            "user": u,
+            "locked": failures.get(u.username, 0) >= settings.AXES_FAILURE_LIMIT,
+            "failures": failures.get(u.username, 0),
+            "has_app": u.pk in with_app,
+            "backup_codes_left": codes_left[u.pk],
+            "manageable": not (u.is_staff or u.is_superuser),
+        }
+        for u in users
+    ]

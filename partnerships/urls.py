@@ -14,4 +14,15 @@ urlpatterns = [
     ),
     path("areas/<slug:area>/procedure/edit/", views.procedure_edit, name="procedure_edit"),
     path("areas/<slug:area>/procedure/diff/", views.procedure_diff, name="procedure_diff"),
+    path("areas/<slug:area>/sign-in/", views.area_sign_in, name="sign_in"),
+    path(
+        "areas/<slug:area>/sign-in/<int:user_id>/unlock/",
+        views.area_sign_in_unlock,
+        name="sign_in_unlock",
+    ),
+    path(
+        "areas/<slug:area>/sign-in/<int:user_id>/reset-second-factor/",
+        views.area_second_factor_reset,
+        name="second_factor_reset",
+    ),
 ]

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnerships import selectors, services
 from partnerships.forms import ProcedureEditForm
-from partnerships.models import Area, ProcedureVersion
+from partnerships.models import Area, ProcedureVersion, User
 from partnerships.procedures import InvalidProcedure, error_line, procedure_save_version
 
 ADMINISTER = "partnerships.administer_area"
@@ -173,3 +174,50 @@ def procedure_diff(request, area):
             numbers=sorted(versions),
         ),
     )
+
+
+# --- staff sign-in: the partnership admin unlocks and resets second factors ---
+
+
+def _area_staff_member(request, area_slug, user_id):
+    area = _area_for_admin(request, area_slug)
+    user = get_object_or_404(
+        User.objects.filter(role_assignments__area=area).distinct(), pk=user_id
+    )
+    if user.is_staff or user.is_superuser:
+        raise PermissionDenied("A system administrator's account is managed in the Django admin.")
+    return area, user
+
+
+@login_required
+@require_GET
+def area_sign_in(request, area):
+    """Who in the area is locked out, and who has set up an authenticator app."""
+    area = _area_for_admin(request, area)
+    return render(
+        request,
+        "partnerships/sign_in.html",
+        {"area": area, "rows": selectors.area_staff_sign_in(area=area)},
+    )
+
+
+@login_required
+@require_POST
+def area_sign_in_unlock(request, area, user_id):
+    area, user = _area_staff_member(request, area, user_id)
+    services.staff_sign_in_unlock(user=user, by=request.user)
+    messages.success(request, f"{user.get_full_name() or user.username} can sign in again.")
+    return redirect("partnerships:sign_in", area=area.slug)
+
+
+@login_required
+@require_POST
+def area_second_factor_reset(request, area, user_id):
+    area, user = _area_staff_member(request, area, user_id)
+    services.staff_second_factor_reset(user=user, by=request.user)
+    messages.success(
+        request,
+        f"{user.get_full_name() or user.username} will set up an authenticator app the next "
+        "time they sign in.",
+    )
+    return redirect("partnerships:sign_in", area=area.slug)

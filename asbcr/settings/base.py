@@ -5,9 +5,11 @@ Celery transport on the local filesystem, so worker and beat really run with no 
 Set ``DATABASE_URL`` and ``REDIS_URL`` to use PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ASBCR_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -34,6 +36,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_fsm",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "partnerships",
     "cases",
     "thresholds",
@@ -48,13 +55,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "asbcr.headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in (asbcr/signin): a session ends when idle or too old; a user who has given
+    # only a password is anonymous to every view until the second factor is given.
+    "asbcr.signin.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "asbcr.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a failed sign-in and answers with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "asbcr.urls"
@@ -96,6 +112,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partnerships.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in for a locked-out username or address before any password
+    # is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "asbcr.permissions.RoleBackend",
 ]
@@ -108,6 +127,61 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- sign-in (asbcr/signin, docs/security.md "Sign-in") ---
+# Five wrong passwords for one username, or from one client address, lock further tries
+# for 30 minutes (django-axes). A partnership admin unlocks in the Django admin ("Access
+# attempts") or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "asbcr.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "asbcr.signin.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "code"]
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# Every staff account gives a second factor (TOTP app or a backup code) after the
+# password. Turning that off is an explicit, logged choice: ASBCR_ALLOW_NO_SECOND_FACTOR
+# logs a warning at start-up and fails `check --deploy --fail-level WARNING`.
+ASBCR_ALLOW_NO_SECOND_FACTOR = env.bool("ASBCR_ALLOW_NO_SECOND_FACTOR", default=False)
+ASBCR_REQUIRE_SECOND_FACTOR = not ASBCR_ALLOW_NO_SECOND_FACTOR
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ASB Case Review")
+ASBCR_BACKUP_CODE_COUNT = 10
+# A signed-in session ends after this long without a request, and this long after
+# signing in whatever happens.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
+
+# --- headers (asbcr/headers.py, docs/security.md "Headers") ---
+# No inline script or style anywhere: every page's JavaScript and CSS is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+ASBCR_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Pages under these prefixes show personal data or a signed-in session: never stored by
+# a browser or proxy (Cache-Control: no-store). Every download is no-store too.
+ASBCR_NO_STORE_PREFIXES = ["/staff/", "/admin/", "/track/", "/apply/"]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]

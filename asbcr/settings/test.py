@@ -24,3 +24,7 @@ RATELIMIT_ENABLE = True
 CLAMD_SOCKET = CLAMD_HOST = ""  # a test that wants a scanner starts a fake one
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# Tests sign in with force_login, which gives no second factor and no request for axes:
+# both are off here, and the sign-in tests (tests/asbcr_core/test_signin.py) turn them on.
+ASBCR_REQUIRE_SECOND_FACTOR = False
+AXES_ENABLED = False

@@ -8,6 +8,7 @@ from partnerships.reference import load_reference_data
 
 # Each app that has demo records exposes ``demo.load_demo(stdout)``; order matters.
 DEMO_MODULES = [
+    "partnerships.demo",
     "cases.demo",
     "thresholds.demo",
     "deadlines.demo",
