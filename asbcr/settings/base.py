@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "appeals",
     "reporting",
     "public",
+    "privacy",
 ]
 
 MIDDLEWARE = [
