@@ -1,6 +1,6 @@
 """The personal details section of the staff case page (registered in PrivacyConfig.ready)."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cases.constants import EventKind
 
@@ -12,13 +12,16 @@ def personal_details_section(case, user) -> dict | None:
     people = [("victim", case.victim)]
     if case.applicant_id != case.victim_id:
         people.append(("applicant", case.applicant))
-    links = [
-        (
-            f"Correct the {role}'s name or contact details",
-            reverse("privacy:rectify", args=[person.pk]) + f"?case={case.reference}",
-        )
-        for role, person in people
-    ]
+    try:
+        links = [
+            (
+                f"Correct the {role}'s name or contact details",
+                reverse("privacy:rectify", args=[person.pk]) + f"?case={case.reference}",
+            )
+            for role, person in people
+        ]
+    except NoReverseMatch:  # a site that does not serve the privacy pages
+        return None
     corrections = case.timeline.filter(kind=EventKind.RECTIFICATION).select_related("actor")
     return {
         "title": "Personal details",
