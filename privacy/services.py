@@ -325,14 +325,37 @@ def person_rectify(
             "Only a case officer or partnership admin on every case this person is on can "
             "correct their details."
         )
+    return person_changes_record(
+        person=person,
+        by=by,
+        changes=clean,
+        reason=reason.strip(),
+        expected_version=expected_version or person_version(person),
+        cases=cases,
+    )
+
+
+def person_changes_record(
+    *,
+    person: Person,
+    by,
+    changes: dict,
+    reason: str,
+    expected_version: str | None = None,
+    cases: list[Case] | None = None,
+    summary: str = "",
+    visible_to_applicant: bool = False,
+) -> Person:
+    """Change a person's details under a row lock and write the values before and after
+    to the timeline of every case they are on (the one way their details change)."""
+    cases = person_cases(person) if cases is None else cases
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
-        expected = expected_version or person_version(person)
-        if person_version(locked) != expected:
+        if expected_version is not None and person_version(locked) != expected_version:
             raise StaleRecord()
         diff = {
             name: {"before": getattr(locked, name), "after": value}
-            for name, value in clean.items()
+            for name, value in changes.items()
             if getattr(locked, name) != value
         }
         if not diff:
@@ -340,15 +363,18 @@ def person_rectify(
         for name, change in diff.items():
             setattr(locked, name, change["after"])
         locked.save(update_fields=[*diff, "updated_at"])
-        labels = ", ".join(RECTIFIABLE_FIELDS[n].lower() for n in diff)
+        for name in [*diff, "updated_at"]:  # the caller's copy is current too
+            setattr(person, name, getattr(locked, name))
+        labels = ", ".join(RECTIFIABLE_FIELDS.get(n, n.replace("_", " ")).lower() for n in diff)
         for case in cases:
             timeline_record(
                 case=case,
                 kind=EventKind.RECTIFICATION,
-                summary=f"Personal details corrected: {labels}",
+                summary=summary or f"Personal details corrected: {labels}",
                 by=by,
-                reason=reason.strip(),
-                detail={"person_id": locked.pk, "changes": diff, "reason": reason.strip()},
+                reason=reason,
+                detail={"person_id": locked.pk, "changes": diff, "reason": reason},
+                visible_to_applicant=visible_to_applicant,
             )
     return locked
 

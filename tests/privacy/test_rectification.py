@@ -151,3 +151,19 @@ def test_the_export_shows_a_correction_made_after_a_subject_access_request(case,
     text = json.dumps(data)
     assert "Personal details corrected: phone number" in text
     assert "07700 900333" in text and BRENDA["phone"] not in text
+
+
+def test_the_applicants_own_change_on_the_tracking_page_keeps_the_values_before(case):
+    from public.services import applicant_contact_update
+
+    applicant = case.applicant
+    changed = applicant_contact_update(
+        case=case, changes={"phone": "01707 123456", "email": applicant.email}
+    )
+    assert changed == ["phone"]
+    event = case.timeline.get(kind=EventKind.RECTIFICATION)
+    assert event.actor is None and event.visible_to_applicant
+    assert event.detail["changes"] == {
+        "phone": {"before": BRENDA["phone"], "after": "01707 123456"}
+    }
+    assert applicant_contact_update(case=case, changes={"phone": "01707 123456"}) == []
