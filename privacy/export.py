@@ -63,7 +63,10 @@ class _Subject:
         self.postcodes = {matching.normalise_postcode(p.postcode) for p in people if p.postcode}
 
     def is_subject_name(self, name: str) -> bool:
-        return matching.normalise_name(name) in self.names
+        """Their own name, or part of it (redacting "Anna" would eat "Anna Kowalski")."""
+        if matching.normalise_name(name) in self.names:
+            return True
+        return any(matching.mentions_name(own, name) for own in self.names)
 
 
 class _Redactor:

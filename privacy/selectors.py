@@ -193,9 +193,7 @@ def sar_matches(*, area: Area, criteria: Criteria) -> list[Match]:
             continue
         person_ids.add(person.pk)
         roles = person_roles(person, area)
-        where = "; ".join(
-            f"{role} ({case.reference if case else 'not on a case'})" for role, case in roles
-        )
+        where = "; ".join(role if case else f"{role} (not on a case)" for role, case in roles)
         matches.append(
             Match(
                 key=f"person:{person.pk}",

@@ -244,3 +244,11 @@ def test_a_request_needs_something_to_search_on(area, admin):
             by=admin, area=area, data=SarInput(requester_name="Anna", received_on=dt.date.today())
         )
     assert "at least one" in exc.value.message_dict["subject_name"][0]
+
+
+def test_another_person_sharing_part_of_the_subjects_name_does_not_eat_it(area, officer, admin):
+
+    two_person_case(area=area, by=officer, applicant={**BRENDA, "name": "Anna"})
+    sar = open_request(area=area, by=admin)
+    as_json, _ = export_everything(sar, admin)
+    assert "Anna Kowalski no longer sleeps" in as_json

@@ -50,7 +50,7 @@ def test_the_admin_records_a_request_sees_the_matches_confirms_and_downloads(cli
 
     page = client.get(response.url).content.decode()
     assert "Why it matched: name matches, email matches" in page
-    assert "Victim (" + case.reference in page
+    assert f"Person: Victim</strong> · {case.reference}" in page
     assert "Named in an incident report" not in page  # her own complaints come with her
     assert "Correct this person's details" in page
     assert "Download the PDF" not in page  # nothing confirmed yet
@@ -175,3 +175,25 @@ def test_staff_outside_the_case_cannot_open_the_correction_form(client, case, us
     assert client.get(f"/staff/privacy/people/{case.victim_id}/correct/").status_code == 404
     client.force_login(users["hertsmere.spoc"])
     assert client.get(f"/staff/privacy/people/{case.victim_id}/correct/").status_code == 403
+
+
+@pytest.mark.services
+def test_null_characters_and_huge_input_give_messages_on_postgresql(client, case, admin, officer):
+    client.force_login(admin)
+    for field in ("subject_name", "subject_email", "requester_name", "notes"):
+        response = client.post(
+            "/staff/privacy/areas/hertsmere/requests/new/", open_form(**{field: "x\x00y"})
+        )
+        assert response.status_code == 200 and "Null characters are not allowed" in (
+            response.content.decode()
+        )
+    response = client.post(
+        "/staff/privacy/areas/hertsmere/requests/new/", open_form(subject_name="A" * 100_000)
+    )
+    assert response.status_code == 200
+    assert not SubjectAccessRequest.objects.exists()
+    client.force_login(officer)
+    url = f"/staff/privacy/people/{case.victim_id}/correct/"
+    version = client.get(url).context["form"].initial["version"]
+    response = client.post(url, {"name": "\x00", "reason": "\x00", "version": version})
+    assert response.status_code == 200
