@@ -26,7 +26,7 @@ from privacy import matching
 from privacy.constants import POLICE_NOTE, REDACTED
 from privacy.matching import OtherPerson
 from privacy.models import SubjectAccessRequest
-from privacy.selectors import Match, person_roles, sar_criteria
+from privacy.selectors import Match, draft_people, person_roles, sar_criteria
 
 SUBJECT_TIMELINE_KINDS = {EventKind.NOTE, EventKind.CONTACT_ATTEMPT, EventKind.RECTIFICATION}
 
@@ -305,6 +305,16 @@ def _mention_record(match: Match, redactor: _Redactor) -> list[_Record]:
     obj = match.obj
     because = f"{match.title}: {match.reasons_text}"
     case = getattr(obj, "case", None)
+    if match.kind == "perpetrator" and set(match.reasons) == {"named in the description"}:
+        # They are named in the description of someone else: only that text is theirs.
+        r = _Record(
+            title="Named in the description of the person responsible",
+            case=case,
+            because=because,
+            redactor=redactor,
+        )
+        r.add("Description", obj.description, free_text=True)
+        return [r]
     if match.kind == "perpetrator":
         r = _Record(
             title="Recorded as the person responsible",
@@ -344,6 +354,8 @@ def _mention_record(match: Match, redactor: _Redactor) -> list[_Record]:
         return [r]
     if match.kind == "incident":
         return [_incident_record(obj, because, redactor)]
+    if match.kind == "draft":
+        return [_draft_record(match, redactor)]
     if match.kind == "letter":
         r = _Record(title="Letter sent to you", case=case, because=because, redactor=redactor)
         r.add("Letter", obj.get_kind_display())
@@ -356,6 +368,50 @@ def _mention_record(match: Match, redactor: _Redactor) -> list[_Record]:
         r.add("A copy as sent", f"Held on the case (SHA-256 {obj.sha256[:16]}…)")
         return [r]
     return []
+
+
+DRAFT_PAGES_OF = {"applicant": ("your-details", "contact"), "victim": ("victim-details",)}
+
+
+def _flatten(value, prefix: str = ""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            words = str(key).replace("-", " ").replace("_", " ").capitalize()
+            yield from _flatten(item, f"{prefix}: {words.lower()}" if prefix else words)
+    elif isinstance(value, list):
+        for i, item in enumerate(value, start=1):
+            yield from _flatten(item, f"{prefix} {i}")
+    elif value not in (None, "", [], {}):
+        yield prefix, str(value)
+
+
+def _draft_record(match: Match, redactor: _Redactor) -> _Record:
+    """A draft's answers; the other person's own pages are left out and their details
+    redacted wherever else they appear."""
+    draft = match.obj
+    side = match.key.rsplit(":", 1)[1]
+    other_side = "victim" if side == "applicant" else "applicant"
+    people = draft_people(draft.data)
+    because = f"{match.title}: {match.reasons_text}"
+    r = _Record(title=match.title, case=None, because=because, redactor=redactor)
+    others = []
+    if other_side in people:
+        d = people[other_side]
+        other = redactor._other(**d)
+        if other:
+            others.append(other)
+    withheld = DRAFT_PAGES_OF[other_side] if other_side in people else ()
+    r.add("Last changed", _date(draft.updated_at))
+    r.add("Kept until", _date(draft.expires_at))
+    for page, answers in draft.data.items():
+        if page in withheld:
+            r.fields.append([page.replace("-", " ").capitalize(), REDACTED])
+            continue
+        for label, value in _flatten({page: answers}):
+            text, n = matching.redact(value, others)
+            r.redactions += n
+            r.fields.append([label, text])
+    return r
 
 
 def export_data(

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Replace, Upper
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Case, ImpactStatement, Incident, Perpetrator, Person
 from letters.models import Letter
@@ -15,6 +16,7 @@ from partnerships.models import Area
 from privacy import matching
 from privacy.matching import Criteria
 from privacy.models import SubjectAccessRequest
+from public.models import DraftApplication
 
 PERMISSION = "privacy.handle_subject_access"
 
@@ -142,6 +144,32 @@ def _annotated(qs, *, phone=None, postcode=None, address=None):
     return qs.annotate(**annotations) if annotations else qs
 
 
+DRAFT_SIDES = {"applicant": "applicant", "victim": "victim"}
+
+
+def draft_people(data: dict) -> dict[str, dict]:
+    """The applicant's and (for a third party) the victim's details in a draft's answers."""
+    you = data.get("your-details") or {}
+    contact = data.get("contact") or {}
+    victim = data.get("victim-details") or {}
+    people = {
+        "applicant": {
+            "name": str(you.get("name") or ""),
+            "email": str(contact.get("email") or ""),
+            "phone": str(contact.get("phone") or ""),
+            "postcode": str(you.get("postcode") or ""),
+        }
+    }
+    if victim:
+        people["victim"] = {
+            "name": str(victim.get("name") or ""),
+            "email": "",
+            "phone": "",
+            "postcode": str(victim.get("postcode") or ""),
+        }
+    return people
+
+
 def people_in_area(area: Area) -> QuerySet[Person]:
     """Everyone recorded as an applicant, victim or complainant on the area's records."""
     cases = Case.objects.filter(area=area)
@@ -212,9 +240,15 @@ def sar_matches(*, area: Area, criteria: Criteria) -> list[Match]:
     # Perpetrators named or described on cases.
     perps = _annotated(
         Perpetrator.objects.filter(case__area=area).select_related("case"), address="address"
-    ).filter(_contact_prefilter(c, name="name", address="address"))
+    ).filter(
+        _contact_prefilter(c, name="name", address="address")
+        | (Q(description__icontains=c.longest_name_token) if c.name else Q(pk__in=[]))
+    )
     for perp in perps.order_by("id"):
         reasons, strong = _contact_reasons(c, name=perp.name, address=perp.address)
+        if c.name and matching.mentions_name(perp.description, c.name):
+            reasons.append("named in the description")
+            strong = True
         if reasons:
             matches.append(
                 Match(
@@ -302,6 +336,33 @@ def sar_matches(*, area: Area, criteria: Criteria) -> list[Match]:
                         reasons=["named in the description"],
                         strong=True,
                         obj=incident,
+                    )
+                )
+
+    # Online applications in progress (or sent, until the draft expires).
+    for draft in (
+        DraftApplication.objects.filter(area=area, expires_at__gt=timezone.now())
+        .only("id", "data", "updated_at", "submitted_at", "expires_at")
+        .order_by("id")
+    ):
+        for side, details in draft_people(draft.data).items():
+            reasons, strong = _contact_reasons(c, **details)
+            if reasons:
+                matches.append(
+                    Match(
+                        key=f"draft:{draft.pk}:{side}",
+                        kind="draft",
+                        title=(
+                            "Online application, sent (answers kept until the draft expires)"
+                            if draft.submitted_at
+                            else "Online application, not sent yet"
+                        ),
+                        case_reference="",
+                        shown=f"{details['name'] or 'No name yet'}, last changed "
+                        f"{timezone.localtime(draft.updated_at):%-d %B %Y}",
+                        reasons=[f"as the {DRAFT_SIDES[side]}: {r}" for r in reasons],
+                        strong=strong,
+                        obj=draft,
                     )
                 )
 

@@ -252,3 +252,57 @@ def test_another_person_sharing_part_of_the_subjects_name_does_not_eat_it(area, 
     sar = open_request(area=area, by=admin)
     as_json, _ = export_everything(sar, admin)
     assert "Anna Kowalski no longer sleeps" in as_json
+
+
+def test_a_person_named_only_in_a_perpetrators_description_is_found(area, officer, admin):
+    from cases.models import Perpetrator
+
+    case = two_person_case(area=area, by=officer)
+    Perpetrator.objects.create(case=case, description="The lodger at Dan Fisher's house, 14.")
+    sar = open_request(
+        area=area,
+        by=admin,
+        subject_name="Dan Fisher",
+        subject_email="",
+        subject_phone="",
+        subject_postcode="",
+    )
+    [match] = [m for m in services.sar_search(sar=sar, by=admin) if m.kind == "perpetrator"]
+    assert match.reasons == ["named in the description"] and match.strong
+    as_json, pdf_text = export_everything(sar, admin)
+    assert "The lodger at Dan Fisher's house, 14." in as_json
+    for document in (as_json, pdf_text):
+        assert PERPETRATOR not in document and "Lives at number 14." not in document
+
+
+def test_an_online_application_in_progress_is_found_and_the_other_persons_pages_withheld(
+    area, admin
+):
+    from public import services as public_services
+
+    draft, _ = public_services.draft_start(area=area, ip="192.0.2.9")
+    for key, value in {
+        "who": {"applicant_type": "third_party"},
+        "your-details": {
+            "name": BRENDA["name"],
+            "address": BRENDA["address"],
+            "postcode": BRENDA["postcode"],
+        },
+        "contact": {"email": BRENDA["email"], "phone": BRENDA["phone"]},
+        "victim-details": {
+            "name": "anna kowalski",
+            "address": ANNA["address"],
+            "postcode": ANNA["postcode"],
+        },
+        "problem": {"summary": f"{BRENDA['name']} writes: Anna Kowalski is scared at night."},
+    }.items():
+        draft = public_services.draft_save(draft=draft, key=key, value=value)
+    sar = open_request(area=area, by=admin)
+    [match] = services.sar_search(sar=sar, by=admin)
+    assert match.kind == "draft" and match.reasons[0] == "as the victim: name matches"
+    as_json, pdf_text = export_everything(sar, admin)
+    assert "Anna Kowalski is scared at night." in as_json
+    assert ANNA["address"].split("\n")[0] in as_json
+    for document in (as_json, pdf_text):
+        for trace in BRENDA_TRACES:
+            assert trace not in document, trace
