@@ -274,6 +274,20 @@ def _case_records(case: Case, person: Person, role: str, redactor: _Redactor) ->
             r.add("Outcome summary", appeal.outcome_summary, free_text=True)
             records.append(r)
 
+    if is_applicant:
+        from public.models import AppealRequest
+
+        for request in AppealRequest.objects.filter(case=case):
+            r = _Record(
+                title="Appeal asked for on the tracking page",
+                case=case,
+                because=because,
+                redactor=redactor,
+            )
+            r.add("When", _date(request.requested_at))
+            r.add("Your words", request.details, free_text=True)
+            records.append(r)
+
     events = case.timeline.filter(Q(kind__in=SUBJECT_TIMELINE_KINDS) | Q(visible_to_applicant=True))
     for event in events.order_by("at", "id"):
         r = _Record(title="Case history entry", case=case, because=because, redactor=redactor)

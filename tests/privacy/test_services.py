@@ -306,3 +306,23 @@ def test_an_online_application_in_progress_is_found_and_the_other_persons_pages_
     for document in (as_json, pdf_text):
         for trace in BRENDA_TRACES:
             assert trace not in document, trace
+
+
+def test_an_appeal_asked_for_on_the_tracking_page_is_in_the_applicants_export(case, area, admin):
+    from public.models import AppealRequest
+
+    AppealRequest.objects.create(case=case, details=f"Unfair. {ANNA['name']} is still scared.")
+    sar = open_request(
+        area=area,
+        by=admin,
+        subject_name=BRENDA["name"],
+        subject_email="",
+        subject_phone="",
+        subject_postcode="",
+    )
+    data = json.loads(export_everything(sar, admin)[0])
+    [record] = [
+        r for r in data["records"] if r["record"] == "Appeal asked for on the tracking page"
+    ]
+    assert record["fields"][-1]["value"] == "Unfair. [another person] is still scared."
+    assert ANNA["name"] not in json.dumps(data) and ANNA["email"] not in json.dumps(data)
