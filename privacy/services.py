@@ -278,7 +278,8 @@ def _validate_changes(changes: dict, reason: str) -> dict:
         "email": 254,
     }
     for name, value in changes.items():
-        value = (value or "").strip()
+        # Browsers send a textarea's lines ending "\r\n"; stored text ends them "\n".
+        value = (value or "").replace("\r\n", "\n").strip()
         label = RECTIFIABLE_FIELDS[name]
         if "\x00" in value:
             errors.setdefault(name, []).append(

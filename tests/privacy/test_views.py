@@ -132,7 +132,7 @@ def test_the_case_page_links_to_the_correction_form_and_it_records_the_change(
         url,
         {
             "name": ANNA["name"],
-            "address": ANNA["address"],
+            "address": ANNA["address"].replace("\n", "\r\n"),  # as a browser sends it
             "postcode": "WD6 5XY",
             "phone": ANNA["phone"],
             "email": ANNA["email"],
