@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "reporting.publish_statistics",
             "appeals.manage_appeal",
             "deadlines.manage_deadline",
+            "privacy.handle_subject_access",
         }
     ),
     Role.MONITOR: frozenset({"reporting.view_statistics", "reporting.view_monitoring"}),

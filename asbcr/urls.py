@@ -36,6 +36,7 @@ for _module, _prefix in [
     ("panels.urls", "staff/panels/"),
     ("appeals.urls", "staff/appeals/"),
     ("reporting.urls", "staff/reporting/"),
+    ("privacy.urls", "staff/privacy/"),
     ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
 ]:

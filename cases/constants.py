@@ -133,6 +133,7 @@ class EventKind(models.TextChoices):
     ACTION = "action", "Action"
     APPEAL = "appeal", "Appeal"
     DETAILS = "details", "Details changed"
+    RECTIFICATION = "rectification", "Personal details corrected"
 
 
 class AccessKind(models.TextChoices):

@@ -50,6 +50,7 @@ HOME_LINKS = {
         ("Publish the year's figures", "reporting:publish_list", False),
         ("Access log", "cases:access_log", False),
         ("Staff sign-in: lockouts and second factors", "partnerships:sign_in", True),
+        ("Subject access requests", "privacy:list", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),

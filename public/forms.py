@@ -43,7 +43,7 @@ class PublicDateField(DateInputField):
         day, month, year = data_list
         try:
             value = dt.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(_("Enter a real date"), code="invalid")
         if value.year < 1900:
             raise ValidationError(_("Enter a real date"), code="invalid")

@@ -293,22 +293,22 @@ CONTACT_FIELDS = ("preferred_contact", "email", "phone", "address", "postcode")
 
 
 def applicant_contact_update(*, case: Case, changes: dict) -> list[str]:
-    """The applicant changes their own contact details from the tracking page."""
+    """The applicant changes their own contact details from the tracking page: a recorded
+    correction, with the values before and after on the timeline (UK GDPR Art. 16)."""
+    from privacy.services import person_changes_record
+
     person = case.applicant
     changed = [f for f in CONTACT_FIELDS if f in changes and getattr(person, f) != changes[f]]
     if not changed:
         return []
-    with transaction.atomic():
-        for name in changed:
-            setattr(person, name, changes[name])
-        person.save(update_fields=[*changed, "updated_at"])
-        case_services.timeline_record(
-            case=case,
-            kind=EventKind.DETAILS,
-            summary="The applicant updated their contact details",
-            detail={"fields": changed},
-            visible_to_applicant=True,
-        )
+    person_changes_record(
+        person=person,
+        by=None,
+        changes={f: changes[f] for f in changed},
+        reason="Changed by the applicant on their tracking page.",
+        summary="The applicant updated their contact details",
+        visible_to_applicant=True,
+    )
     return changed
 
 

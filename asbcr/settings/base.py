@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "appeals",
     "reporting",
     "public",
+    "privacy",
 ]
 
 MIDDLEWARE = [

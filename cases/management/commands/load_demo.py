@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "appeals.demo",
     "public.demo",
     "reporting.demo",
+    "privacy.demo",
 ]
 
 
