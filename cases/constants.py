@@ -133,6 +133,8 @@ class EventKind(models.TextChoices):
     ACTION = "action", "Action"
     APPEAL = "appeal", "Appeal"
     DETAILS = "details", "Details changed"
+    LEGAL_HOLD = "legal_hold", "Legal hold"
+    ERASURE = "erasure", "Personal data erased"
 
 
 class AccessKind(models.TextChoices):

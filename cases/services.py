@@ -69,6 +69,28 @@ CONDITION_MESSAGES = {
 # -- timeline and access log ---------------------------------------------------
 
 
+def _lock_chain(*, case_id=None, chain: str = "") -> None:
+    """Serialise writers of one hash chain until commit, so the chain stays linear.
+
+    A case's chains lock the case row (FOR NO KEY UPDATE, which inserts referencing the
+    case do not wait for); area and global access-log chains take a transaction-level
+    advisory lock. SQLite serialises all writers anyway.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    if case_id:
+        Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk").first()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
+
+
+def _agency_id(user):
+    return getattr(user, "agency_id", None) if getattr(user, "is_authenticated", False) else None
+
+
 def timeline_record(
     *,
     case: Case,
@@ -80,33 +102,86 @@ def timeline_record(
     from_state: str = "",
     to_state: str = "",
     visible_to_applicant: bool = False,
+    ip: str | None = None,
 ) -> TimelineEvent:
-    """Append one entry to a case's timeline (the only way entries are written)."""
-    return TimelineEvent.objects.create(
-        case=case,
-        kind=kind,
-        summary=summary[:300],
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        reason=reason,
-        detail=detail or {},
-        from_state=from_state,
-        to_state=to_state,
-        visible_to_applicant=visible_to_applicant,
-    )
+    """Append one entry to a case's timeline (the only way entries are written).
+
+    The entry records the actor and their agency at the time, the client's address
+    (``ip``, else the current request's), and joins the case's hash chain. For a change,
+    ``detail`` holds ``{"fields": [...], "before": {field: old}, "after": {field: new}}``.
+    """
+    from audit import chain
+    from audit.context import current_ip
+
+    actor = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        _lock_chain(case_id=case.pk)
+        prev = (
+            TimelineEvent._base_manager.filter(case_id=case.pk)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        event = TimelineEvent(
+            case=case,
+            at=timezone.now(),
+            kind=kind,
+            summary=summary[:300],
+            actor=actor,
+            actor_agency_id=_agency_id(actor),
+            ip_address=ip or current_ip() or None,
+            reason=reason,
+            detail=detail or {},
+            from_state=from_state,
+            to_state=to_state,
+            visible_to_applicant=visible_to_applicant,
+        )
+        chain.seal_timeline(event, prev_hash=prev or "")
+        event.save()
+    return event
 
 
 def access_log_record(
-    *, user, kind: str, case: Case | None = None, area=None, target: str = "", query: str = ""
+    *,
+    user,
+    kind: str,
+    case: Case | None = None,
+    area=None,
+    target: str = "",
+    query: str = "",
+    ip: str | None = None,
 ) -> AccessLogEntry:
     """Record that a user opened, exported or searched for something."""
-    return AccessLogEntry.objects.create(
-        user=user,
-        kind=kind,
-        case=case,
-        area=area or (case.area if case else None),
-        target=target[:300],
-        query=query[:300],
+    from audit import chain
+    from audit.context import current_ip
+
+    area = area or (case.area if case else None)
+    key = chain.access_chain_key(
+        case_id=getattr(case, "pk", None), area_id=getattr(area, "pk", None)
     )
+    with transaction.atomic():
+        _lock_chain(case_id=getattr(case, "pk", None), chain=key)
+        prev = (
+            AccessLogEntry._base_manager.filter(chain=key)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        entry = AccessLogEntry(
+            at=timezone.now(),
+            user=user,
+            user_agency_id=_agency_id(user),
+            ip_address=ip or current_ip() or None,
+            kind=kind,
+            case=case,
+            area=area,
+            chain=key,
+            target=target[:300],
+            query=query[:300],
+        )
+        chain.seal_access(entry, prev_hash=prev or "")
+        entry.save()
+    return entry
 
 
 # -- receipt -------------------------------------------------------------------
@@ -509,6 +584,7 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
     if unknown:
         raise CaseWorkflowError(f"These cannot be edited here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
+        before = dict(Case.objects.filter(pk=case.pk).values(*sorted(changes)).first() or {})
         updated = Case.objects.filter(pk=case.pk, lock_version=lock_version).update(
             lock_version=F("lock_version") + 1, updated_at=timezone.now(), **changes
         )
@@ -520,7 +596,11 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
             kind=EventKind.DETAILS,
             summary="Details changed: " + ", ".join(sorted(changes)),
             by=by,
-            detail={"fields": sorted(changes)},
+            detail={
+                "fields": sorted(changes),
+                "before": {name: before.get(name) for name in sorted(changes)},
+                "after": {name: getattr(case, name) for name in sorted(changes)},
+            },
         )
     return case
 

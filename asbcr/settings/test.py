@@ -23,3 +23,6 @@ if not env.str("DATABASE_URL", default=""):
 RATELIMIT_ENABLE = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# The append-only audit trail may be wiped by `manage.py flush` only here (audit app).
+AUDIT_ALLOW_FLUSH = True
