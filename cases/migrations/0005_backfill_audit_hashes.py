@@ -16,11 +16,11 @@ def backfill(apps, schema_editor):
     agency_of = dict(User.objects.values_list("pk", "agency_id"))
 
     last: dict = {}
-    for row in TimelineEvent.objects.order_by("id").iterator():
+    for row in TimelineEvent._base_manager.order_by("id").iterator():
         row.actor_agency_id = agency_of.get(row.actor_id)
         chain.seal_timeline(row, prev_hash=last.get(row.case_id, ""))
         last[row.case_id] = row.row_hash
-        TimelineEvent.objects.filter(pk=row.pk).update(
+        TimelineEvent._base_manager.filter(pk=row.pk).update(
             actor_agency_id=row.actor_agency_id,
             personal_hash=row.personal_hash,
             prev_hash=row.prev_hash,
@@ -28,12 +28,12 @@ def backfill(apps, schema_editor):
         )
 
     last = {}
-    for row in AccessLogEntry.objects.order_by("id").iterator():
+    for row in AccessLogEntry._base_manager.order_by("id").iterator():
         row.user_agency_id = agency_of.get(row.user_id)
         row.chain = chain.access_chain_key(case_id=row.case_id, area_id=row.area_id)
         chain.seal_access(row, prev_hash=last.get(row.chain, ""))
         last[row.chain] = row.row_hash
-        AccessLogEntry.objects.filter(pk=row.pk).update(
+        AccessLogEntry._base_manager.filter(pk=row.pk).update(
             user_agency_id=row.user_agency_id,
             chain=row.chain,
             personal_hash=row.personal_hash,
