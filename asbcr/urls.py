@@ -30,6 +30,7 @@ for _module, _prefix in [
     ("panels.urls", "staff/panels/"),
     ("appeals.urls", "staff/appeals/"),
     ("reporting.urls", "staff/reporting/"),
+    ("audit.urls", "staff/data-protection/"),
     ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
 ]:

@@ -42,6 +42,7 @@ HOME_LINKS = {
         ("Statistics", "reporting:index", False),
         ("Publish the year's figures", "reporting:publish_list", False),
         ("Access log", "cases:access_log", False),
+        ("Audit trail check, erasure due and legal holds", "audit:area", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),
