@@ -98,7 +98,7 @@ RELATED_TEXT = {
     "deadlines.Deadline": ("case", ("waived_reason", "delay_reason"), (), ()),
     # The email outbox: what was sent to whom.
     "deadlines.Notification": (
-        "case",
+        ("case", "deadline__case"),
         ("recipient_name", "subject", "body_text", "body_html", "last_error"),
         ("recipient_email",),
         (),
@@ -230,6 +230,15 @@ def legal_holds(*, areas=None):
     return holds.filter(area__in=areas) if areas is not None else holds
 
 
+def _rows(model, path, case):
+    """The model's rows about ``case``, by one path to it or any of several."""
+    paths = (path,) if isinstance(path, str) else path
+    match = Q()
+    for one in paths:
+        match |= Q(**{one: case})
+    return model._base_manager.filter(match).distinct()
+
+
 def _model(label: str):
     try:
         return apps.get_model(label)
@@ -247,7 +256,7 @@ def _counts(case: Case) -> dict[str, int]:
     for label, (path, *_rest) in RELATED_TEXT.items():
         model = _model(label)
         if model is not None:
-            n = model._base_manager.filter(**{path: case}).count()
+            n = _rows(model, path, case).count()
             if n:
                 counts[model._meta.verbose_name_plural] = n
     for label, path in RELATED_DELETE.items():
@@ -355,7 +364,7 @@ def _erase_one(case: Case, *, on: dt.date, people, token: str) -> dict:
         model = _model(label)
         if model is None:
             continue
-        rows = model._base_manager.filter(**{path: case})
+        rows = model._base_manager.filter(pk__in=_rows(model, path, case).values("pk"))
         _mark(model, rows, fields, emptied, mark)
         for field in json_fields:
             for pk, value in rows.values_list("pk", field):

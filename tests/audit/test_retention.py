@@ -25,7 +25,14 @@ from tests.reporting.factories import SECRET_WORDS, appeal, at, case_on, step, v
 
 pytestmark = pytest.mark.django_db
 
-SENTINELS = ("Zebedee", "Quartermaine", "Secretive Lane", "Pomfrey-Quill", "WD6 9ZZ")
+SENTINELS = (
+    "Zebedee",
+    "zebedee@example.com",
+    "Quartermaine",
+    "Secretive Lane",
+    "Pomfrey-Quill",
+    "WD6 9ZZ",
+)
 RECEIVED = dt.date(2026, 5, 4)
 CLOSED = dt.date(2026, 6, 1)
 AFTER = dt.date(2032, 6, 2)  # six years and a day after closing
@@ -65,6 +72,7 @@ def closed_case(area, officer, *, name="Zebedee Quartermaine", postcode="WD6 9ZZ
         from public import services as public_services
 
         public_services.tracking_link_issue(case=case, by=officer)
+        outbox(case, name)
     appeal(
         case,
         lodged_on=RECEIVED + dt.timedelta(days=10),
@@ -73,6 +81,31 @@ def closed_case(area, officer, *, name="Zebedee Quartermaine", postcode="WD6 9ZZ
     )
     case = step(case, "withdraw", by=officer, when=at(closed, 9))
     return step(case, "close", by=officer, when=at(closed, 10))
+
+
+def outbox(case, name):
+    """An email in the deadlines outbox, about the case and about one of its deadlines."""
+    from deadlines.models import Deadline, Notification
+
+    Notification.objects.create(
+        key=f"test:{case.pk}:case",
+        kind="reminder",
+        case=case,
+        recipient_name=name,
+        recipient_email="zebedee@example.com",
+        subject=f"About {name}",
+        body_text=f"Dear {name}",
+    )
+    deadline = Deadline.objects.filter(case=case).first()
+    if deadline is not None:
+        Notification.objects.create(
+            key=f"test:{case.pk}:deadline",
+            kind="reminder",
+            deadline=deadline,
+            recipient_name=name,
+            subject="Reminder",
+            body_text=f"{name} is waiting.",
+        )
 
 
 def plain(model):
