@@ -171,3 +171,22 @@ def test_concurrent_writers_keep_one_linear_chain(reference, area, officer):
     assert plain(TimelineEvent).filter(case=case).count() == 21
     report = verify.verify(cases=[case])
     assert report.ok, [str(b) for b in report.breaks]
+
+
+def test_the_timeline_export_carries_agency_address_and_hashes(client, area, officer):
+    import csv
+    import io
+
+    case = receive_case(area=area, by=officer)
+    client.force_login(officer)
+    client.post(
+        reverse("cases:note", args=[case.reference]),
+        {"text": "Phoned."},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    response = client.get(reverse("cases:timeline_export", args=[case.reference]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    note = next(r for r in rows if r["kind"] == "note")
+    stored = plain(TimelineEvent).get(case=case, kind=EventKind.NOTE)
+    assert note["agency"] == str(officer.agency) and note["address"] == "203.0.113.9"
+    assert (note["row hash"], note["previous row hash"]) == (stored.row_hash, stored.prev_hash)
