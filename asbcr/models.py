@@ -40,7 +40,12 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyModel(models.Model):
-    """Rows are written once: no update, no delete, from the instance or the queryset."""
+    """Rows are written once: no update, no delete, from the instance or the queryset.
+
+    This is the Python guard. For the timeline, access log, letters and procedure
+    versions the database refuses it too (``audit.triggers``); the only way to change
+    such rows is ``audit.erasure.permitted``.
+    """
 
     objects = AppendOnlyQuerySet.as_manager()
 

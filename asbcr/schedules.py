@@ -37,6 +37,12 @@ BEAT_SCHEDULE: dict = {
         "schedule": schedule_every(24 * 60),
         "options": {"expires": 3600},
     },
+    # Erase the personal data of closed cases past their procedure's retention (audit).
+    "audit-retention": {
+        "task": "audit.retention",
+        "schedule": schedule_every(24 * 60),
+        "options": {"expires": 3600},
+    },
     # Review suggestions and second-report notices from the incident log (thresholds).
     "thresholds-detect": {
         "task": "thresholds.detect",

@@ -37,6 +37,7 @@ for _module, _prefix in [
     ("appeals.urls", "staff/appeals/"),
     ("reporting.urls", "staff/reporting/"),
     ("privacy.urls", "staff/privacy/"),
+    ("audit.urls", "staff/data-protection/"),
     ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
 ]:

@@ -134,6 +134,8 @@ class EventKind(models.TextChoices):
     APPEAL = "appeal", "Appeal"
     DETAILS = "details", "Details changed"
     RECTIFICATION = "rectification", "Personal details corrected"
+    LEGAL_HOLD = "legal_hold", "Legal hold"
+    ERASURE = "erasure", "Personal data erased"
 
 
 class AccessKind(models.TextChoices):

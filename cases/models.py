@@ -177,6 +177,22 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         blank=True, editable=False, help_text="Reason given for the transition in progress."
     )
 
+    # Retention (audit.retention): a legal hold stops erasure; erased_on says it happened.
+    legal_hold = models.BooleanField(default=False, editable=False)
+    legal_hold_reason = models.TextField(blank=True, editable=False)
+    legal_hold_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    legal_hold_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    erased_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="Personal data erased under retention."
+    )
+
     class Meta:
         ordering = ["-received_on", "-id"]
         permissions = [
@@ -471,6 +487,16 @@ class TimelineEvent(AppendOnlyModel):
     visible_to_applicant = models.BooleanField(
         default=False, help_text="Shown on the applicant's tracking page."
     )
+    # Standing alone in court: the actor's agency at the time, the client's address,
+    # and the hash chain (audit.chain). Written once, in cases.services.timeline_record.
+    actor_agency = models.ForeignKey(
+        "partnerships.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    personal_hash = models.CharField(max_length=64, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -493,6 +519,15 @@ class AccessLogEntry(AppendOnlyModel):
     )
     target = models.CharField(max_length=300, blank=True, help_text="Letter, export or page.")
     query = models.CharField(max_length=300, blank=True, help_text="What was searched for.")
+    user_agency = models.ForeignKey(
+        "partnerships.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    chain = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    personal_hash = models.CharField(max_length=64, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

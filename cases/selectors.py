@@ -117,7 +117,7 @@ def agencies_involved(case: Case) -> QuerySet[CaseAgency]:
 
 
 def timeline_for(*, case: Case, kind: str | None = None):
-    qs = case.timeline.select_related("actor")
+    qs = case.timeline.select_related("actor", "actor_agency")
     if kind:
         qs = qs.filter(kind=kind)
     return qs

@@ -73,6 +73,28 @@ CONDITION_MESSAGES = {
 # -- timeline and access log ---------------------------------------------------
 
 
+def _lock_chain(*, case_id=None, chain: str = "") -> None:
+    """Serialise writers of one hash chain until commit, so the chain stays linear.
+
+    A case's chains lock the case row (FOR NO KEY UPDATE, which inserts referencing the
+    case do not wait for); area and global access-log chains take a transaction-level
+    advisory lock. SQLite serialises all writers anyway.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    if case_id:
+        Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk").first()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
+
+
+def _agency_id(user):
+    return getattr(user, "agency_id", None) if getattr(user, "is_authenticated", False) else None
+
+
 def timeline_record(
     *,
     case: Case,
@@ -84,33 +106,86 @@ def timeline_record(
     from_state: str = "",
     to_state: str = "",
     visible_to_applicant: bool = False,
+    ip: str | None = None,
 ) -> TimelineEvent:
-    """Append one entry to a case's timeline (the only way entries are written)."""
-    return TimelineEvent.objects.create(
-        case=case,
-        kind=kind,
-        summary=summary[:300],
-        actor=by if getattr(by, "is_authenticated", False) else None,
-        reason=reason,
-        detail=detail or {},
-        from_state=from_state,
-        to_state=to_state,
-        visible_to_applicant=visible_to_applicant,
-    )
+    """Append one entry to a case's timeline (the only way entries are written).
+
+    The entry records the actor and their agency at the time, the client's address
+    (``ip``, else the current request's), and joins the case's hash chain. For a change,
+    ``detail`` holds ``{"fields": [...], "before": {field: old}, "after": {field: new}}``.
+    """
+    from audit import chain
+    from audit.context import current_ip
+
+    actor = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        _lock_chain(case_id=case.pk)
+        prev = (
+            TimelineEvent._base_manager.filter(case_id=case.pk)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        event = TimelineEvent(
+            case=case,
+            at=timezone.now(),
+            kind=kind,
+            summary=summary[:300],
+            actor=actor,
+            actor_agency_id=_agency_id(actor),
+            ip_address=ip or current_ip() or None,
+            reason=reason,
+            detail=detail or {},
+            from_state=from_state,
+            to_state=to_state,
+            visible_to_applicant=visible_to_applicant,
+        )
+        chain.seal_timeline(event, prev_hash=prev or "")
+        event.save()
+    return event
 
 
 def access_log_record(
-    *, user, kind: str, case: Case | None = None, area=None, target: str = "", query: str = ""
+    *,
+    user,
+    kind: str,
+    case: Case | None = None,
+    area=None,
+    target: str = "",
+    query: str = "",
+    ip: str | None = None,
 ) -> AccessLogEntry:
     """Record that a user opened, exported or searched for something."""
-    return AccessLogEntry.objects.create(
-        user=user,
-        kind=kind,
-        case=case,
-        area=area or (case.area if case else None),
-        target=target[:300],
-        query=query[:300],
+    from audit import chain
+    from audit.context import current_ip
+
+    area = area or (case.area if case else None)
+    key = chain.access_chain_key(
+        case_id=getattr(case, "pk", None), area_id=getattr(area, "pk", None)
     )
+    with transaction.atomic():
+        _lock_chain(case_id=getattr(case, "pk", None), chain=key)
+        prev = (
+            AccessLogEntry._base_manager.filter(chain=key)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        entry = AccessLogEntry(
+            at=timezone.now(),
+            user=user,
+            user_agency_id=_agency_id(user),
+            ip_address=ip or current_ip() or None,
+            kind=kind,
+            case=case,
+            area=area,
+            chain=key,
+            target=target[:300],
+            query=query[:300],
+        )
+        chain.seal_access(entry, prev_hash=prev or "")
+        entry.save()
+    return entry
 
 
 # -- receipt -------------------------------------------------------------------
@@ -518,6 +593,7 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
     if unknown:
         raise CaseWorkflowError(f"These cannot be edited here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
+        before = dict(Case.objects.filter(pk=case.pk).values(*sorted(changes)).first() or {})
         updated = Case.objects.filter(pk=case.pk, lock_version=lock_version).update(
             lock_version=F("lock_version") + 1, updated_at=timezone.now(), **changes
         )
@@ -529,7 +605,11 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
             kind=EventKind.DETAILS,
             summary="Details changed: " + ", ".join(sorted(changes)),
             by=by,
-            detail={"fields": sorted(changes)},
+            detail={
+                "fields": sorted(changes),
+                "before": {name: before.get(name) for name in sorted(changes)},
+                "after": {name: getattr(case, name) for name in sorted(changes)},
+            },
         )
     return case
 
@@ -736,3 +816,65 @@ def evidence_attach(
             detail={"evidence_file_id": evidence.pk, "sha256": checked.sha256},
         )
     return evidence
+
+
+# -- retention -------------------------------------------------------------------
+
+
+def _check_area_admin(by, case: Case) -> None:
+    if not (by.is_superuser or by.has_perm("partnerships.administer_area", case.area)):
+        raise PermissionDenied("Only the area's admin can place or lift a legal hold.")
+
+
+def case_legal_hold_set(*, case: Case, by, reason: str) -> Case:
+    """Place a legal hold: the case is not erased under retention while it stands."""
+    _check_area_admin(by, case)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case must be kept (the claim or request)."})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.erased_on:
+            raise CaseWorkflowError("This case's personal data has already been erased.")
+        Case.objects.filter(pk=case.pk).update(
+            legal_hold=True,
+            legal_hold_reason=reason.strip(),
+            legal_hold_set_at=timezone.now(),
+            legal_hold_set_by=by,
+        )
+        timeline_record(
+            case=locked,
+            kind=EventKind.LEGAL_HOLD,
+            summary="Legal hold placed: the case will not be erased",
+            by=by,
+            reason=reason.strip(),
+            detail={"legal_hold": True},
+        )
+    case.refresh_from_db()
+    return case
+
+
+def case_legal_hold_clear(*, case: Case, by, reason: str) -> Case:
+    """Lift a legal hold; the case is erased once its retention has passed."""
+    _check_area_admin(by, case)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the hold is no longer needed."})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.legal_hold:
+            raise CaseWorkflowError("This case is not on legal hold.")
+        Case.objects.filter(pk=case.pk).update(
+            legal_hold=False,
+            legal_hold_reason="",
+            legal_hold_set_at=None,
+            legal_hold_set_by=None,
+        )
+        timeline_record(
+            case=locked,
+            kind=EventKind.LEGAL_HOLD,
+            summary="Legal hold lifted",
+            by=by,
+            reason=reason.strip(),
+            detail={"legal_hold": False},
+        )
+    case.refresh_from_db()
+    return case

@@ -224,7 +224,21 @@ def timeline_export_view(request, reference):
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-timeline.csv"'
     writer = csv_writer(response)
-    writer.writerow(["when", "who", "kind", "summary", "from", "to", "reason"])
+    writer.writerow(
+        [
+            "when",
+            "who",
+            "kind",
+            "summary",
+            "from",
+            "to",
+            "reason",
+            "agency",
+            "address",
+            "row hash",
+            "previous row hash",
+        ]
+    )
     for event in selectors.timeline_for(case=case, kind=request.GET.get("kind") or None):
         writer.writerow(
             [
@@ -235,6 +249,10 @@ def timeline_export_view(request, reference):
                 event.from_state,
                 event.to_state,
                 event.reason,
+                str(event.actor_agency or ""),
+                event.ip_address or "",
+                event.row_hash,
+                event.prev_hash,
             ]
         )
     return response
@@ -502,7 +520,7 @@ def access_log_view(request):
     ]
     if not areas and not request.user.is_superuser:
         raise PermissionDenied
-    entries = AccessLogEntry.objects.select_related("user", "case", "area")
+    entries = AccessLogEntry.objects.select_related("user", "user_agency", "case", "area")
     if not request.user.is_superuser:
         # Searches are not tied to one area: show those made by staff of these areas.
         entries = entries.filter(

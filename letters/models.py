@@ -43,6 +43,9 @@ class Letter(AppendOnlyModel):
     )
     note = models.TextField(blank=True, help_text="For a phone note: what was said.")
     context_summary = models.JSONField(default=dict, blank=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="PDF and recipient erased under retention."
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]

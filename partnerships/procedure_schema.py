@@ -27,6 +27,12 @@ MATRIX_REQUIRED = ("key", "name", "subject", "questions", "medium_from", "high_f
 QUESTION_KEYS = ("key", "text", "options", "hint")
 SERVICE_KEYS = ("name", "contact", "url", "description")
 SUBJECTS = ("victim", "perpetrator")
+RETENTION_KEYS = ("closed_cases_years", "note")
+RETENTION_DEFAULT_YEARS = 6
+"""How long a closed case is kept when a procedure does not say. The statutory guidance
+on the ASB case review is silent on retention; six years after closure follows the
+limitation period for most civil claims, the usual local-authority schedule for case
+files. ``audit.retention`` erases personal data once it has passed."""
 
 
 def _unknown_keys(value: dict, allowed, path) -> list[ProcedureError]:
@@ -244,4 +250,23 @@ def validate_enforcement_options(value, path):
             errors.append(ProcedureError(f"{path}[{i}]", f"'{item}' is listed twice."))
         else:
             seen.add(item)
+    return errors
+
+
+def validate_retention(value, path):
+    """``retention``: how many whole years after closure a case's personal data is kept."""
+    if not isinstance(value, dict):
+        return [ProcedureError(path, "Give retention as a mapping, e.g. {closed_cases_years: 6}.")]
+    errors = _unknown_keys(value, RETENTION_KEYS, path)
+    years = value.get("closed_cases_years")
+    if years is None:
+        errors.append(ProcedureError(f"{path}.closed_cases_years", "This field is required."))
+    elif not _is_whole(years) or not 1 <= years <= 100:
+        errors.append(
+            ProcedureError(
+                f"{path}.closed_cases_years", "Give a whole number of years from 1 to 100."
+            )
+        )
+    if "note" in value and not _is_text(value["note"]):
+        errors.append(ProcedureError(f"{path}.note", "Give some text here."))
     return errors

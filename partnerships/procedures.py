@@ -44,6 +44,7 @@ SECTION_VALIDATORS = {
     "support_services": "partnerships.procedure_schema.validate_support_services",
     "enforcement_options": "partnerships.procedure_schema.validate_enforcement_options",
     "terms_of_reference": "partnerships.procedure_schema.validate_text",
+    "retention": "partnerships.procedure_schema.validate_retention",
     "threshold": "thresholds.rules.validate_section",
     "timescales": "deadlines.rules.validate_section",
     "panel": "panels.rules.validate_section",

@@ -51,6 +51,7 @@ HOME_LINKS = {
         ("Access log", "cases:access_log", False),
         ("Staff sign-in: lockouts and second factors", "partnerships:sign_in", True),
         ("Subject access requests", "privacy:list", True),
+        ("Audit trail check, erasure due and legal holds", "audit:area", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reporting",
     "public",
     "privacy",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "asbcr.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.context.AuditContextMiddleware",
     # Last, so it sees a failed sign-in and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -28,3 +28,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: 
 # both are off here, and the sign-in tests (tests/asbcr_core/test_signin.py) turn them on.
 ASBCR_REQUIRE_SECOND_FACTOR = False
 AXES_ENABLED = False
+
+# The append-only audit trail may be wiped by `manage.py flush` only here (audit app).
+AUDIT_ALLOW_FLUSH = True

@@ -1,0 +1,192 @@
+"""Each timeline and access-log row stands alone (who, their agency, when, from where,
+what changed) and is chained to the one before it; ``audit_verify`` finds a tampered row."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, models
+from django.urls import reverse
+
+from audit import chain, erasure, verify
+from cases.constants import AccessKind, EventKind
+from cases.models import AccessLogEntry, TimelineEvent
+from cases.services import access_log_record, case_add_note, case_update_details
+from tests.factories import receive_case
+
+pytestmark = pytest.mark.django_db
+
+
+def plain(model):
+    return models.QuerySet(model)
+
+
+@pytest.fixture
+def case(area, officer):
+    case = receive_case(area=area, by=officer)
+    for text in ("First call.", "Second call.", "Third call."):
+        case_add_note(case=case, by=officer, text=text)
+    access_log_record(user=officer, kind=AccessKind.VIEW_CASE, case=case)
+    return case
+
+
+def test_a_note_added_on_a_page_records_who_their_agency_and_the_address(client, area, officer):
+    case = receive_case(area=area, by=officer)
+    client.force_login(officer)
+    client.post(
+        reverse("cases:note", args=[case.reference]),
+        {"text": "Phoned the victim.", "contact_attempt": ""},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    client.get(reverse("cases:detail", args=[case.reference]), REMOTE_ADDR="203.0.113.8")
+    note = plain(TimelineEvent).get(case=case, kind=EventKind.NOTE)
+    assert (note.actor, note.actor_agency, note.ip_address) == (
+        officer,
+        officer.agency,
+        "203.0.113.7",
+    )
+    view = plain(AccessLogEntry).get(case=case, kind=AccessKind.VIEW_CASE)
+    assert (view.user_agency, view.ip_address) == (officer.agency, "203.0.113.8")
+
+
+def test_the_address_is_the_one_client_ip_trusts_behind_a_proxy(client, area, officer, settings):
+    settings.ASBCR_TRUSTED_PROXY_COUNT = 1
+    case = receive_case(area=area, by=officer)
+    client.force_login(officer)
+    client.get(
+        reverse("cases:detail", args=[case.reference]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 192.0.2.44",
+    )
+    assert plain(AccessLogEntry).get(case=case).ip_address == "192.0.2.44"
+
+
+def test_a_change_of_details_records_the_values_before_and_after(area, officer):
+    case = receive_case(area=area, by=officer, summary="Loud music at night.")
+    case_update_details(
+        case=case, by=officer, lock_version=case.lock_version, changes={"summary": "Loud music."}
+    )
+    event = plain(TimelineEvent).get(case=case, kind=EventKind.DETAILS)
+    assert event.detail == {
+        "fields": ["summary"],
+        "before": {"summary": "Loud music at night."},
+        "after": {"summary": "Loud music."},
+    }
+
+
+def test_each_row_is_chained_to_the_one_before_it_in_its_case(case):
+    rows = list(plain(TimelineEvent).filter(case=case).order_by("id"))
+    assert rows[0].prev_hash == ""
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after.prev_hash == before.row_hash
+        assert after.row_hash == chain.timeline_row_hash(after)
+    access = plain(AccessLogEntry).get(case=case)
+    assert access.chain == f"case:{case.pk}" and access.row_hash
+
+
+def test_search_rows_without_a_case_chain_globally(officer, reference):
+    first = access_log_record(user=officer, kind=AccessKind.SEARCH, query="Smith")
+    second = access_log_record(user=officer, kind=AccessKind.SEARCH, query="Jones")
+    assert first.chain == second.chain == "global"
+    assert second.prev_hash == first.row_hash
+
+
+def test_an_untouched_trail_verifies(case, capsys):
+    assert verify.verify().ok
+    call_command("audit_verify", case=case.reference)
+    assert "no break found" in capsys.readouterr().out
+
+
+def test_changed_text_is_found_at_its_row(case):
+    row = plain(TimelineEvent).get(case=case, reason="Second call.")
+    with erasure.permitted(reason="test: tamper"):
+        plain(TimelineEvent).filter(pk=row.pk).update(reason="Nobody called.")
+    with pytest.raises(CommandError, match="1 broken"):
+        call_command("audit_verify", case=case.reference)
+    (found,) = verify.verify(cases=[case]).breaks
+    assert (found.row_id, found.problem) == (row.pk, verify.TEXT_CHANGED)
+    assert case.reference in str(found)
+
+
+def test_a_changed_time_is_found(case):
+    row = plain(TimelineEvent).get(case=case, reason="First call.")
+    with erasure.permitted(reason="test: tamper"):
+        plain(TimelineEvent).filter(pk=row.pk).update(at=row.at.replace(year=2020))
+    (found,) = verify.verify(area=case.area).breaks
+    assert (found.row_id, found.problem) == (row.pk, verify.FACTS_CHANGED)
+
+
+def test_a_removed_row_breaks_the_link_of_the_next(case):
+    rows = list(plain(TimelineEvent).filter(case=case).order_by("id"))
+    with erasure.permitted(reason="test: tamper"):
+        plain(TimelineEvent).filter(pk=rows[1].pk)._raw_delete(connection.alias)
+    (found,) = verify.verify(cases=[case]).breaks
+    assert (found.row_id, found.problem) == (rows[2].pk, verify.LINK_BROKEN)
+
+
+def test_a_changed_access_log_query_is_found(officer, reference):
+    access_log_record(user=officer, kind=AccessKind.SEARCH, query="Smith")
+    row = access_log_record(user=officer, kind=AccessKind.SEARCH, query="Jones")
+    with erasure.permitted(reason="test: tamper"):
+        plain(AccessLogEntry).filter(pk=row.pk).update(query="Brown")
+    (found,) = verify.verify().breaks
+    assert (found.row_id, found.problem) == (row.pk, verify.ACCESS_TEXT_CHANGED)
+
+
+def test_the_backfill_seals_rows_written_before_the_chain_in_order(case):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("cases.migrations.0005_backfill_audit_hashes").backfill
+    with erasure.permitted(reason="test: unseal"):
+        plain(TimelineEvent).update(row_hash="", prev_hash="", personal_hash="")
+    assert not verify.verify().ok
+    with erasure.permitted(reason="test: backfill"):
+        backfill(apps, None)
+    assert verify.verify().ok
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_linear_chain(reference, area, officer):
+    case = receive_case(area=area, by=officer)
+    errors = []
+
+    def write(n):
+        try:
+            for i in range(5):
+                case_add_note(case=case, by=officer, text=f"Writer {n}, note {i}.")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert plain(TimelineEvent).filter(case=case).count() == 21
+    report = verify.verify(cases=[case])
+    assert report.ok, [str(b) for b in report.breaks]
+
+
+def test_the_timeline_export_carries_agency_address_and_hashes(client, area, officer):
+    import csv
+    import io
+
+    case = receive_case(area=area, by=officer)
+    client.force_login(officer)
+    client.post(
+        reverse("cases:note", args=[case.reference]),
+        {"text": "Phoned."},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    response = client.get(reverse("cases:timeline_export", args=[case.reference]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    note = next(r for r in rows if r["kind"] == "note")
+    stored = plain(TimelineEvent).get(case=case, kind=EventKind.NOTE)
+    assert note["agency"] == str(officer.agency) and note["address"] == "203.0.113.9"
+    assert (note["row hash"], note["previous row hash"]) == (stored.row_hash, stored.prev_hash)
