@@ -34,8 +34,11 @@ GENERIC_MESSAGE = (
 class ConflictError(ValidationError):
     """Someone else changed the record first; the message says who, what and when."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, version: int | None = None):
         super().__init__(message, code="conflict")
+        # The record's version now, so the form shown again carries it: a second submit,
+        # made knowingly after reading the message, is not refused again.
+        self.version = version
 
     def __str__(self) -> str:
         return self.message
@@ -72,9 +75,9 @@ def conflict_message(
     return f"{text}. {KEPT_INPUT if kept_input else NOTHING_CHANGED}"
 
 
-def conflict(**kwargs) -> ConflictError:
+def conflict(*, version: int | None = None, **kwargs) -> ConflictError:
     """A ``ConflictError`` with ``conflict_message(**kwargs)``."""
-    return ConflictError(conflict_message(**kwargs))
+    return ConflictError(conflict_message(**kwargs), version=version)
 
 
 def lock(instance):
@@ -95,9 +98,17 @@ def refresh_from(instance, locked) -> None:
 
 class VersionFormMixin(forms.Form):
     """A hidden ``version`` field: the record's version when the form was loaded. The view
-    passes it to the service, which refuses a stale one with ``ConflictError``."""
+    passes it to the service, which refuses a stale one with ``ConflictError``; the form
+    shown again then carries the current version (``show_version``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def show_version(self, version: int) -> None:
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = version
+        else:
+            self.initial["version"] = version
 
 
 class ConflictMiddleware:

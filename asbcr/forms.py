@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from asbcr.concurrency import ConflictError
+
 
 def attach_errors(form, exc: ValidationError, request=None) -> None:
     """Show a service's ValidationError on the form: each message at its field, or at the
@@ -11,6 +13,8 @@ def attach_errors(form, exc: ValidationError, request=None) -> None:
     A ``ConflictError`` (someone else changed the record first) is a ValidationError too
     and lands at the top of the form. When there is no bound form to show it on (a
     button), pass ``request`` and the messages are shown on the page instead."""
+    if isinstance(exc, ConflictError) and exc.version is not None and hasattr(form, "show_version"):
+        form.show_version(exc.version)
     if form is None or not form.is_bound:
         if request is None:
             raise exc

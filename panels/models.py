@@ -215,6 +215,10 @@ class Action(AuditedModel):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="Goes up on every change: a form loaded at an older version is refused.",
+    )
 
     class Meta:
         ordering = ["due_on", "id"]

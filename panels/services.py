@@ -13,12 +13,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict, lock
 from cases.constants import CaseState, EventKind
-from cases.models import Case, CaseAccessGrant
+from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import case_transition, impact_statement_add, timeline_record
 from panels import rules
 from panels.constants import (
@@ -917,8 +919,8 @@ def _action_record(
     action: Action, *, by, fields: dict, summary: str, reason: str = "", detail=None
 ) -> Action:
     """Write an action's new status and put the change on the case timeline (in the
-    caller's transaction)."""
-    Action.objects.filter(pk=action.pk).update(**fields)
+    caller's transaction, on a row the caller has locked)."""
+    Action.objects.filter(pk=action.pk).update(version=F("version") + 1, **fields)
     action.refresh_from_db()
     timeline_record(
         case=action.case,
@@ -931,6 +933,42 @@ def _action_record(
     return action
 
 
+def _action_lock(action: Action, *, by, version: int | None) -> Action:
+    """Lock the action's row and refuse if it changed since the caller loaded it (the
+    status they saw, or the version their form carried): the second of two people
+    accepting, returning or reporting at once is told who got there first."""
+    locked = lock(action)
+    if locked.status != action.status or (version is not None and version != locked.version):
+        raise _action_conflict(locked, by)
+    return locked
+
+
+def _refuse_stale(action: Action, *, by, version: int | None) -> None:
+    """A form loaded before someone else changed the action is refused, whatever the
+    action's state now, so the message says what happened instead of a rule."""
+    if version is not None and version != action.version:
+        raise _action_conflict(action, by)
+
+
+def _action_conflict(action: Action, by) -> ConflictError:
+    event = (
+        TimelineEvent.objects.filter(case_id=action.case_id, detail__action_id=action.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ConflictError(GENERIC_MESSAGE, version=action.version)
+    return conflict(
+        what="updated this action",
+        at=event.at,
+        actor=event.actor,
+        by=by,
+        outcome=event.summary,
+        version=action.version,
+    )
+
+
 def _can_update(user, action: Action) -> bool:
     if user.is_superuser or action.owner_id == user.pk:
         return True
@@ -940,12 +978,19 @@ def _can_update(user, action: Action) -> bool:
 
 
 def action_update(
-    *, action: Action, by, status: str, reason: str = "", completion_report: str = ""
+    *,
+    action: Action,
+    by,
+    status: str,
+    reason: str = "",
+    completion_report: str = "",
+    version: int | None = None,
 ) -> Action:
     """The owner reports progress: in progress, delayed (why), completed (report, for the
     administering body to accept), or no longer needed (with the outcome)."""
     if not _can_update(by, action):
         raise PermissionDenied
+    _refuse_stale(action, by=by, version=version)
     if action.status in RESOLVED_ACTION_STATUSES:
         raise PanelError("This action is closed.")
     if status not in OWNER_SETTABLE_STATUSES:
@@ -965,6 +1010,7 @@ def action_update(
     if status == ActionStatus.REPORTED:
         fields.update(completion_report=completion_report.strip(), reported_at=timezone.now())
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -980,12 +1026,14 @@ def action_update(
     return action
 
 
-def action_accept(*, action: Action, by) -> Action:
+def action_accept(*, action: Action, by, version: int | None = None) -> Action:
     """The administering body accepts the owner's completion report: only then is it done."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status != ActionStatus.REPORTED:
         raise PanelError("Only an action whose owner has reported it complete can be accepted.")
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -996,14 +1044,16 @@ def action_accept(*, action: Action, by) -> Action:
     return action
 
 
-def action_return_report(*, action: Action, by, reason: str) -> Action:
+def action_return_report(*, action: Action, by, reason: str, version: int | None = None) -> Action:
     """The administering body does not accept the report: the action is in progress again."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status != ActionStatus.REPORTED:
         raise PanelError("There is no completion report waiting.")
     if not reason.strip():
         raise ValidationError({"reason": "Say what is still needed."})
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -1020,14 +1070,18 @@ def action_return_report(*, action: Action, by, reason: str) -> Action:
     return action
 
 
-def action_hand_to_business_as_usual(*, action: Action, by, reason: str) -> Action:
+def action_hand_to_business_as_usual(
+    *, action: Action, by, reason: str, version: int | None = None
+) -> Action:
     """The administering body formally hands an action to the agency's usual work."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status in RESOLVED_ACTION_STATUSES:
         raise PanelError("This action is closed.")
     if not reason.strip():
         raise ValidationError({"reason": "Say who carries it on, and how."})
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
