@@ -23,6 +23,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+# The same thing submitted twice by the same person within this window is a double click.
+DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=10)
 KEPT_INPUT = "Your changes have not been saved; what you typed is still in the form."
 NOTHING_CHANGED = "Nothing else has been changed."
 GENERIC_MESSAGE = (

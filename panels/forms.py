@@ -100,7 +100,7 @@ class VoteForm(GDSForm):
         self.fields["agency"].queryset = core
 
 
-class MinutesForm(GDSForm):
+class MinutesForm(VersionFormMixin, GDSForm):
     apologies = forms.CharField(
         label="Apologies (leave blank to use those recorded)", widget=forms.Textarea, required=False
     )

@@ -18,7 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
-from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict, lock
+from asbcr.concurrency import (
+    DOUBLE_SUBMIT_WINDOW,
+    GENERIC_MESSAGE,
+    NOTHING_CHANGED,
+    ConflictError,
+    conflict,
+    lock,
+    refresh_from,
+)
 from cases.constants import CaseState, EventKind
 from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import case_transition, impact_statement_add, timeline_record
@@ -97,6 +105,30 @@ def _is_chair_or_arranger(user, listing: Listing) -> bool:
     return listing.members.filter(user=user, role=MemberRole.CHAIR).exists()
 
 
+def _listing_lock(listing: Listing, *, by, watch: tuple[str, ...] = ()) -> Listing:
+    """Lock the listing's row; refuse if its status (or a watched field) changed since the
+    caller loaded it, naming who changed it and when. The caller's object is brought up
+    to date either way."""
+    locked = lock(listing)
+    changed = any(getattr(locked, f) != getattr(listing, f) for f in ("status", *watch))
+    refresh_from(listing, locked)
+    if changed:
+        raise _listing_conflict(locked, by)
+    return locked
+
+
+def _listing_conflict(listing: Listing, by, *, what: str = "updated this panel") -> ConflictError:
+    event = (
+        TimelineEvent.objects.filter(case_id=listing.case_id, detail__listing_id=listing.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ConflictError(GENERIC_MESSAGE)
+    return conflict(what=what, at=event.at, actor=event.actor, by=by, outcome=event.summary)
+
+
 # -- meetings ----------------------------------------------------------------------
 
 WEEKDAY_NUMBERS = {d: i for i, d in enumerate(rules.WEEKDAYS)}
@@ -163,11 +195,17 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str) -> Meeting:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for cancelling."})
-    if meeting.listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists():
-        raise PanelError("Move or adjourn the cases listed for this meeting before cancelling it.")
-    Meeting.objects.filter(pk=meeting.pk).update(
-        status=MeetingStatus.CANCELLED, cancelled_reason=reason
-    )
+    with transaction.atomic():
+        locked = lock(meeting)  # a case being listed for it at the same moment waits
+        if locked.status == MeetingStatus.CANCELLED:
+            return meeting
+        if meeting.listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists():
+            raise PanelError(
+                "Move or adjourn the cases listed for this meeting before cancelling it."
+            )
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=MeetingStatus.CANCELLED, cancelled_reason=reason
+        )
     meeting.refresh_from_db()
     return meeting
 
@@ -284,6 +322,16 @@ def case_list_for_meeting(
             }
         )
     with transaction.atomic():
+        # Two officers listing the case at once: the second waits, then finds the listing.
+        locked_case = lock(case)
+        if locked_case.state != case.state or (
+            case.panel_listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists()
+        ):
+            from cases.services import stale_case
+
+            raise stale_case(locked_case, by)
+        if lock(meeting).status != MeetingStatus.SCHEDULED:
+            raise ValidationError({"meeting": "That meeting has just been cancelled."})
         previous = case.panel_listings.exclude(status=ListingStatus.ADJOURNED).last()
         listing = Listing.objects.create(
             meeting=meeting,
@@ -349,11 +397,13 @@ def panel_member_add(*, listing: Listing, by, user, role: str = MemberRole.MEMBE
     agency = agency or user.agency
     if agency is None:
         raise ValidationError({"user": f"{user} has no agency; record their agency first."})
-    if role == MemberRole.CHAIR and listing.members.filter(role=MemberRole.CHAIR).exists():
-        raise ValidationError({"role": "The panel already has a chair: remove them first."})
-    if listing.members.filter(user=user).exists():
-        raise ValidationError({"user": f"{user} is already on the panel."})
     with transaction.atomic():
+        # Checked under the lock, so two people adding at once cannot both add a chair.
+        _listing_lock(listing, by=by)
+        if role == MemberRole.CHAIR and listing.members.filter(role=MemberRole.CHAIR).exists():
+            raise ValidationError({"role": "The panel already has a chair: remove them first."})
+        if listing.members.filter(user=user).exists():
+            raise ValidationError({"user": f"{user} is already on the panel."})
         member = _member_create(listing=listing, user=user, agency=agency, role=role)
         timeline_record(
             case=listing.case,
@@ -371,6 +421,9 @@ def panel_member_remove(*, member: PanelMember, by) -> None:
     if member.listing.status != ListingStatus.LISTED:
         raise PanelError("Members can be removed only before the meeting opens.")
     with transaction.atomic():
+        _listing_lock(member.listing, by=by)
+        if not PanelMember.objects.filter(pk=member.pk).exists():
+            raise _listing_conflict(member.listing, by)
         timeline_record(
             case=member.listing.case,
             kind=EventKind.PANEL,
@@ -388,7 +441,15 @@ def panel_attendance_record(*, member: PanelMember, by, attendance: str) -> Pane
         raise ValidationError({"attendance": "Choose attended, apologies or invited."})
     if member.listing.status not in (ListingStatus.LISTED, ListingStatus.OPEN):
         raise PanelError("Attendance is recorded before or during the meeting.")
-    PanelMember.objects.filter(pk=member.pk).update(attendance=attendance)
+    with transaction.atomic():
+        _listing_lock(member.listing, by=by)
+        locked = lock(member)
+        if locked.attendance != member.attendance:
+            raise ConflictError(
+                f"Someone else has just recorded {member.user}'s attendance as "
+                f"‘{locked.get_attendance_display()}’. {NOTHING_CHANGED}"
+            )
+        PanelMember.objects.filter(pk=member.pk).update(attendance=attendance)
     member.refresh_from_db()
     return member
 
@@ -398,8 +459,9 @@ def declaration_sign(*, listing: Listing, by) -> PanelMember:
     member = listing.members.filter(user=by).first()
     if member is None:
         raise PermissionDenied("Only members of this panel sign its declaration.")
-    if member.declared_at is None:
-        with transaction.atomic():
+    with transaction.atomic():
+        # A double click signs once: the second waits for the lock and finds it signed.
+        if lock(member).declared_at is None:
             PanelMember.objects.filter(pk=member.pk).update(
                 declared_at=timezone.now(), declaration_text=DECLARATION_TEXT
             )
@@ -432,6 +494,7 @@ def listing_open(*, listing: Listing, by) -> tuple[Listing, list[str]]:
         raise PanelError("The meeting cannot open yet.", reasons=blocking)
     now = timezone.now()
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.OPEN, opened_at=now)
         Meeting.objects.filter(pk=listing.meeting_id).update(status=MeetingStatus.HELD)
         listing.refresh_from_db()
@@ -455,6 +518,7 @@ def listing_adjourn(*, listing: Listing, by, reason: str) -> Listing:
     if listing.status not in (ListingStatus.LISTED, ListingStatus.OPEN):
         raise PanelError("Only a meeting not yet minuted can be adjourned.")
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(
             status=ListingStatus.ADJOURNED, adjourned_reason=reason
         )
@@ -513,6 +577,7 @@ def victim_part_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _listing_lock(listing, by=by, watch=("victim_attendance", "victim_left_point"))
         Listing.objects.filter(pk=listing.pk).update(
             victim_attendance=attendance,
             victim_attendee_name=attendee_name.strip(),
@@ -570,6 +635,10 @@ def threshold_vote_cast(*, listing: Listing, by, agency, vote: str, reason: str 
     if vote_result(listing) is not None:
         raise PanelError("The vote has already decided the threshold.")
     with transaction.atomic():
+        # Votes are counted one at a time, so a late vote cannot slip past a decided one.
+        _listing_lock(listing, by=by)
+        if vote_result(listing) is not None or listing.votes.filter(agency=agency).exists():
+            raise _listing_conflict(listing, by, what="recorded a vote")
         try:
             with transaction.atomic():
                 ThresholdVote.objects.create(
@@ -619,6 +688,9 @@ def threshold_vote_conclude(*, listing: Listing, by) -> None:
     if listing.case.state == CaseState.THRESHOLD_NOT_MET:
         return
     with transaction.atomic():
+        _listing_lock(listing, by=by)
+        if lock(listing.case).state == CaseState.THRESHOLD_NOT_MET:
+            return  # someone else recorded it a moment ago
         _record_failed_vote(listing, by)
 
 
@@ -633,11 +705,14 @@ def minutes_record(
     decisions: str,
     recommendations: str = "",
     apologies: str = "",
+    version: int | None = None,
 ) -> Listing:
     """Structured minutes (attendees from the panel, apologies, summary, decisions,
     recommendations). Interim actions taken before the meeting are carried into the plan."""
     if not _is_chair_or_arranger(by, listing):
         raise PermissionDenied
+    if version is not None and version != listing.minutes_version:
+        raise _listing_conflict(listing, by)
     _require_quorate(listing)
     if decided_at_meeting(listing.case) and vote_result(listing) is None:
         raise PanelError("Record the core partners' threshold vote first.")
@@ -659,7 +734,10 @@ def minutes_record(
     held_on = timezone.localdate(listing.opened_at or timezone.now())
     due = _due(listing.case, held_on, spec["amount"], spec["unit"]) if spec else None
     with transaction.atomic():
+        # Two people saving the minutes at once: the second is told, not overwritten.
+        _listing_lock(listing, by=by, watch=("minutes_version",))
         Listing.objects.filter(pk=listing.pk).update(
+            minutes_version=F("minutes_version") + 1,
             status=ListingStatus.MINUTED,
             summary=summary.strip(),
             decisions=decisions.strip(),
@@ -694,6 +772,7 @@ def minutes_circulate(*, listing: Listing, by) -> Listing:
         raise PanelError("Record the minutes before circulating them.")
     today = timezone.localdate()
     with transaction.atomic():
+        _listing_lock(listing, by=by, watch=("circulated_on",))
         Listing.objects.filter(pk=listing.pk).update(circulated_on=today)
         listing.refresh_from_db()
         late = bool(listing.minutes_due_on and today > listing.minutes_due_on)
@@ -731,16 +810,17 @@ def minutes_agree(*, listing: Listing, by) -> PanelMember:
         raise PermissionDenied("Only members of this panel agree its minutes.")
     if listing.circulated_on is None:
         raise PanelError("The minutes have not been circulated yet.")
-    if member.agreed_minutes_at is None:
-        PanelMember.objects.filter(pk=member.pk).update(agreed_minutes_at=timezone.now())
-        timeline_record(
-            case=listing.case,
-            kind=EventKind.PANEL,
-            summary=f"{by} agreed the minutes",
-            by=by,
-            detail={"listing_id": listing.pk},
-        )
-        member.refresh_from_db()
+    with transaction.atomic():
+        if lock(member).agreed_minutes_at is None:  # a double click agrees once
+            PanelMember.objects.filter(pk=member.pk).update(agreed_minutes_at=timezone.now())
+            timeline_record(
+                case=listing.case,
+                kind=EventKind.PANEL,
+                summary=f"{by} agreed the minutes",
+                by=by,
+                detail={"listing_id": listing.pk},
+            )
+    member.refresh_from_db()
     return member
 
 
@@ -763,6 +843,16 @@ def victim_consultation_record(
             "The victim is consulted on the draft plan, after the minutes and before it is final."
         )
     with transaction.atomic():
+        _listing_lock(listing, by=by)
+        same = listing.consultations.filter(
+            method=method,
+            consulted_on=consulted_on,
+            what_they_said=what_they_said.strip(),
+            created_by=by,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if same is not None:  # a double click: the first one stands
+            raise conflict(what="recorded this consultation", at=same.created_at, actor=by, by=by)
         consultation = VictimConsultation.objects.create(
             listing=listing,
             method=method,
@@ -798,6 +888,7 @@ def plan_finalise(*, listing: Listing, by) -> Listing:
     if reasons:
         raise PanelError("The action plan cannot be made final yet.", reasons=reasons)
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(
             status=ListingStatus.FINAL, plan_final_at=timezone.now()
         )
@@ -858,6 +949,18 @@ def action_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock(listing or case)  # the same action added twice at once is added once
+        same = Action.objects.filter(
+            case=case,
+            listing=listing,
+            what=data.what.strip(),
+            owner=data.owner,
+            due_on=data.due_on,
+            created_by=by,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if same is not None:
+            raise conflict(what="added this action", at=same.created_at, actor=by, by=by)
         action = Action.objects.create(
             case=case,
             listing=listing,

@@ -155,8 +155,15 @@ def _listing_forms(listing, data=None, op=None):
         "action": {"people": people},
         "vote": {"core": Agency.objects.filter(slug__in=core_slugs)},
     }
+    # The minutes form carries the version of the minutes it was loaded with.
+    initial = {"minutes": {"version": listing.minutes_version}}
     return {
-        name: cls(data if op == name else None, prefix=name, **extra.get(name, {}))
+        name: cls(
+            data if op == name else None,
+            prefix=name,
+            initial=initial.get(name),
+            **extra.get(name, {}),
+        )
         for name, cls in LISTING_FORMS.items()
     }
 
