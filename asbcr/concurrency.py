@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_fsm import ConcurrentTransition
 
 # The same thing submitted twice by the same person within this window is a double click.
@@ -132,4 +133,10 @@ class ConflictMiddleware:
         else:
             return None
         messages.error(request, message)
-        return redirect(request.get_full_path())
+        # Back to the page the form was on (a POST-only URL cannot be shown again).
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = request.get_full_path()
+        return redirect(back)
