@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.concurrency import VersionFormMixin
 from letters.constants import LetterChannel, LetterKind
 
 
@@ -19,7 +20,7 @@ class GDSForm(forms.Form):
         self.helper.legend_size = Size.SMALL
 
 
-class SendLetterForm(GDSForm):
+class SendLetterForm(VersionFormMixin, GDSForm):
     """Send one letter: the channel, and what the officer must add for some letters."""
 
     channel = forms.ChoiceField(
