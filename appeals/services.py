@@ -46,14 +46,16 @@ class AppealConflict(AppealError, ConflictError):
     """Someone else changed the appeal first (shown wherever an AppealError is)."""
 
 
-def _appeal_conflict(appeal: Appeal, by, *, what: str = "updated this appeal"):
-    """Who changed the appeal last, when, and how, from the case timeline."""
-    event = (
-        TimelineEvent.objects.filter(case_id=appeal.case_id, detail__appeal=appeal.pk)
-        .select_related("actor")
-        .order_by("-at", "-id")
-        .first()
-    )
+def _appeal_conflict(appeal: Appeal, by, *, what: str = "", summary: str = ""):
+    """Who changed the appeal last, when, and how, from the case timeline. A decided
+    appeal is told by its outcome, not by what followed it (letters, deadlines)."""
+    if appeal.status == AppealStatus.DECIDED and not what:
+        what, summary = "recorded the outcome", summary or "Appeal outcome:"
+    events = TimelineEvent.objects.filter(case_id=appeal.case_id, detail__appeal=appeal.pk)
+    if summary:
+        events = events.filter(summary__startswith=summary)
+    what = what or "updated this appeal"
+    event = events.select_related("actor").order_by("-at", "-id").first()
     if event is None:
         return AppealConflict(GENERIC_MESSAGE)
     return AppealConflict(
@@ -348,14 +350,18 @@ def appeal_stage_complete(
     if not (can_review(by, appeal) or can_manage_appeals(by, appeal.case)):
         raise PermissionDenied("Only the reviewer or an officer can update this appeal.")
     if stage.completed_on:
-        return stage
+        raise _appeal_conflict(
+            appeal, by, what="marked this stage done", summary="Appeal stage done"
+        )
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise AppealError("A stage cannot be completed in the future.")
     with transaction.atomic():
         locked = lock(stage)
         if locked.completed_on:  # someone marked it done a moment ago
-            raise _appeal_conflict(appeal, by, what="marked this stage done")
+            raise _appeal_conflict(
+                appeal, by, what="marked this stage done", summary="Appeal stage done"
+            )
         stage.completed_on = completed_on
         stage.completed_by = by
         stage.save(update_fields=["completed_on", "completed_by", "updated_at"])
@@ -519,7 +525,7 @@ def appeal_decide(
     if not (can_review(by, appeal) or can_manage_appeals(by, case)):
         raise PermissionDenied("Only the appeal's reviewer or an officer can record the outcome.")
     if appeal.status == AppealStatus.DECIDED:
-        raise _appeal_conflict(appeal, by, what="recorded the outcome")
+        raise _appeal_conflict(appeal, by)
     reasons = []
     if appeal.status != AppealStatus.UNDER_REVIEW:
         reasons.append("The appeal is not under review.")

@@ -486,6 +486,8 @@ def listing_open(*, listing: Listing, by) -> tuple[Listing, list[str]]:
 
     if not _is_chair_or_arranger(by, listing):
         raise PermissionDenied
+    if listing.status == ListingStatus.OPEN:
+        raise _listing_conflict(listing, by)  # who opened it, and when
     if listing.status != ListingStatus.LISTED:
         raise PanelError("This meeting has already been opened, adjourned or minuted.")
     results = panel_check(listing, at_opening=True)

@@ -1,49 +1,15 @@
 """Action plan: accept, return and report completion at the same moment as someone else."""
 # ruff: noqa: B023  (each race runs and finishes inside its own loop iteration)
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.models import TimelineEvent
 from panels import services
 from panels.constants import ActionStatus
 from panels.models import Action
-from panels.services import ActionInput
+from tests.concurrency.builders import new_action
 from tests.concurrency.race import TRIALS, client_for, page_text, race
-from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
-
-
-def new_action(area, users):
-    officer = users["hertsmere.officer"]
-    case = case_ready_for_panel(area=area, officer=officer)
-    listing = services.case_list_for_meeting(
-        case=case, meeting=meeting_in(area, by=officer), by=officer
-    )
-    seat(
-        listing,
-        [
-            (users["hertsmere.chair"], CHAIR),
-            (officer, MEMBER),
-            (users["hertsmere.spoc"], MEMBER),
-            (users["hertsmere.housing"], MEMBER),
-        ],
-        by=officer,
-    )
-    services.listing_open(listing=listing, by=users["hertsmere.chair"])
-    return services.action_add(
-        case=case,
-        by=officer,
-        listing=listing,
-        data=ActionInput(
-            what="Visit the perpetrator",
-            why="Warn about conduct",
-            owner=users["hertsmere.spoc"],
-            due_on=timezone.localdate() + dt.timedelta(days=14),
-        ),
-    )
 
 
 def reported_action(area, users):
