@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from asbcr.concurrency import ConflictError, conflict_message
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict_message
 from cases import hooks, risk
 from cases.constants import (
     TRANSITION_SUMMARIES,
@@ -332,6 +332,25 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # A double click records the incident once: a second copy would count twice
+        # towards the threshold.
+        Case.objects.select_for_update().get(pk=case.pk)
+        same = (
+            Incident.objects.filter(
+                case=case,
+                source=IncidentSource.STAFF,
+                incident_date=data.incident_date,
+                description=data.description,
+                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if same is not None:
+            raise ConflictError(
+                conflict_message(what="recorded this incident", at=same.created_at, actor=by, by=by)
+            )
         incident = _incident_create(case=case, by=by, source=IncidentSource.STAFF, data=data)
         timeline_record(
             case=case,

@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from asbcr.concurrency import ConflictError, conflict, lock
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict, lock
 from cases.constants import CaseState, EventKind, InvolvementRole
 from cases.models import Case, CaseAgency, TimelineEvent
 from cases.services import case_transition, timeline_record
@@ -105,6 +106,22 @@ def body_view_record(*, case: Case, agency: Agency, by, view: str, reasons: str)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock(case)  # a double click records the view once
+        same = (
+            BodyView.objects.filter(
+                case=case,
+                agency=agency,
+                view=view,
+                reasons=reasons.strip(),
+                recorded_by=by,
+                round=selectors.decision_round(case),
+                at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-at")
+            .first()
+        )
+        if same is not None:
+            raise conflict(what=f"recorded {agency.name}'s view", at=same.at, actor=by, by=by)
         record = BodyView.objects.create(
             case=case,
             agency=agency,

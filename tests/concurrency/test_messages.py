@@ -222,3 +222,32 @@ def test_times_are_local(users):
     summer = dt.datetime(2026, 7, 1, 9, 42, tzinfo=dt.UTC)
     with time_machine.travel(summer, tick=False):
         assert "at 10:42" in conflict_message(what="did it", at=timezone.now())
+
+
+def test_an_incident_submitted_twice_is_recorded_once(area, users):
+    from cases.services import IncidentInput
+
+    case = received(area, users)
+    officer = users["hertsmere.officer"]
+    data = IncidentInput(incident_date=timezone.localdate(), description="Shouting at 2am")
+    case_services.incident_add(case=case, by=officer, data=data)
+    with pytest.raises(ConflictError, match="You already recorded this incident at"):
+        case_services.incident_add(case=case, by=officer, data=data)
+    assert case.incidents.filter(description="Shouting at 2am").count() == 1
+
+
+def test_a_body_view_submitted_twice_is_recorded_once(area, users):
+    from partnerships.models import Agency
+    from thresholds import services as threshold_services
+    from thresholds.models import BodyView
+
+    case = received(area, users)
+    case = case_services.case_transition(
+        case=case, name="acknowledge", by=users["hertsmere.officer"]
+    )
+    council = Agency.objects.get(slug="hertsmere-borough-council")
+    record = {"case": case, "agency": council, "by": users["hertsmere.officer"], "view": "met"}
+    threshold_services.body_view_record(**record, reasons="Three reports.")
+    with pytest.raises(ConflictError, match="recorded Hertsmere Borough Council's view"):
+        threshold_services.body_view_record(**record, reasons="Three reports.")
+    assert BodyView.objects.filter(case=case).count() == 1
