@@ -251,3 +251,45 @@ def test_an_application_sent_twice_at_once_is_one_case(transactional_db, referen
             r.status_code for r, _ in outcomes
         ]
         assert Case.objects.count() == before + 1
+
+
+def test_merton_votes_and_the_failed_vote_are_counted_once(transactional_db, reference):
+    from cases.services import CaseWorkflowError
+    from panels.services import PanelError
+    from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
+    from tests.panels.test_e2e import people
+
+    for _ in range(TRIALS):
+        area, officer, members, chair = people(reference, "merton")
+        case = case_ready_for_panel(area=area, officer=officer)
+        listing = panel_services.case_list_for_meeting(
+            case=case, meeting=meeting_in(area, days=3, by=officer), by=officer
+        )
+        police, housing = members
+        seat(listing, [(chair, CHAIR), (police, MEMBER), (housing, MEMBER)], by=officer)
+        panel_services.listing_open(listing=listing, by=chair)
+        panel_services.threshold_vote_cast(
+            listing=listing, by=police, agency=police.agency, vote="not_met"
+        )
+        # The housing partner double-clicks "Record the vote".
+        outcomes = race(
+            *(
+                lambda: panel_services.threshold_vote_cast(
+                    listing=listing, by=housing, agency=housing.agency, vote="not_met"
+                )
+                for _ in range(2)
+            )
+        )
+        errors = [exc for _, exc in outcomes if exc is not None]
+        assert len(errors) == 1 and isinstance(errors[0], ValidationError), errors
+        assert listing.votes.count() == 2
+        assert timeline(case, summary__contains=" voted: ").count() == 2
+        # Two officers record the failed vote at once: the case moves once.
+        outcomes = race(
+            *(lambda: panel_services.threshold_vote_conclude(listing=listing, by=officer),) * 2
+        )
+        assert all(
+            exc is None or isinstance(exc, (ValidationError, PanelError, CaseWorkflowError))
+            for _, exc in outcomes
+        ), outcomes
+        assert timeline(case, to_state=CaseState.THRESHOLD_NOT_MET).count() == 1
