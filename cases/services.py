@@ -339,8 +339,7 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
             Incident.objects.filter(
                 case=case,
                 source=IncidentSource.STAFF,
-                incident_date=data.incident_date,
-                description=data.description,
+                **data.__dict__,
                 created_by=by if getattr(by, "is_authenticated", False) else None,
                 created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
             )
