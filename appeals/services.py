@@ -30,8 +30,9 @@ from appeals.selectors import (
     can_review,
     reviewer_candidates,
 )
+from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock, refresh_from
 from cases.constants import Channel, EventKind
-from cases.models import Case, CaseAccessGrant
+from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import CaseWorkflowError, case_transition, timeline_record
 
 UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "working_days": "working days"}
@@ -39,6 +40,38 @@ UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "working_day
 
 class AppealError(CaseWorkflowError):
     """An appeal step that cannot happen, with reasons fit to show the user."""
+
+
+class AppealConflict(AppealError, ConflictError):
+    """Someone else changed the appeal first (shown wherever an AppealError is)."""
+
+
+def _appeal_conflict(appeal: Appeal, by, *, what: str = "", summary: str = ""):
+    """Who changed the appeal last, when, and how, from the case timeline. A decided
+    appeal is told by its outcome, not by what followed it (letters, deadlines)."""
+    if appeal.status == AppealStatus.DECIDED and not what:
+        what, summary = "recorded the outcome", summary or "Appeal outcome:"
+    events = TimelineEvent.objects.filter(case_id=appeal.case_id, detail__appeal=appeal.pk)
+    if summary:
+        events = events.filter(summary__startswith=summary)
+    what = what or "updated this appeal"
+    event = events.select_related("actor").order_by("-at", "-id").first()
+    if event is None:
+        return AppealConflict(GENERIC_MESSAGE)
+    return AppealConflict(
+        conflict_message(what=what, at=event.at, actor=event.actor, by=by, outcome=event.summary)
+    )
+
+
+def _appeal_lock(appeal: Appeal, *, by, watch: tuple[str, ...] = ()) -> Appeal:
+    """Lock the appeal's row; refuse if its status (or a watched field) changed since the
+    caller loaded it. The caller's object is brought up to date either way."""
+    locked = lock(appeal)
+    changed = any(getattr(locked, f) != getattr(appeal, f) for f in ("status", *watch))
+    refresh_from(appeal, locked)
+    if changed:
+        raise _appeal_conflict(locked, by)
+    return locked
 
 
 def _period_words(period: dict) -> str:
@@ -101,6 +134,14 @@ def appeal_lodge(
     window_ends_on = add_period(decision.on, area=case.area, **_amount_unit(window))
     in_time = lodged_on <= window_ends_on
     with transaction.atomic():
+        lock(case)  # two people lodging at once: the second finds the first appeal
+        under_way = (
+            case.appeals.filter(status__in=[AppealStatus.RECEIVED, AppealStatus.UNDER_REVIEW])
+            .order_by("-id")
+            .first()
+        )
+        if under_way is not None:
+            raise _appeal_conflict(under_way, by, what="recorded an appeal on this case")
         appeal = Appeal.objects.create(
             case=case,
             against=decision.against,
@@ -293,6 +334,7 @@ def appeal_assign_reviewer(*, appeal: Appeal, reviewer, by, note: str = "") -> A
     if not eligible:
         raise AppealError("This person cannot review the appeal.", reasons=refused)
     with transaction.atomic():
+        _appeal_lock(appeal, by=by, watch=("reviewer_id",))
         _assign(appeal, reviewer, by=by, note=note or "Assigned by an officer.")
     return appeal
 
@@ -308,11 +350,18 @@ def appeal_stage_complete(
     if not (can_review(by, appeal) or can_manage_appeals(by, appeal.case)):
         raise PermissionDenied("Only the reviewer or an officer can update this appeal.")
     if stage.completed_on:
-        return stage
+        raise _appeal_conflict(
+            appeal, by, what="marked this stage done", summary="Appeal stage done"
+        )
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise AppealError("A stage cannot be completed in the future.")
     with transaction.atomic():
+        locked = lock(stage)
+        if locked.completed_on:  # someone marked it done a moment ago
+            raise _appeal_conflict(
+                appeal, by, what="marked this stage done", summary="Appeal stage done"
+            )
         stage.completed_on = completed_on
         stage.completed_by = by
         stage.save(update_fields=["completed_on", "completed_by", "updated_at"])
@@ -346,6 +395,13 @@ def appeal_stage_record_delay(*, stage: AppealStage, by, reason: str) -> AppealS
     if not reason.strip():
         raise AppealError("Give the reason for the delay.")
     with transaction.atomic():
+        locked = lock(stage)
+        if (locked.delay_notified_on, locked.delay_reason) != (
+            stage.delay_notified_on,
+            stage.delay_reason,
+        ) or locked.completed_on:
+            # Recorded by someone else since this page loaded: one letter, not two.
+            raise _appeal_conflict(appeal, by, what="updated this stage")
         stage.delay_reason = reason.strip()
         stage.delay_notified_on = timezone.localdate()
         stage.save(update_fields=["delay_reason", "delay_notified_on", "updated_at"])
@@ -468,6 +524,8 @@ def appeal_decide(
     case = appeal.case
     if not (can_review(by, appeal) or can_manage_appeals(by, case)):
         raise PermissionDenied("Only the appeal's reviewer or an officer can record the outcome.")
+    if appeal.status == AppealStatus.DECIDED:
+        raise _appeal_conflict(appeal, by)
     reasons = []
     if appeal.status != AppealStatus.UNDER_REVIEW:
         reasons.append("The appeal is not under review.")
@@ -490,6 +548,7 @@ def appeal_decide(
     decided_on = decided_on or timezone.localdate()
     section = case.procedure_version.section("appeal")
     with transaction.atomic():
+        _appeal_lock(appeal, by=by)  # a second outcome at the same moment is refused
         appeal.outcome = outcome
         appeal.outcome_summary = summary.strip()
         appeal.decided_on = decided_on
@@ -565,11 +624,14 @@ def _reopen(appeal: Appeal, *, by) -> None:
 
 def appeal_reopen_case(*, appeal: Appeal, by) -> Appeal:
     """The lead body reopens the case an appeal referred back (when the reviewer could not)."""
-    if appeal.outcome != AppealOutcome.REFER_BACK or appeal.case_reopened:
+    if appeal.case_reopened:
+        raise _appeal_conflict(appeal, by, what="reopened the case")
+    if appeal.outcome != AppealOutcome.REFER_BACK:
         raise AppealError("This appeal did not leave a case waiting to be reopened.")
     if not can_manage_appeals(by, appeal.case):
         raise PermissionDenied("Only an officer of the lead body can reopen the case.")
     with transaction.atomic():
+        _appeal_lock(appeal, by=by, watch=("case_reopened",))
         _reopen(appeal, by=by)
     return appeal
 
@@ -582,6 +644,11 @@ def recommendation_respond(*, recommendation: Recommendation, by, response: str)
     if not response.strip():
         raise AppealError("Write the body's response.")
     with transaction.atomic():
+        locked = lock(recommendation)
+        if locked.response != recommendation.response:
+            raise _appeal_conflict(
+                recommendation.appeal, by, what="recorded a response to this recommendation"
+            )
         recommendation.response = response.strip()
         recommendation.responded_on = timezone.localdate()
         recommendation.responded_by = by
@@ -606,6 +673,7 @@ def appeal_follow_up_record(*, appeal: Appeal, by, received_on: dt.date, note: s
     if not note.strip():
         raise AppealError("Summarise the update on the case.")
     with transaction.atomic():
+        _appeal_lock(appeal, by=by, watch=("follow_up_received_on",))
         appeal.follow_up_received_on = received_on
         appeal.save(update_fields=["follow_up_received_on", "updated_at"])
         integration.record_deadline_event(
@@ -624,6 +692,7 @@ def appeal_follow_up_record(*, appeal: Appeal, by, received_on: dt.date, note: s
 
 __all__ = [
     "AppealAgainst",
+    "AppealConflict",
     "AppealError",
     "RecommendationInput",
     "appeal_assign_reviewer",

@@ -124,8 +124,12 @@ def appeal_detail_view(request, pk):
 def stage_complete_view(request, pk, stage_pk):
     appeal = selectors.appeal_get(user=request.user, pk=pk)
     stage = get_object_or_404(appeal.stages, pk=stage_pk)
-    services.appeal_stage_complete(stage=stage, by=request.user)
-    messages.success(request, f"Stage done: {stage.rule}.")
+    try:
+        services.appeal_stage_complete(stage=stage, by=request.user)
+    except services.AppealError as exc:
+        messages.error(request, " ".join(exc.reasons or [exc.message]))
+    else:
+        messages.success(request, f"Stage done: {stage.rule}.")
     return redirect("appeals:detail", pk=appeal.pk)
 
 
@@ -250,7 +254,11 @@ def decide_view(request, pk):
 @require_POST
 def reopen_view(request, pk):
     appeal = selectors.appeal_get(user=request.user, pk=pk)
-    services.appeal_reopen_case(appeal=appeal, by=request.user)
+    try:
+        services.appeal_reopen_case(appeal=appeal, by=request.user)
+    except services.AppealError as exc:
+        messages.error(request, " ".join(exc.reasons or [exc.message]))
+        return redirect("appeals:detail", pk=appeal.pk)
     messages.success(request, "The case is reopened with the appeal's recommendations.")
     return redirect("cases:detail", reference=appeal.case.reference)
 
@@ -262,11 +270,15 @@ def respond_view(request, pk, rec_pk):
     rec = get_object_or_404(appeal.recommendations, pk=rec_pk)
     form = forms.ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.recommendation_respond(
-            recommendation=rec, by=request.user, response=form.cleaned_data["response"]
-        )
-        messages.success(request, "Response recorded.")
-        return redirect("appeals:detail", pk=appeal.pk)
+        try:
+            services.recommendation_respond(
+                recommendation=rec, by=request.user, response=form.cleaned_data["response"]
+            )
+        except services.AppealError as exc:
+            _add_reasons(form, exc)
+        else:
+            messages.success(request, "Response recorded.")
+            return redirect("appeals:detail", pk=appeal.pk)
     return _page(request, appeal=appeal, form=form, title=f"Respond for {rec.body}", intro=rec.text)
 
 

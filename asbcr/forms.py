@@ -1,11 +1,26 @@
 """Form helpers every app's views share."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from asbcr.concurrency import ConflictError
 
-def attach_errors(form, exc: ValidationError) -> None:
+
+def attach_errors(form, exc: ValidationError, request=None) -> None:
     """Show a service's ValidationError on the form: each message at its field, or at the
-    top of the form when the field is not on it, so nothing the user typed is lost."""
+    top of the form when the field is not on it, so nothing the user typed is lost.
+
+    A ``ConflictError`` (someone else changed the record first) is a ValidationError too
+    and lands at the top of the form. When there is no bound form to show it on (a
+    button), pass ``request`` and the messages are shown on the page instead."""
+    if isinstance(exc, ConflictError) and exc.version is not None and hasattr(form, "show_version"):
+        form.show_version(exc.version)
+    if form is None or not form.is_bound:
+        if request is None:
+            raise exc
+        for message in exc.messages:
+            messages.error(request, message)
+        return
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             for error in errors:

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict_message
 from asbcr.files import EVIDENCE_KINDS, STATEMENT_KINDS, check_upload
 from cases import hooks, risk
 from cases.constants import (
@@ -48,8 +49,9 @@ class CaseWorkflowError(Exception):
         self.reasons = reasons or []
 
 
-class StaleCase(CaseWorkflowError):
-    """Someone else changed the case since this user loaded it."""
+class StaleCase(CaseWorkflowError, ConflictError):
+    """Someone else changed the case since this user loaded it (a ``ConflictError`` too,
+    so every view's validation-error path shows it)."""
 
 
 STALE_MESSAGE = (
@@ -68,6 +70,21 @@ CONDITION_MESSAGES = {
     ),
     "_no_open_blockers": "The case cannot close yet.",
 }
+
+
+def stale_case(case: Case, by, *, what: str = "changed the case") -> StaleCase:
+    """The plain message for a lost race on a case: who changed it last, when, and how."""
+    event = (
+        TimelineEvent.objects.filter(case_id=case.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return StaleCase(STALE_MESSAGE)
+    return StaleCase(
+        conflict_message(what=what, at=event.at, actor=event.actor, by=by, outcome=event.summary)
+    )
 
 
 # -- timeline and access log ---------------------------------------------------
@@ -398,6 +415,24 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
         raise ValidationError(errors)
     agency_choosable_check(case=case, agency=data.reported_to, field="reported_to")
     with transaction.atomic():
+        # A double click records the incident once: a second copy would count twice
+        # towards the threshold.
+        Case.objects.select_for_update().get(pk=case.pk)
+        same = (
+            Incident.objects.filter(
+                case=case,
+                source=IncidentSource.STAFF,
+                **data.__dict__,
+                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if same is not None:
+            raise ConflictError(
+                conflict_message(what="recorded this incident", at=same.created_at, actor=by, by=by)
+            )
         incident = _incident_create(case=case, by=by, source=IncidentSource.STAFF, data=data)
         timeline_record(
             case=case,
@@ -513,11 +548,14 @@ def case_transition(
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if expected_state is not None and locked.state != expected_state:
-            raise StaleCase(STALE_MESSAGE)
+            raise stale_case(locked, by)
         method = getattr(locked, name, None)
         if method is None or not hasattr(method, "_django_fsm"):
             raise CaseWorkflowError(f"Unknown step: {name}.")
         meta = method._django_fsm
+        if not meta.has_transition(locked.state) and locked.state != case.state:
+            # The case moved while this request waited for the lock (or since it loaded).
+            raise stale_case(locked, by)
         if not meta.has_transition(locked.state):
             raise CaseWorkflowError(
                 "That step is not possible now.", reasons=transition_blockers(locked, name)
@@ -536,7 +574,7 @@ def case_transition(
         try:
             locked.save()
         except ConcurrentTransition as exc:
-            raise StaleCase(STALE_MESSAGE) from exc
+            raise stale_case(locked, by) from exc
         Case.objects.filter(pk=locked.pk).update(lock_version=F("lock_version") + 1)
         locked.refresh_from_db(fields=["lock_version"])
         timeline_record(
@@ -559,13 +597,16 @@ def case_acknowledge(*, case: Case, by) -> Case:
     return case_transition(case=case, name="acknowledge", by=by)
 
 
-def case_refer_back(*, case: Case, by, reason: str, recommended_course: str) -> Case:
+def case_refer_back(
+    *, case: Case, by, reason: str, recommended_course: str, expected_state: str | None = None
+) -> Case:
     """Out of scope: referred back with a reason and a recommended course of action."""
     return case_transition(
         case=case,
         name="refer_back",
         by=by,
         reason=reason,
+        expected_state=expected_state,
         fields={"referred_back_reason": reason, "recommended_course": recommended_course},
     )
 
@@ -598,7 +639,7 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
             lock_version=F("lock_version") + 1, updated_at=timezone.now(), **changes
         )
         if not updated:
-            raise StaleCase(STALE_MESSAGE)
+            raise stale_case(case, by)
         case.refresh_from_db()
         timeline_record(
             case=case,

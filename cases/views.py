@@ -281,6 +281,7 @@ def case_transition_view(request, reference, name):
                         by=request.user,
                         reason=reason,
                         recommended_course=form.cleaned_data["recommended_course"],
+                        expected_state=form.cleaned_data["expected_state"],
                     )
                 else:
                     services.case_transition(

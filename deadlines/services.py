@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.concurrency import ConflictError, conflict
 from cases.constants import EventKind
+from cases.models import TimelineEvent
 from cases.services import timeline_record
 from deadlines import rules
 from deadlines.constants import LIVE_STATES, DeadlineState, Responsible
@@ -305,14 +307,37 @@ def _check(by, deadline: Deadline) -> None:
         raise PermissionDenied("You cannot change deadlines on this case.")
 
 
+def _deadline_closed(deadline: Deadline, by) -> ConflictError:
+    return _deadline_conflict(deadline, by, what="closed this deadline")
+
+
+def _deadline_changed(deadline: Deadline, by) -> ConflictError:
+    return _deadline_conflict(deadline, by, what="changed this deadline")
+
+
+def _deadline_conflict(deadline: Deadline, by, *, what: str) -> ConflictError:
+    """Who last met, waived or moved the deadline, and when (from the timeline)."""
+    deadline.refresh_from_db()
+    event = (
+        TimelineEvent.objects.filter(case_id=deadline.case_id, detail__deadline=deadline.key)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ConflictError("This deadline is already met or waived.")
+    return conflict(what=what, at=event.at, actor=event.actor, by=by, outcome=event.summary)
+
+
 def deadline_waive(*, deadline: Deadline, reason: str, by) -> Deadline:
     """Waive a deadline that no longer applies, with the reason (on the timeline)."""
     _check(by, deadline)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason the deadline no longer applies."})
     with transaction.atomic():
+        # The conditional update is the lock: of two waivers at once, one changes the row.
         if not _waive(deadline, reason=reason.strip()):
-            raise ValidationError("This deadline is already met or waived.")
+            raise _deadline_closed(deadline, by)
         timeline_record(
             case=deadline.case,
             kind=EventKind.DEADLINE,
@@ -349,7 +374,10 @@ def deadline_record_delay(
     with transaction.atomic():
         locked = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if not locked.is_live:
-            raise ValidationError("This deadline is already met or waived.")
+            raise _deadline_closed(locked, by)
+        if locked.due != deadline.due or locked.delay_reason != deadline.delay_reason:
+            # Someone else recorded a delay a moment ago: one new date, one notice.
+            raise _deadline_changed(locked, by)
         previous = locked.due
         locked.due = new_due
         locked.delay_reason = reason.strip()

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.concurrency import VersionFormMixin
 from asbcr.files import LOGO_KINDS, UploadField
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
@@ -21,7 +22,7 @@ class GDSForm(forms.Form):
         self.helper.legend_size = Size.SMALL
 
 
-class SendLetterForm(GDSForm):
+class SendLetterForm(VersionFormMixin, GDSForm):
     """Send one letter: the channel, and what the officer must add for some letters."""
 
     channel = forms.ChoiceField(

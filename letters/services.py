@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
+from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock
 from cases import letters as case_letters
 from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
@@ -48,6 +49,10 @@ class LetterWordingError(LetterError):
     def __init__(self, problems: list[str]):
         super().__init__(" ".join(problems))
         self.problems = problems
+
+
+class LetterConflict(LetterError, ConflictError):
+    """The same letter was sent a moment ago (a double click, or two officers at once)."""
 
 
 LetterTemplateError = LetterWordingError  # the name older code used
@@ -152,6 +157,11 @@ def _record_deadline_event(case: Case, kind: str, by) -> None:
     record_event(case=case, event=event, by=by)
 
 
+def letters_sent_version(case: Case, kind: str) -> int:
+    """How many letters of this kind the case has had: the send form's version."""
+    return Letter.objects.filter(case=case, kind=kind).count()
+
+
 def letter_send(
     *,
     case: Case,
@@ -161,9 +171,14 @@ def letter_send(
     extra_context: dict | None = None,
     agency=None,
     note: str = "",
+    version: int | None = None,
 ) -> Letter:
     """Render a letter, keep it, send it on the recipient's preferred channel (email
-    attachment, print queue for post, or a phone note), and put it on the timeline."""
+    attachment, print queue for post, or a phone note), and put it on the timeline.
+
+    ``version`` is ``letters_sent_version`` as the send page showed it: if the same
+    letter has been sent since (a double click, or another officer), it is not sent again.
+    A deliberate resend from a freshly loaded page is a new letter."""
     if not (by.is_superuser or by.has_perm(SEND_PERMISSION, case)):
         raise PermissionDenied("You cannot send letters on this case.")
     if not by.is_superuser and not user_can_see_case(by, case):
@@ -185,6 +200,28 @@ def letter_send(
         raise LetterError("Write a note of what you told them on the phone.")
     digest = sha256_of(pdf)
     with transaction.atomic():
+        # Two sends of the same letter at once: the second waits here, then finds the first.
+        lock(case)
+        if version is not None and letters_sent_version(case, kind) != version:
+            same = (
+                Letter.objects.filter(case=case, kind=kind)
+                .select_related("sent_by")
+                .order_by("-sent_at", "-id")
+                .first()
+            )
+            error = LetterConflict(
+                GENERIC_MESSAGE
+                if same is None
+                else conflict_message(
+                    what=f"sent this letter to {same.recipient_name}",
+                    at=same.sent_at,
+                    actor=same.sent_by,
+                    by=by,
+                    kept_input=False,
+                )
+            )
+            error.version = letters_sent_version(case, kind)  # a knowing resend then works
+            raise error
         letter = Letter(
             case=case,
             kind=kind,

@@ -49,7 +49,10 @@ def _send_form(request, case, kind):
         kind=kind,
         bodies=case_letters.relevant_bodies(case),
         timescales=case.procedure_version.section("timescales"),
-        initial={"channel": _preferred_channel(case, kind)},
+        initial={
+            "channel": _preferred_channel(case, kind),
+            "version": services.letters_sent_version(case, kind),
+        },
     )
 
 
@@ -104,9 +107,12 @@ def letter_send_view(request, reference, kind):
                 agency=_agency(case, form.cleaned_data.get("agency")),
                 extra_context=form.extra_context(),
                 note=form.cleaned_data.get("note", ""),
+                version=form.cleaned_data.get("version"),
             )
         except services.LetterError as exc:
             form.add_error(None, exc.message)
+            if getattr(exc, "version", None) is not None:
+                form.show_version(exc.version)
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.concurrency import VersionFormMixin
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
     ActionStatus,
@@ -105,7 +106,7 @@ class VoteForm(GDSForm):
         self.fields["agency"].queryset = core
 
 
-class MinutesForm(GDSForm):
+class MinutesForm(VersionFormMixin, GDSForm):
     apologies = forms.CharField(
         label="Apologies (leave blank to use those recorded)", widget=forms.Textarea, required=False
     )
@@ -149,7 +150,11 @@ class ConsultationForm(GDSForm):
     what_they_said = forms.CharField(label="What they said", widget=forms.Textarea)
 
 
-class ActionUpdateForm(GDSForm):
+class ActionReasonForm(VersionFormMixin, ReasonForm):
+    """Return a report or hand an action to business as usual, at the version seen."""
+
+
+class ActionUpdateForm(VersionFormMixin, GDSForm):
     status = forms.ChoiceField(
         label="Progress",
         choices=[(s, ActionStatus(s).label) for s in OWNER_SETTABLE_STATUSES],

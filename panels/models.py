@@ -97,6 +97,9 @@ class Listing(AuditedModel):
     minutes_due_on = models.DateField(null=True, blank=True)
     circulated_on = models.DateField(null=True, blank=True)
     plan_final_at = models.DateTimeField(null=True, blank=True)
+    minutes_version = models.PositiveIntegerField(
+        default=0, help_text="Goes up each time the minutes are saved; a stale form is refused."
+    )
 
     class Meta:
         ordering = ["meeting__starts_at", "id"]
@@ -214,6 +217,10 @@ class Action(AuditedModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="Goes up on every change: a form loaded at an older version is refused.",
     )
 
     class Meta:

@@ -13,12 +13,22 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.concurrency import (
+    DOUBLE_SUBMIT_WINDOW,
+    GENERIC_MESSAGE,
+    NOTHING_CHANGED,
+    ConflictError,
+    conflict,
+    lock,
+    refresh_from,
+)
 from cases.constants import CaseState, EventKind
-from cases.models import Case, CaseAccessGrant
+from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import case_transition, impact_statement_add, timeline_record
 from panels import rules
 from panels.constants import (
@@ -97,6 +107,30 @@ def _is_chair_or_arranger(user, listing: Listing) -> bool:
     return listing.members.filter(user=user, role=MemberRole.CHAIR).exists()
 
 
+def _listing_lock(listing: Listing, *, by, watch: tuple[str, ...] = ()) -> Listing:
+    """Lock the listing's row; refuse if its status (or a watched field) changed since the
+    caller loaded it, naming who changed it and when. The caller's object is brought up
+    to date either way."""
+    locked = lock(listing)
+    changed = any(getattr(locked, f) != getattr(listing, f) for f in ("status", *watch))
+    refresh_from(listing, locked)
+    if changed:
+        raise _listing_conflict(locked, by)
+    return locked
+
+
+def _listing_conflict(listing: Listing, by, *, what: str = "updated this panel") -> ConflictError:
+    event = (
+        TimelineEvent.objects.filter(case_id=listing.case_id, detail__listing_id=listing.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ConflictError(GENERIC_MESSAGE)
+    return conflict(what=what, at=event.at, actor=event.actor, by=by, outcome=event.summary)
+
+
 # -- meetings ----------------------------------------------------------------------
 
 WEEKDAY_NUMBERS = {d: i for i, d in enumerate(rules.WEEKDAYS)}
@@ -163,11 +197,17 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str) -> Meeting:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for cancelling."})
-    if meeting.listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists():
-        raise PanelError("Move or adjourn the cases listed for this meeting before cancelling it.")
-    Meeting.objects.filter(pk=meeting.pk).update(
-        status=MeetingStatus.CANCELLED, cancelled_reason=reason
-    )
+    with transaction.atomic():
+        locked = lock(meeting)  # a case being listed for it at the same moment waits
+        if locked.status == MeetingStatus.CANCELLED:
+            return meeting
+        if meeting.listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists():
+            raise PanelError(
+                "Move or adjourn the cases listed for this meeting before cancelling it."
+            )
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=MeetingStatus.CANCELLED, cancelled_reason=reason
+        )
     meeting.refresh_from_db()
     return meeting
 
@@ -284,6 +324,16 @@ def case_list_for_meeting(
             }
         )
     with transaction.atomic():
+        # Two officers listing the case at once: the second waits, then finds the listing.
+        locked_case = lock(case)
+        if locked_case.state != case.state or (
+            case.panel_listings.filter(status__in=ACTIVE_LISTING_STATUSES).exists()
+        ):
+            from cases.services import stale_case
+
+            raise stale_case(locked_case, by)
+        if lock(meeting).status != MeetingStatus.SCHEDULED:
+            raise ValidationError({"meeting": "That meeting has just been cancelled."})
         previous = case.panel_listings.exclude(status=ListingStatus.ADJOURNED).last()
         listing = Listing.objects.create(
             meeting=meeting,
@@ -353,11 +403,13 @@ def panel_member_add(*, listing: Listing, by, user, role: str = MemberRole.MEMBE
     agency = agency or user.agency
     if agency is None:
         raise ValidationError({"user": f"{user} has no agency; record their agency first."})
-    if role == MemberRole.CHAIR and listing.members.filter(role=MemberRole.CHAIR).exists():
-        raise ValidationError({"role": "The panel already has a chair: remove them first."})
-    if listing.members.filter(user=user).exists():
-        raise ValidationError({"user": f"{user} is already on the panel."})
     with transaction.atomic():
+        # Checked under the lock, so two people adding at once cannot both add a chair.
+        _listing_lock(listing, by=by)
+        if role == MemberRole.CHAIR and listing.members.filter(role=MemberRole.CHAIR).exists():
+            raise ValidationError({"role": "The panel already has a chair: remove them first."})
+        if listing.members.filter(user=user).exists():
+            raise ValidationError({"user": f"{user} is already on the panel."})
         member = _member_create(listing=listing, user=user, agency=agency, role=role)
         timeline_record(
             case=listing.case,
@@ -375,6 +427,9 @@ def panel_member_remove(*, member: PanelMember, by) -> None:
     if member.listing.status != ListingStatus.LISTED:
         raise PanelError("Members can be removed only before the meeting opens.")
     with transaction.atomic():
+        _listing_lock(member.listing, by=by)
+        if not PanelMember.objects.filter(pk=member.pk).exists():
+            raise _listing_conflict(member.listing, by)
         timeline_record(
             case=member.listing.case,
             kind=EventKind.PANEL,
@@ -392,7 +447,15 @@ def panel_attendance_record(*, member: PanelMember, by, attendance: str) -> Pane
         raise ValidationError({"attendance": "Choose attended, apologies or invited."})
     if member.listing.status not in (ListingStatus.LISTED, ListingStatus.OPEN):
         raise PanelError("Attendance is recorded before or during the meeting.")
-    PanelMember.objects.filter(pk=member.pk).update(attendance=attendance)
+    with transaction.atomic():
+        _listing_lock(member.listing, by=by)
+        locked = lock(member)
+        if locked.attendance != member.attendance:
+            raise ConflictError(
+                f"Someone else has just recorded {member.user}'s attendance as "
+                f"‘{locked.get_attendance_display()}’. {NOTHING_CHANGED}"
+            )
+        PanelMember.objects.filter(pk=member.pk).update(attendance=attendance)
     member.refresh_from_db()
     return member
 
@@ -402,8 +465,9 @@ def declaration_sign(*, listing: Listing, by) -> PanelMember:
     member = listing.members.filter(user=by).first()
     if member is None:
         raise PermissionDenied("Only members of this panel sign its declaration.")
-    if member.declared_at is None:
-        with transaction.atomic():
+    with transaction.atomic():
+        # A double click signs once: the second waits for the lock and finds it signed.
+        if lock(member).declared_at is None:
             PanelMember.objects.filter(pk=member.pk).update(
                 declared_at=timezone.now(), declaration_text=DECLARATION_TEXT
             )
@@ -428,6 +492,8 @@ def listing_open(*, listing: Listing, by) -> tuple[Listing, list[str]]:
 
     if not _is_chair_or_arranger(by, listing):
         raise PermissionDenied
+    if listing.status == ListingStatus.OPEN:
+        raise _listing_conflict(listing, by)  # who opened it, and when
     if listing.status != ListingStatus.LISTED:
         raise PanelError("This meeting has already been opened, adjourned or minuted.")
     results = panel_check(listing, at_opening=True)
@@ -436,6 +502,7 @@ def listing_open(*, listing: Listing, by) -> tuple[Listing, list[str]]:
         raise PanelError("The meeting cannot open yet.", reasons=blocking)
     now = timezone.now()
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.OPEN, opened_at=now)
         Meeting.objects.filter(pk=listing.meeting_id).update(status=MeetingStatus.HELD)
         listing.refresh_from_db()
@@ -459,6 +526,7 @@ def listing_adjourn(*, listing: Listing, by, reason: str) -> Listing:
     if listing.status not in (ListingStatus.LISTED, ListingStatus.OPEN):
         raise PanelError("Only a meeting not yet minuted can be adjourned.")
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(
             status=ListingStatus.ADJOURNED, adjourned_reason=reason
         )
@@ -517,6 +585,7 @@ def victim_part_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        _listing_lock(listing, by=by, watch=("victim_attendance", "victim_left_point"))
         Listing.objects.filter(pk=listing.pk).update(
             victim_attendance=attendance,
             victim_attendee_name=attendee_name.strip(),
@@ -574,6 +643,10 @@ def threshold_vote_cast(*, listing: Listing, by, agency, vote: str, reason: str 
     if vote_result(listing) is not None:
         raise PanelError("The vote has already decided the threshold.")
     with transaction.atomic():
+        # Votes are counted one at a time, so a late vote cannot slip past a decided one.
+        _listing_lock(listing, by=by)
+        if vote_result(listing) is not None or listing.votes.filter(agency=agency).exists():
+            raise _listing_conflict(listing, by, what="recorded a vote")
         try:
             with transaction.atomic():
                 ThresholdVote.objects.create(
@@ -623,6 +696,9 @@ def threshold_vote_conclude(*, listing: Listing, by) -> None:
     if listing.case.state == CaseState.THRESHOLD_NOT_MET:
         return
     with transaction.atomic():
+        _listing_lock(listing, by=by)
+        if lock(listing.case).state == CaseState.THRESHOLD_NOT_MET:
+            return  # someone else recorded it a moment ago
         _record_failed_vote(listing, by)
 
 
@@ -637,11 +713,14 @@ def minutes_record(
     decisions: str,
     recommendations: str = "",
     apologies: str = "",
+    version: int | None = None,
 ) -> Listing:
     """Structured minutes (attendees from the panel, apologies, summary, decisions,
     recommendations). Interim actions taken before the meeting are carried into the plan."""
     if not _is_chair_or_arranger(by, listing):
         raise PermissionDenied
+    if version is not None and version != listing.minutes_version:
+        raise _listing_conflict(listing, by)
     _require_quorate(listing)
     if decided_at_meeting(listing.case) and vote_result(listing) is None:
         raise PanelError("Record the core partners' threshold vote first.")
@@ -663,7 +742,10 @@ def minutes_record(
     held_on = timezone.localdate(listing.opened_at or timezone.now())
     due = _due(listing.case, held_on, spec["amount"], spec["unit"]) if spec else None
     with transaction.atomic():
+        # Two people saving the minutes at once: the second is told, not overwritten.
+        _listing_lock(listing, by=by, watch=("minutes_version",))
         Listing.objects.filter(pk=listing.pk).update(
+            minutes_version=F("minutes_version") + 1,
             status=ListingStatus.MINUTED,
             summary=summary.strip(),
             decisions=decisions.strip(),
@@ -698,6 +780,7 @@ def minutes_circulate(*, listing: Listing, by) -> Listing:
         raise PanelError("Record the minutes before circulating them.")
     today = timezone.localdate()
     with transaction.atomic():
+        _listing_lock(listing, by=by, watch=("circulated_on",))
         Listing.objects.filter(pk=listing.pk).update(circulated_on=today)
         listing.refresh_from_db()
         late = bool(listing.minutes_due_on and today > listing.minutes_due_on)
@@ -735,16 +818,17 @@ def minutes_agree(*, listing: Listing, by) -> PanelMember:
         raise PermissionDenied("Only members of this panel agree its minutes.")
     if listing.circulated_on is None:
         raise PanelError("The minutes have not been circulated yet.")
-    if member.agreed_minutes_at is None:
-        PanelMember.objects.filter(pk=member.pk).update(agreed_minutes_at=timezone.now())
-        timeline_record(
-            case=listing.case,
-            kind=EventKind.PANEL,
-            summary=f"{by} agreed the minutes",
-            by=by,
-            detail={"listing_id": listing.pk},
-        )
-        member.refresh_from_db()
+    with transaction.atomic():
+        if lock(member).agreed_minutes_at is None:  # a double click agrees once
+            PanelMember.objects.filter(pk=member.pk).update(agreed_minutes_at=timezone.now())
+            timeline_record(
+                case=listing.case,
+                kind=EventKind.PANEL,
+                summary=f"{by} agreed the minutes",
+                by=by,
+                detail={"listing_id": listing.pk},
+            )
+    member.refresh_from_db()
     return member
 
 
@@ -767,6 +851,16 @@ def victim_consultation_record(
             "The victim is consulted on the draft plan, after the minutes and before it is final."
         )
     with transaction.atomic():
+        _listing_lock(listing, by=by)
+        same = listing.consultations.filter(
+            method=method,
+            consulted_on=consulted_on,
+            what_they_said=what_they_said.strip(),
+            created_by=by,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if same is not None:  # a double click: the first one stands
+            raise conflict(what="recorded this consultation", at=same.created_at, actor=by, by=by)
         consultation = VictimConsultation.objects.create(
             listing=listing,
             method=method,
@@ -802,6 +896,7 @@ def plan_finalise(*, listing: Listing, by) -> Listing:
     if reasons:
         raise PanelError("The action plan cannot be made final yet.", reasons=reasons)
     with transaction.atomic():
+        _listing_lock(listing, by=by)
         Listing.objects.filter(pk=listing.pk).update(
             status=ListingStatus.FINAL, plan_final_at=timezone.now()
         )
@@ -866,6 +961,18 @@ def action_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock(listing or case)  # the same action added twice at once is added once
+        same = Action.objects.filter(
+            case=case,
+            listing=listing,
+            what=data.what.strip(),
+            owner=data.owner,
+            due_on=data.due_on,
+            created_by=by,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if same is not None:
+            raise conflict(what="added this action", at=same.created_at, actor=by, by=by)
         action = Action.objects.create(
             case=case,
             listing=listing,
@@ -927,8 +1034,8 @@ def _action_record(
     action: Action, *, by, fields: dict, summary: str, reason: str = "", detail=None
 ) -> Action:
     """Write an action's new status and put the change on the case timeline (in the
-    caller's transaction)."""
-    Action.objects.filter(pk=action.pk).update(**fields)
+    caller's transaction, on a row the caller has locked)."""
+    Action.objects.filter(pk=action.pk).update(version=F("version") + 1, **fields)
     action.refresh_from_db()
     timeline_record(
         case=action.case,
@@ -941,6 +1048,42 @@ def _action_record(
     return action
 
 
+def _action_lock(action: Action, *, by, version: int | None) -> Action:
+    """Lock the action's row and refuse if it changed since the caller loaded it (the
+    status they saw, or the version their form carried): the second of two people
+    accepting, returning or reporting at once is told who got there first."""
+    locked = lock(action)
+    if locked.status != action.status or (version is not None and version != locked.version):
+        raise _action_conflict(locked, by)
+    return locked
+
+
+def _refuse_stale(action: Action, *, by, version: int | None) -> None:
+    """A form loaded before someone else changed the action is refused, whatever the
+    action's state now, so the message says what happened instead of a rule."""
+    if version is not None and version != action.version:
+        raise _action_conflict(action, by)
+
+
+def _action_conflict(action: Action, by) -> ConflictError:
+    event = (
+        TimelineEvent.objects.filter(case_id=action.case_id, detail__action_id=action.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ConflictError(GENERIC_MESSAGE, version=action.version)
+    return conflict(
+        what="updated this action",
+        at=event.at,
+        actor=event.actor,
+        by=by,
+        outcome=event.summary,
+        version=action.version,
+    )
+
+
 def _can_update(user, action: Action) -> bool:
     if user.is_superuser or action.owner_id == user.pk:
         return True
@@ -950,12 +1093,19 @@ def _can_update(user, action: Action) -> bool:
 
 
 def action_update(
-    *, action: Action, by, status: str, reason: str = "", completion_report: str = ""
+    *,
+    action: Action,
+    by,
+    status: str,
+    reason: str = "",
+    completion_report: str = "",
+    version: int | None = None,
 ) -> Action:
     """The owner reports progress: in progress, delayed (why), completed (report, for the
     administering body to accept), or no longer needed (with the outcome)."""
     if not _can_update(by, action):
         raise PermissionDenied
+    _refuse_stale(action, by=by, version=version)
     if action.status in RESOLVED_ACTION_STATUSES:
         raise PanelError("This action is closed.")
     if status not in OWNER_SETTABLE_STATUSES:
@@ -975,6 +1125,7 @@ def action_update(
     if status == ActionStatus.REPORTED:
         fields.update(completion_report=completion_report.strip(), reported_at=timezone.now())
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -990,12 +1141,14 @@ def action_update(
     return action
 
 
-def action_accept(*, action: Action, by) -> Action:
+def action_accept(*, action: Action, by, version: int | None = None) -> Action:
     """The administering body accepts the owner's completion report: only then is it done."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status != ActionStatus.REPORTED:
         raise PanelError("Only an action whose owner has reported it complete can be accepted.")
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -1006,14 +1159,16 @@ def action_accept(*, action: Action, by) -> Action:
     return action
 
 
-def action_return_report(*, action: Action, by, reason: str) -> Action:
+def action_return_report(*, action: Action, by, reason: str, version: int | None = None) -> Action:
     """The administering body does not accept the report: the action is in progress again."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status != ActionStatus.REPORTED:
         raise PanelError("There is no completion report waiting.")
     if not reason.strip():
         raise ValidationError({"reason": "Say what is still needed."})
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,
@@ -1030,14 +1185,18 @@ def action_return_report(*, action: Action, by, reason: str) -> Action:
     return action
 
 
-def action_hand_to_business_as_usual(*, action: Action, by, reason: str) -> Action:
+def action_hand_to_business_as_usual(
+    *, action: Action, by, reason: str, version: int | None = None
+) -> Action:
     """The administering body formally hands an action to the agency's usual work."""
     _require(by, ACCEPT, action.case)
+    _refuse_stale(action, by=by, version=version)
     if action.status in RESOLVED_ACTION_STATUSES:
         raise PanelError("This action is closed.")
     if not reason.strip():
         raise ValidationError({"reason": "Say who carries it on, and how."})
     with transaction.atomic():
+        _action_lock(action, by=by, version=version)
         _action_record(
             action,
             by=by,

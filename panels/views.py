@@ -156,8 +156,15 @@ def _listing_forms(listing, data=None, op=None):
         "action": {"case": case},
         "vote": {"core": agencies_choosable_for(case=case).filter(slug__in=core_slugs)},
     }
+    # The minutes form carries the version of the minutes it was loaded with.
+    initial = {"minutes": {"version": listing.minutes_version}}
     return {
-        name: cls(data if op == name else None, prefix=name, **extra.get(name, {}))
+        name: cls(
+            data if op == name else None,
+            prefix=name,
+            initial=initial.get(name),
+            **extra.get(name, {}),
+        )
         for name, cls in LISTING_FORMS.items()
     }
 
@@ -336,6 +343,14 @@ def my_actions_view(request):
     )
 
 
+def _version(data) -> int | None:
+    """The version a button's form carried (a hidden field); None when absent or garbled."""
+    try:
+        return int(data.get("version", ""))
+    except ValueError:
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_view(request, pk):
@@ -345,20 +360,21 @@ def action_view(request, pk):
     """
     action = selectors.action_get(user=request.user, pk=pk)
     user = request.user
-    form = panel_forms.ActionUpdateForm(
-        request.POST if request.POST.get("op") == "update" else None, prefix="update"
-    )
-    reason_form = panel_forms.ReasonForm(
-        request.POST if request.POST.get("op") in ("return", "bau") else None, prefix="reason"
-    )
     op = request.POST.get("op") if request.method == "POST" else None
+    seen = {"version": action.version}
+    form = panel_forms.ActionUpdateForm(
+        request.POST if op == "update" else None, prefix="update", initial=seen
+    )
+    reason_form = panel_forms.ActionReasonForm(
+        request.POST if op in ("return", "bau") else None, prefix="reason", initial=seen
+    )
     try:
         if op == "update" and form.is_valid():
             services.action_update(action=action, by=user, **form.cleaned_data)
             messages.success(request, "Action updated.")
             return redirect("panels:action", action.pk)
         if op == "accept":
-            services.action_accept(action=action, by=user)
+            services.action_accept(action=action, by=user, version=_version(request.POST))
             messages.success(request, "Completion accepted: the action is done.")
             return redirect("panels:action", action.pk)
         if op in ("return", "bau") and reason_form.is_valid():
@@ -367,10 +383,16 @@ def action_view(request, pk):
                 if op == "return"
                 else services.action_hand_to_business_as_usual
             )
-            service(action=action, by=user, reason=reason_form.cleaned_data["reason"])
+            service(
+                action=action,
+                by=user,
+                reason=reason_form.cleaned_data["reason"],
+                version=reason_form.cleaned_data["version"],
+            )
             return redirect("panels:action", action.pk)
     except ValidationError as exc:
-        attach_errors(form if op == "update" else reason_form, exc)
+        target = {"update": form, "return": reason_form, "bau": reason_form}.get(op)
+        attach_errors(target, exc, request)
     except PanelError as exc:
         _panel_error(request, exc)
     except PermissionDenied:

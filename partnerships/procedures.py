@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 from django.db import transaction
 
+from asbcr.concurrency import conflict_message
 from asbcr.plain_text import template_code_paths
 from partnerships.models import Procedure, ProcedureVersion
 
@@ -217,9 +218,14 @@ def procedure_save_version(
                 [
                     ProcedureError(
                         "(version)",
-                        f"Version {latest.number} was saved by someone else while you were "
-                        f"editing version {based_on}. Your text is kept below: compare it "
-                        "with the current version and save again.",
+                        conflict_message(
+                            what=f"saved version {latest.number}",
+                            at=latest.created_at,
+                            actor=latest.created_by,
+                            by=by,
+                        )
+                        + f" You were editing version {based_on}: compare your text with "
+                        "the current version and save again.",
                     )
                 ]
             )

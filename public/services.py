@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, lock
 from cases import services as case_services
 from cases.constants import ApplicantType, Channel, EventKind, PartyKind
 from cases.models import Case
@@ -249,6 +250,7 @@ def tracking_link_issue(*, case: Case, by) -> str:
     """Revoke any live tracking link and issue a new one, emailed to the applicant if they
     gave an email address. Returns the new token (shown once to the officer)."""
     with transaction.atomic():
+        lock(case)  # two issues at once leave exactly one live link
         token = _issue_link(case=case, by=by)
         case_services.timeline_record(
             case=case,
@@ -272,6 +274,7 @@ def tracking_link_issue(*, case: Case, by) -> str:
 def tracking_link_revoke(*, case: Case, by) -> int:
     """Stop every live tracking link for the case working (for example, if it was shared)."""
     with transaction.atomic():
+        lock(case)  # against an issue at the same moment: revoked means no live link
         count = TrackingLink.objects.filter(case=case, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_by=by
         )
@@ -301,14 +304,23 @@ def applicant_contact_update(*, case: Case, changes: dict) -> list[str]:
     changed = [f for f in CONTACT_FIELDS if f in changes and getattr(person, f) != changes[f]]
     if not changed:
         return []
-    person_changes_record(
-        person=person,
-        by=None,
-        changes={f: changes[f] for f in changed},
-        reason="Changed by the applicant on their tracking page.",
-        summary="The applicant updated their contact details",
-        visible_to_applicant=True,
-    )
+    with transaction.atomic():
+        locked = lock(person)
+        if any(getattr(locked, f) != getattr(person, f) for f in CONTACT_FIELDS):
+            raise ConflictError(
+                _(
+                    "Your contact details were changed a moment ago, perhaps in another "
+                    "window. Check them below and save again if they are still not right."
+                )
+            )
+        person_changes_record(
+            person=person,
+            by=None,
+            changes={f: changes[f] for f in changed},
+            reason="Changed by the applicant on their tracking page.",
+            summary="The applicant updated their contact details",
+            visible_to_applicant=True,
+        )
     return changed
 
 
@@ -320,6 +332,19 @@ def applicant_impact_statement_add(*, case: Case, text: str, attachment=None):
         "PUBLIC_MAX_STATEMENTS_PER_CASE", 20
     ):
         raise ValidationError(_("You have sent the most statements we can take online."))
+    with transaction.atomic():
+        lock(case)  # a double click sends one statement
+        same = case.impact_statements.filter(
+            source="written_online",
+            text=text.strip(),
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        if text.strip() and attachment is None and same.exists():
+            raise ConflictError(_("We already have this statement: you sent it a moment ago."))
+        return _statement_add(case=case, text=text, attachment=attachment)
+
+
+def _statement_add(*, case: Case, text: str, attachment=None):
     return case_services.impact_statement_add(
         case=case,
         by=None,
@@ -386,6 +411,11 @@ def appeal_request(*, case: Case, grounds: list[str], details: str) -> AppealReq
     ).exists():
         raise ValidationError(_("You have already asked for an appeal against this decision."))
     with transaction.atomic():
+        lock(case)  # a double click asks once: the second finds the first request
+        if AppealRequest.objects.filter(
+            case=case, requested_at__date__gte=window["decided_on"]
+        ).exists():
+            raise ConflictError(_("You have already asked for an appeal against this decision."))
         request = AppealRequest.objects.create(case=case, grounds=grounds, details=details)
         lodge = _appeal_lodge_service()
         appeal = None

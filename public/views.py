@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from asbcr.forms import attach_errors
 from asbcr.net import ratelimit_key
 from cases.selectors import case_get
 from public import explain, flow, selectors, services
@@ -595,12 +596,16 @@ def track_contact(request, token, case):
         if _limited(request, "public-post"):
             _refuse(form)
         elif form.is_valid():
-            services.applicant_contact_update(
-                case=case,
-                changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
-            )
-            messages.success(request, _("Your contact details have been updated."))
-            return redirect("public:track", token)
+            try:
+                services.applicant_contact_update(
+                    case=case,
+                    changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
+                )
+            except ValidationError as exc:  # changed in another window a moment ago
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Your contact details have been updated."))
+                return redirect("public:track", token)
     return _render_form(
         request,
         None,

@@ -1,8 +1,10 @@
 """Writes for thresholds: evaluate on a case, record views, decide, import, detect."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict, lock
 from cases.constants import CaseState, EventKind, InvolvementRole
 from cases.models import Case, CaseAgency, TimelineEvent
 from cases.services import case_transition, timeline_record
@@ -104,6 +106,22 @@ def body_view_record(*, case: Case, agency: Agency, by, view: str, reasons: str)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock(case)  # a double click records the view once
+        same = (
+            BodyView.objects.filter(
+                case=case,
+                agency=agency,
+                view=view,
+                reasons=reasons.strip(),
+                recorded_by=by,
+                round=selectors.decision_round(case),
+                at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-at")
+            .first()
+        )
+        if same is not None:
+            raise conflict(what=f"recorded {agency.name}'s view", at=same.at, actor=by, by=by)
         record = BodyView.objects.create(
             case=case,
             agency=agency,
@@ -156,6 +174,30 @@ def threshold_decide(
     moves to threshold met / not met with the plain-English reasons."""
     if not _can(by, DECIDE, case):
         raise PermissionDenied("You cannot decide the threshold on this case.")
+    with transaction.atomic():
+        # A second officer deciding at the same moment waits here, then finds the decision.
+        locked = lock(case)
+        if not decision_pending(locked):
+            raise _decided_already(locked, by)
+        decision = _decide(
+            case=locked, by=by, discretionary=discretionary, senior_manager=senior_manager
+        )
+    return decision
+
+
+def _decided_already(case: Case, by) -> ConflictError:
+    latest = selectors.latest_decision(case)
+    return conflict(
+        what="recorded the decision",
+        at=latest.at,
+        actor=latest.recorded_by,
+        by=by,
+        outcome="Threshold met" if latest.met else "Threshold not met",
+    )
+
+
+def _decide(*, case: Case, by, discretionary, senior_manager) -> ThresholdDecision:
+    """threshold_decide's work, on the locked case, in its transaction."""
     engine = threshold_preview(
         case=case, discretionary=discretionary, senior_manager=senior_manager
     )
@@ -163,10 +205,6 @@ def threshold_decide(
     if problems:
         raise ValidationError({"__all__": [p[0].upper() + p[1:] + "." for p in problems]})
     at_meeting = bool(case.procedure_version.data.get("decision", {}).get("at_meeting"))
-    if not decision_pending(case):
-        raise ValidationError(
-            {"__all__": ["The threshold has already been decided in this round."]}
-        )
     if at_meeting and case.state != CaseState.PANEL_ARRANGED:
         raise ValidationError(
             {
@@ -200,49 +238,66 @@ def threshold_decide(
                 }
             )
     reasons_text = f"{rule_reason} {engine.reasons_text}"
-    with transaction.atomic():
-        decision = ThresholdDecision.objects.create(
+    try:
+        with transaction.atomic():
+            decision = _store_decision(
+                case=case,
+                by=by,
+                met=met,
+                decided_by=decided_by,
+                engine=engine,
+                views=views,
+                reasons_text=reasons_text,
+            )
+    except IntegrityError as exc:  # one_decision_per_round: the lock makes this a backstop
+        raise _decided_already(case, by) from exc
+    detail = {"threshold_decision_id": decision.pk}
+    if met and at_meeting:
+        # Merton: the vote is taken at the meeting, which goes on to review the case.
+        timeline_record(
             case=case,
-            round=selectors.decision_round(case),
-            met=met,
-            decided_by=decided_by,
-            decision_rule=case.procedure_version.data.get("decision", {}),
-            explanation=engine.explanation(),
-            views=[
-                {
-                    "agency": v.agency.name,
-                    "agency_slug": v.agency.slug,
-                    "view": v.view,
-                    "reasons": v.reasons,
-                    "recorded_by": v.recorded_by.get_full_name() or v.recorded_by.username,
-                    "at": v.at.isoformat(),
-                }
-                for v in views
-            ],
-            discretionary_factors={
-                f["factor"]: f["rationale"] for f in engine.factors["discretionary"]
-            },
-            senior_manager=engine.factors["senior_manager"] or {},
-            reasons_text=reasons_text,
-            recorded_by=by,
+            kind=EventKind.DECISION,
+            summary="Threshold met at the panel meeting",
+            by=by,
+            reason=reasons_text,
+            detail=detail,
         )
-        detail = {"threshold_decision_id": decision.pk}
-        if met and at_meeting:
-            # Merton: the vote is taken at the meeting, which goes on to review the case.
-            timeline_record(
-                case=case,
-                kind=EventKind.DECISION,
-                summary="Threshold met at the panel meeting",
-                by=by,
-                reason=reasons_text,
-                detail=detail,
-            )
-        else:
-            case_transition(
-                case=case,
-                name="record_threshold_met" if met else "record_threshold_not_met",
-                by=by,
-                reason=reasons_text,
-                detail=detail,
-            )
+    else:
+        case_transition(
+            case=case,
+            name="record_threshold_met" if met else "record_threshold_not_met",
+            by=by,
+            reason=reasons_text,
+            detail=detail,
+        )
     return decision
+
+
+def _store_decision(
+    *, case: Case, by, met, decided_by, engine, views, reasons_text
+) -> ThresholdDecision:
+    return ThresholdDecision.objects.create(
+        case=case,
+        round=selectors.decision_round(case),
+        met=met,
+        decided_by=decided_by,
+        decision_rule=case.procedure_version.data.get("decision", {}),
+        explanation=engine.explanation(),
+        views=[
+            {
+                "agency": v.agency.name,
+                "agency_slug": v.agency.slug,
+                "view": v.view,
+                "reasons": v.reasons,
+                "recorded_by": v.recorded_by.get_full_name() or v.recorded_by.username,
+                "at": v.at.isoformat(),
+            }
+            for v in views
+        ],
+        discretionary_factors={
+            f["factor"]: f["rationale"] for f in engine.factors["discretionary"]
+        },
+        senior_manager=engine.factors["senior_manager"] or {},
+        reasons_text=reasons_text,
+        recorded_by=by,
+    )

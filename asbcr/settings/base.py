@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "asbcr.signin.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "asbcr.signin.middleware.SecondFactorMiddleware",
+    "asbcr.concurrency.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.context.AuditContextMiddleware",
     # Last, so it sees a failed sign-in and answers with the lockout page.

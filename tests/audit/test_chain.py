@@ -138,7 +138,7 @@ def test_the_backfill_seals_rows_written_before_the_chain_in_order(case):
 
     from django.apps import apps
 
-    backfill = importlib.import_module("cases.migrations.0005_backfill_audit_hashes").backfill
+    backfill = importlib.import_module("cases.migrations.0007_backfill_audit_hashes").backfill
     with erasure.permitted(reason="test: unseal"):
         plain(TimelineEvent).update(row_hash="", prev_hash="", personal_hash="")
     assert not verify.verify().ok

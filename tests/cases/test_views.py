@@ -128,7 +128,7 @@ def test_stale_form_keeps_the_typed_reason(client, reference, officer):
         url, {"expected_state": "received", "reason": "Victim moved away last week."}
     )
     body = response.content.decode()
-    assert "Someone else changed this case" in body
+    assert "You already changed the case at" in body
     assert "Victim moved away last week." in body
     assert Case.objects.get(pk=case.pk).state == CaseState.ACKNOWLEDGED
 
@@ -140,7 +140,7 @@ def test_stale_edit_keeps_the_typed_text(client, reference, officer):
     url = reverse("cases:edit", args=[case.reference])
     client.post(url, {"summary": "First edit", "lock_version": 0})
     response = client.post(url, {"summary": "My careful second edit", "lock_version": 0})
-    assert "Someone else changed this case" in response.content.decode()
+    assert "already changed the case at" in response.content.decode()
     assert "My careful second edit" in response.content.decode()
 
 

@@ -144,7 +144,7 @@ def test_two_admins_editing_at_once_cannot_overwrite_each_other(client, users):
     late = original.replace("high_from: 15", "high_from: 16")
     response = edit(client, "merton", late, based_on=1)
     assert response.status_code == 200
-    assert "Version 2 was saved by someone else" in response.content.decode()
+    assert "You already saved version 2 at" in response.content.decode()
     assert "high_from: 16" in response.context["form"]["text"].value()
     assert ProcedureVersion.objects.filter(procedure__slug="merton").count() == 2
 

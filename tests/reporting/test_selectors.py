@@ -179,12 +179,12 @@ def test_by_agency_reported_to(year_2026, reference, hertsmere, users):
 
     police = reference["agencies"]["hertfordshire-constabulary"]
     case = year_2026["H"]
-    for _ in range(2):
+    for n in range(2):  # two different reports (the same one twice is refused)
         incident_add(
             case=case,
             by=users["hertsmere.officer"],
             data=IncidentInput(
-                incident_date=dt.date(2026, 8, 1), description="Shouting", reported_to=police
+                incident_date=dt.date(2026, 8, 1), description=f"Shouting {n}", reported_to=police
             ),
         )
     by_agency = selectors.applications_by_agency_reported_to(areas=hertsmere, periods=[FY26])

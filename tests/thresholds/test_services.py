@@ -230,5 +230,5 @@ def test_merton_decides_only_at_the_meeting_and_only_once(reference, users):
             case=case, agency=agency(slug), by=officer, view="met", reasons="Yes."
         )
     services.threshold_decide(case=case, by=officer)
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(ValidationError, match="You already recorded the decision at"):
         services.threshold_decide(case=case, by=officer)
