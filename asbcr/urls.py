@@ -35,6 +35,8 @@ for _module, _prefix in [
     ("reporting.urls", "staff/reporting/"),
     ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
+    ("api.staff_urls", "staff/api-clients/"),
+    ("api.urls", "api/v1/"),
 ]:
     try:
         __import__(_module)

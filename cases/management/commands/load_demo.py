@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "appeals.demo",
     "public.demo",
     "reporting.demo",
+    "api.demo",
 ]
 
 

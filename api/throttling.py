@@ -1,0 +1,19 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+from api.models import ApiClient
+
+
+class ApiClientRateThrottle(SimpleRateThrottle):
+    """Calls per client (not per address: a force's systems may share one gateway)."""
+
+    scope = "api_client"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.user, ApiClient):
+            return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        return self.cache_format % {"scope": "api_anon", "ident": self.get_ident(request)}
+
+    def get_ident(self, request):
+        from asbcr.net import client_ip
+
+        return client_ip(request)
