@@ -43,7 +43,9 @@ def cases_for_client(*, client: ApiClient) -> QuerySet[Case]:
 
 def case_get_for_client(*, client: ApiClient, reference: str) -> Case:
     """A case the client's agency is involved in; 404 hides any other's existence."""
-    case = cases_for_client(client=client).filter(reference=reference).first()
+    case = None
+    if "\x00" not in reference:  # PostgreSQL refuses NUL in a query; no reference has one
+        case = cases_for_client(client=client).filter(reference=reference).first()
     if case is None:
         raise Http404("No case with that reference that this system can see.")
     return case

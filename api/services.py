@@ -82,7 +82,7 @@ def api_client_revoke(*, client: ApiClient, by) -> ApiClient:
 def api_client_authenticate(secret: str) -> tuple[ApiClient | None, bool]:
     """(the client the secret names, whether the secret is right and still in force)."""
     parts = secret.split("_")
-    if len(parts) < 3 or parts[0] != TOKEN_PREFIX:
+    if "\x00" in secret or len(parts) < 3 or parts[0] != TOKEN_PREFIX:
         return None, False
     client = ApiClient.objects.select_related("agency", "area").filter(lookup_id=parts[1]).first()
     if client is None:
@@ -106,7 +106,7 @@ def api_call_record(
     return ApiCallLog.objects.create(
         client=client,
         method=method[:10],
-        path=path[:300],
+        path=path.replace("\x00", "\\x00")[:300],  # kept visible, never a database error
         status_code=status_code,
         ip_address=ip_address,
         case=case,

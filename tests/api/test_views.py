@@ -170,7 +170,13 @@ def test_cases_list_only_the_agencys_cases(client, auth, police_case, other_case
     assert case["status"] == police_case.get_state_display()
     assert case["outstanding_actions"][0]["what"] == "Patrol the street at night"
     assert case["outstanding_actions"][0]["status"] == "Open"
-    assert case["next_deadline"] is None or "due" in case["next_deadline"]
+    live = police_case.deadlines.filter(state="open").order_by("due", "id").first()
+    assert live is not None, "a case ready for a panel has a deadline running"
+    assert case["next_deadline"] == {
+        "what": live.rule,
+        "due": live.due.isoformat(),
+        "overdue": False,
+    }
 
 
 def test_case_detail_and_404_for_cases_not_involved(client, auth, police_case, other_case):
@@ -269,3 +275,67 @@ def test_reference_page_lists_the_endpoints(client):
     html = client.get(reverse("api:reference")).content.decode()
     assert "/api/v1/incidents/" in html and "submit_incidents" in html
     assert 'src="http' not in html and "cdn" not in html.lower()  # nothing fetched from outside
+
+
+# -- hostile input and limits ------------------------------------------------------------
+
+
+def test_nul_in_a_reference_or_secret_is_a_refusal_not_an_error(client, auth):
+    assert client.get("/api/v1/cases/a%00b/", **auth).status_code == 404
+    nul = {"HTTP_AUTHORIZATION": "Bearer asbcr_ab\x00c_def"}
+    assert client.get(reverse("api:cases"), **nul).status_code == 401
+
+
+def test_a_body_larger_than_the_limit_is_413(client, auth, monkeypatch):
+    from api import views
+
+    monkeypatch.setattr(views, "MAX_BODY_BYTES", 100)
+    response = post_json(client, reverse("api:incidents"), {"incidents": [row()] * 3}, **auth)
+    assert response.status_code == 413 and "split" in response.json()["detail"]
+
+
+def test_calls_are_throttled_per_client(client, auth, reference, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_CLIENT_RATE = "2/min"
+    url = reverse("api:cases")
+    assert [client.get(url, **auth).status_code for _ in range(3)] == [200, 200, 429]
+    _, other = make_client(reference)
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200
+    cache.clear()
+
+
+def test_completion_from_another_area_is_404(client, reference, users, officer, area):
+    from panels import services as panels
+    from tests.panels.factories import case_ready_for_panel
+
+    case = case_ready_for_panel(area=area, officer=officer, involve=["clarion-housing"])
+    action = panels.action_add(
+        case=case,
+        by=officer,
+        interim=True,
+        data=panels.ActionInput(
+            what="Fit a door camera",
+            why="Immediate risk",
+            owner=users["hertsmere.housing"],
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+        ),
+    )
+    _, merton_housing = make_client(reference, area="merton", agency="clarion-housing")
+    _, herts_housing = make_client(reference, agency="clarion-housing")
+    url = reverse("api:action_completion", args=[action.pk])
+    data = {"completion_report": "Fitted"}
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {merton_housing}"}
+    assert post_json(client, url, data, **headers).status_code == 404
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {herts_housing}"}
+    assert post_json(client, url, data, **headers).status_code == 200
+
+
+def test_a_closed_action_is_409(client, auth, police_action):
+    from panels.models import Action
+
+    Action.objects.filter(pk=police_action.pk).update(status=ActionStatus.DONE)
+    url = reverse("api:action_completion", args=[police_action.pk])
+    response = post_json(client, url, {"completion_report": "x"}, **auth)
+    assert response.status_code == 409 and "closed" in response.json()["detail"]
