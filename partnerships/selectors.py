@@ -44,6 +44,7 @@ HOME_LINKS = {
         ("Statistics", "reporting:index", False),
         ("Publish the year's figures", "reporting:publish_list", False),
         ("Access log", "cases:access_log", False),
+        ("Agency system credentials (API)", "api_clients:list", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),

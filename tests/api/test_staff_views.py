@@ -86,3 +86,9 @@ def test_command_and_demo_client(reference, capsys):
     assert ok and demo.agency.slug == "hertfordshire-constabulary"
     call_command("demo_logins")
     assert DEMO_API_SECRET in capsys.readouterr().out
+
+
+def test_area_admin_home_links_to_the_credentials_page(client, users):
+    client.force_login(users["hertsmere.admin"])
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("api_clients:list", args=["hertsmere"]) in html
