@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from api.models import ApiClient
+from api.models import ApiCallLog, ApiClient
 from cases.models import Case
 from cases.selectors import case_involves_agency_filter
 from deadlines.constants import LIVE_STATES
@@ -14,6 +14,15 @@ from panels.models import Action
 
 def api_clients_for_area(*, area) -> QuerySet[ApiClient]:
     return ApiClient.objects.filter(area=area).select_related("agency", "created_by", "revoked_by")
+
+
+def api_calls_for_area(*, area, limit: int = 50) -> list[ApiCallLog]:
+    """The latest calls by the area's clients, for its admin to see what each system did."""
+    return list(
+        ApiCallLog.objects.filter(client__area=area)
+        .select_related("client", "case")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 def cases_for_client(*, client: ApiClient) -> QuerySet[Case]:

@@ -71,6 +71,7 @@ def client_list(request, area):
         {
             "area": area,
             "clients": selectors.api_clients_for_area(area=area),
+            "calls": selectors.api_calls_for_area(area=area),
             "form": form,
             "created": created,
         },

@@ -92,3 +92,16 @@ def test_area_admin_home_links_to_the_credentials_page(client, users):
     client.force_login(users["hertsmere.admin"])
     html = client.get(reverse("home")).content.decode()
     assert reverse("api_clients:list", args=["hertsmere"]) in html
+
+
+def test_the_page_shows_the_areas_latest_calls(client, users, reference):
+    from tests.api.conftest import make_client
+
+    _, secret = make_client(reference)
+    _, merton = make_client(reference, area="merton", agency="clarion-housing")
+    client.get(reverse("api:cases"), HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client.get(reverse("api:case", args=["MERTON-X"]), HTTP_AUTHORIZATION=f"Bearer {merton}")
+    client.force_login(users["hertsmere.admin"])
+    html = client.get(reverse("api_clients:list", args=["hertsmere"])).content.decode()
+    calls = html[html.index('id="calls"') :]
+    assert "GET /api/v1/cases/" in calls and "MERTON-X" not in calls

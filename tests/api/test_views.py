@@ -339,3 +339,23 @@ def test_a_closed_action_is_409(client, auth, police_action):
     url = reverse("api:action_completion", args=[police_action.pk])
     response = post_json(client, url, {"completion_report": "x"}, **auth)
     assert response.status_code == 409 and "closed" in response.json()["detail"]
+
+
+def test_case_list_queries_do_not_grow_with_cases(client, auth, area, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.panels.factories import case_ready_for_panel
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("api:cases"), **auth).status_code == 200
+        return len(queries)
+
+    involve = ["hertfordshire-constabulary"]
+    case_ready_for_panel(area=area, officer=officer, involve=involve)
+    count()  # the first call also notes when the client was last used
+    one = count()
+    for _ in range(3):
+        case_ready_for_panel(area=area, officer=officer, involve=involve)
+    assert count() == one
