@@ -359,3 +359,12 @@ def test_case_list_queries_do_not_grow_with_cases(client, auth, area, officer):
     for _ in range(3):
         case_ready_for_panel(area=area, officer=officer, involve=involve)
     assert count() == one
+
+
+def test_out_of_range_numbers_in_paths_are_404(client, auth):
+    huge = "9" * 30
+    assert client.get(f"/api/v1/statistics/merton/{huge}/").status_code == 404
+    response = post_json(
+        client, f"/api/v1/actions/{huge}/completion/", {"completion_report": "x"}, **auth
+    )
+    assert response.status_code == 404
