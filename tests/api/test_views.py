@@ -368,3 +368,18 @@ def test_out_of_range_numbers_in_paths_are_404(client, auth):
         client, f"/api/v1/actions/{huge}/completion/", {"completion_report": "x"}, **auth
     )
     assert response.status_code == 404
+
+
+def test_statistics_ignore_any_credential(client, reference, kinds_of_caller):
+    Publication.objects.create(
+        area=reference["areas"]["hertsmere"],
+        year=2025,
+        period_start=dt.date(2025, 4, 1),
+        period_end=dt.date(2026, 3, 31),
+        figures={"applications": 0},
+        suppression_threshold=5,
+    )
+    url = reverse("api:statistics", args=["hertsmere", 2025])
+    for label, (headers, _status) in kinds_of_caller.items():
+        assert client.get(url, **headers).status_code == 200, label
+    assert not ApiCallLog.objects.exists()  # public figures: nobody to log
