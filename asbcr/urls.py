@@ -40,6 +40,8 @@ for _module, _prefix in [
     ("audit.urls", "staff/data-protection/"),
     ("public.urls", ""),
     ("reporting.public_urls", "statistics/"),
+    ("api.staff_urls", "staff/api-clients/"),
+    ("api.urls", "api/v1/"),
 ]:
     try:
         __import__(_module)

@@ -11,6 +11,12 @@ from cases.constants import OPEN_STATES
 from cases.models import Case, CaseAccessGrant, CaseAgency
 
 
+def case_involves_agency_filter(agency_id) -> Q:
+    """Cases the agency is involved in: the part of the visibility rule an agency's own
+    system (an API client, which is no person) is held to."""
+    return Q(Exists(CaseAgency.objects.filter(case=OuterRef("pk"), agency_id=agency_id)))
+
+
 def case_visibility_filter(user) -> Q:
     """The case-visibility rule, written once.
 
@@ -25,7 +31,7 @@ def case_visibility_filter(user) -> Q:
         return Q()
     rule = Q(area_id__in=user.areas_with_role(*AREA_WIDE_ROLES))
     if user.agency_id:
-        rule |= Q(Exists(CaseAgency.objects.filter(case=OuterRef("pk"), agency_id=user.agency_id)))
+        rule |= case_involves_agency_filter(user.agency_id)
     rule |= Q(Exists(CaseAccessGrant.objects.filter(case=OuterRef("pk"), user=user)))
     return rule
 

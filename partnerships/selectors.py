@@ -52,6 +52,7 @@ HOME_LINKS = {
         ("Staff sign-in: lockouts and second factors", "partnerships:sign_in", True),
         ("Subject access requests", "privacy:list", True),
         ("Audit trail check, erasure due and legal holds", "audit:area", True),
+        ("Agency system credentials (API)", "api_clients:list", True),
     ],
     Role.MONITOR: [
         ("Monitoring across the force area", "reporting:monitoring", False),

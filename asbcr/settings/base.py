@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "public",
     "privacy",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +291,31 @@ PUBLIC_MAX_LIVE_DRAFTS = env.int("PUBLIC_MAX_LIVE_DRAFTS", default=5000)
 # app. The client's address is read from X-Forwarded-For that many entries from the right
 # (asbcr/net.py); 0 means the app is reached directly and REMOTE_ADDR is the client.
 ASBCR_TRUSTED_PROXY_COUNT = env.int("ASBCR_TRUSTED_PROXY_COUNT", default=0)
+
+# --- api (docs/api.md) ---
+# Agencies' systems call /api/v1/ with a credential only: no session, so no CSRF.
+API_CLIENT_RATE = env.str("API_CLIENT_RATE", default="600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ClientHas"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_client": API_CLIENT_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ASB Case Review: agency systems API",
+    "DESCRIPTION": (
+        "For the systems of the police, councils and housing providers in a partnership: "
+        "submit incidents from their records, read the cases they are involved in, report "
+        "their actions complete. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+}

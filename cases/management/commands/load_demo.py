@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "public.demo",
     "reporting.demo",
     "privacy.demo",
+    "api.demo",
 ]
 
 

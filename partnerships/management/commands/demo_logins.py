@@ -34,3 +34,12 @@ class Command(BaseCommand):
             )
             code = demo_app_code(key, at=now)
             self.stdout.write(f"  {row['username']:24} {code}  {secret}  {roles}")
+        try:
+            from api.demo import DEMO_API_CLIENT, DEMO_API_SECRET
+        except ModuleNotFoundError:
+            return
+        self.stdout.write(
+            f"Demo API secret ({DEMO_API_CLIENT['agency']} in {DEMO_API_CLIENT['area']}, "
+            "docs/api.md):"
+        )
+        self.stdout.write(f"  {DEMO_API_SECRET}")
