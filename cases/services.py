@@ -95,6 +95,24 @@ def timeline_record(
     )
 
 
+def timeline_record_many(entries: list[dict], *, batch_size: int = 1000) -> list[TimelineEvent]:
+    """Append many entries at once (the deadline sweep): each dict holds the keyword
+    arguments of ``timeline_record`` (``case`` may be given as ``case_id``)."""
+    events = []
+    for entry in entries:
+        entry = dict(entry)
+        by = entry.pop("by", None)
+        events.append(
+            TimelineEvent(
+                **{k: v for k, v in entry.items() if k not in ("summary", "detail")},
+                summary=entry["summary"][:300],
+                detail=entry.get("detail") or {},
+                actor=by if getattr(by, "is_authenticated", False) else None,
+            )
+        )
+    return TimelineEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
 def access_log_record(
     *, user, kind: str, case: Case | None = None, area=None, target: str = "", query: str = ""
 ) -> AccessLogEntry:
