@@ -37,9 +37,10 @@ logger = logging.getLogger(__name__)
 LOCK_BATCH = 2000
 """Deadlines locked, rendered and inserted per transaction."""
 
+# Not the case's procedure version: its JSON is large, and the ladder is read once per
+# version (``_Run.ladder``).
 _RELATED = (
     "case__area__administering_agency",
-    "case__procedure_version",
     "responsible_user__agency",
     "responsible_user__line_manager",
     "responsible_agency",
