@@ -191,13 +191,14 @@ def review_suggestions_detect(
     """
     started = timezone.now()
     today = today or timezone.localdate()
-    version = area.procedure.versions.order_by("-number").first()
-    rules = version.data["threshold"]
-    _, widest, _ = narrowing(rules)
+    versions = area.procedure.versions.order_by("-number")
+    version_id = versions.values_list("pk", flat=True).first()
     job = DetectionJob.REVIEW_SUGGESTIONS
-    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=version.pk)
+    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=version_id)
     if only is not None and not only:
         return []  # nothing changed since the last run today: no work per victim
+    rules = versions.values_list("data", flat=True).first()["threshold"]
+    _, widest, _ = narrowing(rules)
     # Bookkeeping first: suggestions whose victim now has an open case are done.
     done = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
     if only is not None:
@@ -209,7 +210,7 @@ def review_suggestions_detect(
     created = []
     if candidates:
         created = _suggest(area=area, rules=rules, today=today, widest=widest, keys=candidates)
-    _record_run(area=area, job=job, today=today, version_id=version.pk, started=started, mark=mark)
+    _record_run(area=area, job=job, today=today, version_id=version_id, started=started, mark=mark)
     return created
 
 
@@ -261,15 +262,25 @@ def _suggest(
         return []
     started = timezone.now()
     ReviewSuggestion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    # Read back what this run wrote (a concurrent run may have written some of them).
-    wanted = {(s.complainant_key, s.latest_incident_date) for s in new}
-    return [
-        s
-        for s in ReviewSuggestion.objects.filter(
+    # Read back which of them this run wrote (a concurrent run may have written some).
+    ids = {
+        (key, latest): pk
+        for pk, key, latest in ReviewSuggestion.objects.filter(
             area=area, latest_incident_date__gte=since, created_at__gte=started
-        ).order_by("complainant_key", "latest_incident_date")
-        if (s.complainant_key, s.latest_incident_date) in wanted
-    ]
+        ).values_list("pk", "complainant_key", "latest_incident_date")
+    }
+    return _saved(new, [ids.get((s.complainant_key, s.latest_incident_date)) for s in new])
+
+
+def _saved(objects: list, pks: list) -> list:
+    """The bulk-inserted objects that got a row, with their primary keys."""
+    out = []
+    for obj, pk in zip(objects, pks, strict=True):
+        if pk is not None:
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, "default"
+            out.append(obj)
+    return out
 
 
 def second_report_notices_detect(
@@ -357,12 +368,17 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
         )
     if not new:
         return []
+    started = timezone.now()
     SecondReportNotice.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     wanted = [n.second_incident_id for n in new]
-    written = []
+    ids = {}
     for batch in _chunks(wanted):
-        written += SecondReportNotice.objects.filter(second_incident_id__in=batch)
-    return sorted(written, key=lambda n: n.second_incident_id)
+        ids.update(
+            SecondReportNotice.objects.filter(
+                second_incident_id__in=batch, created_at__gte=started
+            ).values_list("second_incident_id", "pk")
+        )
+    return _saved(new, [ids.get(n.second_incident_id) for n in new])
 
 
 def detection_run(*, today: dt.date | None = None) -> dict[str, int]:
