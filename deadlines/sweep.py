@@ -76,6 +76,8 @@ class _Run:
     _dates: dict = field(default_factory=dict)
 
     def calendar(self, area_id: int) -> WorkingCalendar:
+        if area_id not in self.calendars:  # an area added while the sweep runs
+            self.calendars = calendars_by_area()
         return self.calendars[area_id]
 
     def remind_from(self, area_id: int, due: dt.date, lead: int) -> dt.date:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import TODAY, clock, median, prepare, rolled_back, timed  # noqa: E402
+from common import TODAY, analyze, clock, median, prepare, rolled_back, timed  # noqa: E402
 
 FLOOR_SQL = """
 SELECT area_id, complainant_key FROM (
@@ -60,6 +60,7 @@ def main() -> None:
     def once():
         with clock(9):
             firsts.append(timed(lambda: counts.setdefault("first", detection_run(today=TODAY))))
+        analyze()
         with clock(10):
             reruns.append(timed(lambda: counts.setdefault("rerun", detection_run(today=TODAY))))
 
