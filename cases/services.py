@@ -162,6 +162,67 @@ def timeline_record(
     return event
 
 
+def timeline_record_many(entries: list[dict], *, batch_size: int = 1000) -> list[TimelineEvent]:
+    """Append many entries at once (the deadline sweep): each dict holds the keyword
+    arguments of ``timeline_record`` (``case`` may be given as ``case_id``).
+
+    Each entry joins its case's hash chain exactly as ``timeline_record`` would: the
+    cases' chains are locked together (in id order, so two sweeps cannot deadlock), the
+    last hash of each is read in one query, and the entries are sealed in list order.
+    """
+    from django.db import connection
+    from django.db.models import OuterRef, Subquery
+
+    from audit import chain
+    from audit.context import current_ip
+
+    if not entries:
+        return []
+    ip = current_ip() or None
+    now = timezone.now()
+    events = []
+    for entry in entries:
+        entry = dict(entry)
+        by = entry.pop("by", None)
+        entry.pop("ip", None)
+        actor = by if getattr(by, "is_authenticated", False) else None
+        events.append(
+            TimelineEvent(
+                **{k: v for k, v in entry.items() if k not in ("summary", "detail", "at")},
+                at=entry.get("at") or now,
+                summary=entry["summary"][:300],
+                detail=entry.get("detail") or {},
+                actor=actor,
+                actor_agency_id=_agency_id(actor),
+                ip_address=ip,
+            )
+        )
+    case_ids = sorted({event.case_id for event in events})
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            list(
+                Case.objects.select_for_update(no_key=True)
+                .filter(pk__in=case_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        last = dict(
+            Case.objects.filter(pk__in=case_ids)
+            .annotate(
+                last_hash=Subquery(
+                    TimelineEvent._base_manager.filter(case_id=OuterRef("pk"))
+                    .order_by("-id")
+                    .values("row_hash")[:1]
+                )
+            )
+            .values_list("pk", "last_hash")
+        )
+        for event in events:
+            chain.seal_timeline(event, prev_hash=last.get(event.case_id) or "")
+            last[event.case_id] = event.row_hash
+        return TimelineEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
 def access_log_record(
     *,
     user,

@@ -8,9 +8,10 @@ conditional UPDATE, so two workers (or two sweeps) never send the same message t
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.constants import ContactMethod, EventKind
-from cases.services import timeline_record
+from cases.services import timeline_record, timeline_record_many
 from deadlines.constants import NotificationKind, NotificationState
 from deadlines.models import Deadline, Notification
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+CHUNK = 5000
+DELIVERY_BATCH = 500
 
 
 def _site_url() -> str:
@@ -47,6 +50,47 @@ def _link_for(*, case, deadline: Deadline | None) -> dict:
     }
 
 
+@dataclass
+class Message:
+    """One message the outbox should hold: the arguments of ``notification_queue``."""
+
+    key: str
+    kind: str
+    template: str
+    context: dict
+    recipient_email: str
+    recipient_name: str = ""
+    recipient_user: object = None
+    case: object = None
+    deadline: Deadline | None = None
+
+
+def _render(message: Message) -> Notification:
+    """The outbox row for a message (not saved): its three templates rendered."""
+    context = {
+        "site_url": _site_url(),
+        "service_name": settings.SERVICE_NAME,
+        **_link_for(case=message.case, deadline=message.deadline),
+        **message.context,
+    }
+    subject = render_to_string(f"deadlines/email/{message.template}_subject.txt", context).strip()
+    email = message.recipient_email or ""
+    return Notification(
+        key=message.key[:255],
+        kind=message.kind,
+        case=message.case,
+        deadline=message.deadline,
+        recipient_user=message.recipient_user,
+        recipient_name=message.recipient_name[:200],
+        recipient_email=email,
+        subject=" ".join(subject.split())[:300],
+        body_text=render_to_string(f"deadlines/email/{message.template}.txt", context),
+        body_html=render_to_string(f"deadlines/email/{message.template}.html", context),
+        state=NotificationState.PENDING if email else NotificationState.SKIPPED,
+        last_error="" if email else "No email address for the recipient.",
+    )
+
+
 def notification_queue(
     *,
     key: str,
@@ -64,34 +108,62 @@ def notification_queue(
     Returns (notification, created). A second call with the same key returns the
     existing row and enqueues nothing.
     """
-    context = {
-        "site_url": _site_url(),
-        "service_name": settings.SERVICE_NAME,
-        **_link_for(case=case, deadline=deadline),
-        **context,
-    }
-    subject = render_to_string(f"deadlines/email/{template}_subject.txt", context).strip()
+    existing = Notification.objects.filter(key=key[:255]).first()
+    if existing is not None:
+        return existing, False
+    notification = _render(
+        Message(
+            key=key,
+            kind=kind,
+            template=template,
+            context=context,
+            recipient_email=recipient_email,
+            recipient_name=recipient_name,
+            recipient_user=recipient_user,
+            case=case,
+            deadline=deadline,
+        )
+    )
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key[:255],
-                kind=kind,
-                case=case,
-                deadline=deadline,
-                recipient_user=recipient_user,
-                recipient_name=recipient_name[:200],
-                recipient_email=recipient_email or "",
-                subject=" ".join(subject.split())[:300],
-                body_text=render_to_string(f"deadlines/email/{template}.txt", context),
-                body_html=render_to_string(f"deadlines/email/{template}.html", context),
-                state=NotificationState.PENDING if recipient_email else NotificationState.SKIPPED,
-                last_error="" if recipient_email else "No email address for the recipient.",
-            )
+            notification.save(force_insert=True)
     except IntegrityError:
         return Notification.objects.get(key=key[:255]), False
     if recipient_email:
         transaction.on_commit(lambda: enqueue_delivery(notification.pk))
     return notification, True
+
+
+def existing_keys(keys) -> set[str]:
+    """Which of these natural keys are already in the outbox (one query per 5,000 keys)."""
+    keys = [k[:255] for k in keys]
+    found = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            Notification.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
+                "key", flat=True
+            )
+        )
+    return found
+
+
+def notifications_queue_many(messages: list[Message]) -> list[Notification]:
+    """Write many messages to the outbox at once; those whose key is already there are
+    skipped before anything is rendered. Delivery is left to the caller (the sweep
+    delivers its own messages in bulk at the end of the run).
+
+    The caller must stop a concurrent writer of the same keys (the sweep holds the
+    deadline rows locked); the unique key still backs that up (``ignore_conflicts``).
+    """
+    there = existing_keys(m.key for m in messages)
+    fresh, seen = [], set()
+    for message in messages:
+        if message.key[:255] in there or message.key[:255] in seen:
+            continue
+        seen.add(message.key[:255])
+        fresh.append(_render(message))
+    Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    return fresh
 
 
 def enqueue_delivery(notification_id: int) -> bool:
@@ -124,11 +196,27 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
     if not claimed:
         return False
     notification = Notification.objects.select_related("case").get(pk=notification_id)
+    if not _send(notification):
+        return False
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(
+            state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
+        )
+        if notification.case_id:
+            entry = _sent_entry(notification)
+            del entry["case_id"]
+            timeline_record(case=notification.case, **entry)
+    return True
+
+
+def _send(notification: Notification, *, connection=None) -> bool:
+    """Hand one claimed message to the mail server; on failure record why (it is retried)."""
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient_email],
+        connection=connection,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
@@ -140,38 +228,74 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
             state=NotificationState.FAILED, last_error=str(exc)[:2000]
         )
         return False
-    with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk).update(
-            state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
-        )
-        if notification.case_id:
-            timeline_record(
-                case=notification.case,
-                kind=EventKind.EMAIL,
-                summary=f"Email sent to {notification.recipient_name or notification.recipient_email}: "
-                f"{notification.subject}",
-                detail={
-                    "notification": notification.key,
-                    "kind": notification.kind,
-                    "to": notification.recipient_email,
-                },
-            )
     return True
 
 
-def notifications_deliver_pending(*, now: dt.datetime | None = None) -> int:
-    """Catch up: deliver every message still waiting (broker was down, SMTP failed)."""
-    now = now or timezone.now()
-    waiting = (
-        Notification.objects.filter(attempts__lt=MAX_ATTEMPTS)
-        .filter(
-            Q(state__in=[NotificationState.PENDING, NotificationState.FAILED])
-            | Q(state=NotificationState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
-        )
-        .order_by("id")
-        .values_list("pk", flat=True)
+def _sent_entry(notification: Notification) -> dict:
+    """The case timeline entry that says a message went."""
+    return {
+        "case_id": notification.case_id,
+        "kind": EventKind.EMAIL,
+        "summary": f"Email sent to {notification.recipient_name or notification.recipient_email}: "
+        f"{notification.subject}",
+        "detail": {
+            "notification": notification.key,
+            "kind": notification.kind,
+            "to": notification.recipient_email,
+        },
+    }
+
+
+def _waiting(now: dt.datetime) -> Q:
+    return Q(attempts__lt=MAX_ATTEMPTS) & (
+        Q(state__in=[NotificationState.PENDING, NotificationState.FAILED])
+        | Q(state=NotificationState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
     )
-    return sum(notification_deliver(notification_id=pk, now=now) for pk in list(waiting))
+
+
+def _claim(ids: list[int], now: dt.datetime) -> list[Notification]:
+    """Claim what is still waiting among ``ids``: rows another worker holds are skipped,
+    and a row another worker has just claimed is no longer waiting."""
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(_waiting(now), pk__in=ids)
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(
+            state=NotificationState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return claimed
+
+
+def notifications_deliver_pending(*, now: dt.datetime | None = None) -> int:
+    """Catch up: deliver every message still waiting (broker was down, SMTP failed, or
+    just queued by the sweep), claimed and recorded in batches over one mail connection."""
+    now = now or timezone.now()
+    waiting = list(
+        Notification.objects.filter(_waiting(now)).order_by("id").values_list("pk", flat=True)
+    )
+    if not waiting:
+        return 0
+    sent_total = 0
+    mail_connection = get_connection()
+    mail_connection.open()
+    try:
+        for start in range(0, len(waiting), DELIVERY_BATCH):
+            claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
+            sent = []
+            for notification in claimed:
+                if _send(notification, connection=mail_connection):
+                    sent.append(notification)
+            with transaction.atomic():
+                Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
+                    state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
+                )
+                timeline_record_many([_sent_entry(n) for n in sent if n.case_id])
+            sent_total += len(sent)
+    finally:
+        mail_connection.close()
+    return sent_total
 
 
 def delay_notification_queue(*, deadline: Deadline, previous_due: dt.date):

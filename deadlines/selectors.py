@@ -10,6 +10,7 @@ from collections import Counter
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from asbcr.calendar import WorkingCalendar, calendar_for
 from cases.selectors import case_visible_to
 from deadlines.constants import LIVE_STATES
 from deadlines.models import ClosureDay, Deadline
@@ -22,6 +23,19 @@ def closure_days_for_area(area) -> list[dt.date]:
             Q(area_id=area.pk) | Q(area__isnull=True, nation=area.nation)
         ).values_list("date", flat=True)
     )
+
+
+def calendars_by_area() -> dict[int, WorkingCalendar]:
+    """Every area's working-day calendar, in two queries (for the sweep, which would
+    otherwise ask for one area's closure days once per deadline)."""
+    from partnerships.models import Area
+
+    closures = list(ClosureDay.objects.values_list("date", "area_id", "nation"))
+    calendars = {}
+    for area_id, nation in Area.objects.values_list("pk", "nation"):
+        days = [d for d, a, n in closures if a == area_id or (a is None and n == nation)]
+        calendars[area_id] = calendar_for(nation, days)
+    return calendars
 
 
 def overdue_q(today: dt.date) -> Q:

@@ -1,27 +1,50 @@
 """The periodic sweep: breaches, reminders, the escalation ladder, and outbox catch-up.
 
-Safe to run twice and to run concurrently: state changes are conditional UPDATEs and
-every message has a natural key (``Notification.key``), so each is written and sent once.
+Safe to run twice and to run concurrently: state changes are made on rows locked for
+the purpose, and every message has a natural key (``Notification.key``), so each is
+written and sent once.
+
+The work is set-based, so the number of queries does not grow with the number of
+deadlines: each step reads what it needs in one query, works out in Python which
+messages are due, asks the outbox in one query which of those it already holds, and
+only for the rest locks the deadlines (in batches), renders and bulk-inserts. A rerun
+with nothing new to do reads and writes nothing per deadline.
 """
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from asbcr.calendar import calendar_for_area
+from asbcr.calendar import WorkingCalendar
 from cases.constants import EventKind
-from cases.services import timeline_record
+from cases.services import timeline_record_many
 from deadlines import rules
 from deadlines.constants import LIVE_STATES, DeadlineState, LadderRung, NotificationKind
 from deadlines.models import Deadline, Notification
-from deadlines.notifications import notification_queue, notifications_deliver_pending
-from partnerships.models import EscalationContact
+from deadlines.notifications import Message, notifications_deliver_pending, notifications_queue_many
+from deadlines.selectors import calendars_by_area
+from partnerships.models import EscalationContact, ProcedureVersion
 
 logger = logging.getLogger(__name__)
+
+LOCK_BATCH = 2000
+"""Deadlines locked, rendered and inserted per transaction."""
+
+# Not the case's procedure version: its JSON is large, and the ladder is read once per
+# version (``_Run.ladder``).
+_RELATED = (
+    "case__area__administering_agency",
+    "responsible_user__agency",
+    "responsible_user__line_manager",
+    "responsible_agency",
+)
 
 
 @dataclass
@@ -35,6 +58,60 @@ class SweepResult:
 
 def reminder_lead_working_days() -> int:
     return int(getattr(settings, "DEADLINES_REMINDER_LEAD_WORKING_DAYS", 2))
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class _Run:
+    """What one sweep loads once and shares between its steps."""
+
+    today: dt.date
+    calendars: dict[int, WorkingCalendar] = field(default_factory=calendars_by_area)
+    _contacts: dict | None = None
+    _ladders: dict[int, list[rules.Rung]] = field(default_factory=dict)
+    _dates: dict = field(default_factory=dict)
+
+    def calendar(self, area_id: int) -> WorkingCalendar:
+        if area_id not in self.calendars:  # an area added while the sweep runs
+            self.calendars = calendars_by_area()
+        return self.calendars[area_id]
+
+    def remind_from(self, area_id: int, due: dt.date, lead: int) -> dt.date:
+        """The first day a reminder is due: ``lead`` working days before the due date."""
+        key = ("remind", area_id, due, lead)
+        if key not in self._dates:
+            self._dates[key] = self.calendar(area_id).subtract_working_days(due, lead)
+        return self._dates[key]
+
+    def rung_day(self, area_id: int, due: dt.date, rung: rules.Rung) -> dt.date:
+        key = ("rung", area_id, due, rung.amount, rung.unit)
+        if key not in self._dates:
+            self._dates[key] = self.calendar(area_id).due(due, rung.amount, rung.unit)
+        return self._dates[key]
+
+    def ladder(self, version_id: int) -> list[rules.Rung]:
+        if version_id not in self._ladders:
+            data = ProcedureVersion.objects.get(pk=version_id).data
+            self._ladders[version_id] = rules.ladder(data)
+        return self._ladders[version_id]
+
+    def load_ladders(self, version_ids: Iterable[int]) -> None:
+        wanted = set(version_ids) - set(self._ladders)
+        for pk, data in ProcedureVersion.objects.filter(pk__in=wanted).values_list("pk", "data"):
+            self._ladders[pk] = rules.ladder(data)
+
+    @property
+    def contacts(self) -> dict[int, dict[str, EscalationContact]]:
+        """Every agency's escalation contacts by level, in one query."""
+        if self._contacts is None:
+            self._contacts = defaultdict(dict)
+            for contact in EscalationContact.objects.all():
+                self._contacts[contact.agency_id][contact.level] = contact
+        return self._contacts
 
 
 def _owner_address(deadline: Deadline) -> tuple[str, str, object]:
@@ -52,71 +129,141 @@ def _context(deadline: Deadline, **extra) -> dict:
     return {"deadline": deadline, "case": deadline.case, **extra}
 
 
-def _breach(today: dt.date, result: SweepResult) -> None:
-    for deadline in Deadline.objects.filter(state=DeadlineState.OPEN, due__lt=today).select_related(
-        "case"
-    ):
-        moved = Deadline.objects.filter(
-            pk=deadline.pk, state=DeadlineState.OPEN, due__lt=today
-        ).update(state=DeadlineState.BREACHED, breached_on=today, updated_at=timezone.now())
-        if moved:
-            result.breached += 1
-            timeline_record(
-                case=deadline.case,
-                kind=EventKind.DEADLINE,
-                summary=f"Deadline breached: {deadline.rule} (was due {deadline.due:%d %B %Y})",
-                detail={"deadline": deadline.key, "due": deadline.due.isoformat()},
-            )
-    # Breach notices (the escalation ladder speaks for deadlines that escalate).
-    unnotified = Deadline.objects.filter(state=DeadlineState.BREACHED, escalates=False).exclude(
-        Exists(Notification.objects.filter(deadline=OuterRef("pk"), kind=NotificationKind.BREACH))
+def _owner_message(deadline: Deadline, *, kind: str, prefix: str) -> Message:
+    email, name, user = _owner_address(deadline)
+    return Message(
+        key=f"{prefix}:{deadline.pk}:{deadline.due.isoformat()}",
+        kind=kind,
+        template=kind,
+        context=_context(deadline, recipient_name=name),
+        recipient_email=email,
+        recipient_name=name,
+        recipient_user=user,
+        case=deadline.case,
+        deadline=deadline,
     )
-    for deadline in unnotified.select_related("case", "responsible_user", "responsible_agency"):
-        email, name, user = _owner_address(deadline)
-        _, created = notification_queue(
-            key=f"breach:{deadline.pk}:{deadline.due.isoformat()}",
-            kind=NotificationKind.BREACH,
-            template="breach",
-            context=_context(deadline, recipient_name=name),
-            recipient_email=email,
-            recipient_name=name,
-            recipient_user=user,
-            case=deadline.case,
-            deadline=deadline,
+
+
+def _queue_for(
+    pks: Iterable[int],
+    build: Callable[[Deadline], list[Message]],
+    timeline: Callable[[Notification], dict] | None = None,
+) -> int:
+    """Lock these deadlines (in batches, in id order so concurrent sweeps never deadlock),
+    build their messages from the locked rows and write those not yet in the outbox.
+
+    A concurrent sweep waits for the lock and then finds the messages already written.
+    Returns how many messages this call wrote.
+    """
+    written = 0
+    for batch in _chunks(sorted(set(pks)), LOCK_BATCH):
+        with transaction.atomic():
+            deadlines = (
+                Deadline.objects.select_for_update(of=("self",))
+                .filter(pk__in=batch)
+                .select_related(*_RELATED)
+                .prefetch_related("subject")
+                .order_by("pk")
+            )
+            messages = [message for deadline in deadlines for message in build(deadline)]
+            fresh = notifications_queue_many(messages)
+            if timeline is not None and fresh:
+                timeline_record_many([timeline(n) for n in fresh])
+        written += len(fresh)
+    return written
+
+
+def _breach(run: _Run, result: SweepResult) -> None:
+    today = run.today
+    with transaction.atomic():
+        moved = list(
+            Deadline.objects.select_for_update()
+            .filter(state=DeadlineState.OPEN, due__lt=today)
+            .order_by("pk")
+            .values_list("pk", "case_id", "key", "rule", "due")
         )
-        result.breach_notices += created
+        now = timezone.now()
+        for batch in _chunks([row[0] for row in moved], LOCK_BATCH):
+            Deadline.objects.filter(pk__in=batch).update(
+                state=DeadlineState.BREACHED, breached_on=today, updated_at=now
+            )
+        timeline_record_many(
+            [
+                {
+                    "case_id": case_id,
+                    "kind": EventKind.DEADLINE,
+                    "summary": f"Deadline breached: {rule} (was due {due:%d %B %Y})",
+                    "detail": {"deadline": key, "due": due.isoformat()},
+                }
+                for _, case_id, key, rule, due in moved
+            ]
+        )
+    result.breached += len(moved)
+
+    # Breach notices (the escalation ladder speaks for deadlines that escalate).
+    def unnotified():
+        return Deadline.objects.filter(state=DeadlineState.BREACHED, escalates=False).exclude(
+            Exists(
+                Notification.objects.filter(deadline=OuterRef("pk"), kind=NotificationKind.BREACH)
+            )
+        )
+
+    def build(deadline: Deadline) -> list[Message]:
+        if deadline.state != DeadlineState.BREACHED or deadline.escalates:
+            return []
+        return [_owner_message(deadline, kind=NotificationKind.BREACH, prefix="breach")]
+
+    pks = list(unnotified().values_list("pk", flat=True))
+    if pks:
+        result.breach_notices += _queue_for(pks, build)
 
 
-def _remind(today: dt.date, result: SweepResult) -> None:
+def _remind(run: _Run, result: SweepResult) -> None:
+    today = run.today
     lead = reminder_lead_working_days()
     if lead <= 0:
         return
     horizon = today + dt.timedelta(days=lead * 2 + 14)  # generous: holidays stretch the lead
     soon = Deadline.objects.filter(state=DeadlineState.OPEN, due__gte=today, due__lte=horizon)
-    for deadline in soon.select_related("case__area", "responsible_user", "responsible_agency"):
-        calendar = calendar_for_area(deadline.case.area)
-        if today < calendar.subtract_working_days(deadline.due, lead):
-            continue
-        email, name, user = _owner_address(deadline)
-        _, created = notification_queue(
-            key=f"reminder:{deadline.pk}:{deadline.due.isoformat()}",
-            kind=NotificationKind.REMINDER,
-            template="reminder",
-            context=_context(deadline, recipient_name=name),
-            recipient_email=email,
-            recipient_name=name,
-            recipient_user=user,
-            case=deadline.case,
-            deadline=deadline,
-        )
-        result.reminders += created
+
+    def due_now(area_id: int, due: dt.date) -> bool:
+        return today >= run.remind_from(area_id, due, lead)
+
+    wanted = {
+        f"reminder:{pk}:{due.isoformat()}": pk
+        for pk, due, area_id in soon.values_list("pk", "due", "case__area_id")
+        if due_now(area_id, due)
+    }
+    if not wanted:
+        return
+    there = set(
+        Notification.objects.filter(
+            kind=NotificationKind.REMINDER, deadline__in=soon.values("pk")
+        ).values_list("key", flat=True)
+    )
+    missing = [pk for key, pk in wanted.items() if key not in there]
+
+    def build(deadline: Deadline) -> list[Message]:
+        if (
+            deadline.state != DeadlineState.OPEN
+            or not today <= deadline.due <= horizon
+            or not due_now(deadline.case.area_id, deadline.due)
+        ):
+            return []
+        return [_owner_message(deadline, kind=NotificationKind.REMINDER, prefix="reminder")]
+
+    if missing:
+        result.reminders += _queue_for(missing, build)
 
 
-def ladder_recipient(deadline: Deadline, rung: str) -> tuple[str, str, object, str]:
+def ladder_recipient(
+    deadline: Deadline, rung: str, *, contacts: dict | None = None
+) -> tuple[str, str, object, str]:
     """(email, name, user, level) for one rung of the ladder for this deadline's owner.
 
     Hertsmere: head of service after 2 months, "or chief executive if the line manager
-    is the head of service".
+    is the head of service". ``contacts`` (agency id -> level -> contact) saves a query
+    when the caller has loaded them all.
     """
     owner = deadline.responsible_user
     agency = getattr(owner, "agency", None) or deadline.responsible_agency
@@ -128,68 +275,102 @@ def ladder_recipient(deadline: Deadline, rung: str) -> tuple[str, str, object, s
         if manager is None:
             return "", "No line manager recorded", None, rung
         return manager.email, str(manager), manager, rung
-    contacts = (
-        {c.level: c for c in EscalationContact.objects.filter(agency=agency)} if agency else {}
-    )
+    if agency is None:
+        by_level = {}
+    elif contacts is not None:
+        by_level = contacts.get(agency.pk, {})
+    else:
+        by_level = {c.level: c for c in EscalationContact.objects.filter(agency=agency)}
     level = rung
     if rung == LadderRung.HEAD_OF_SERVICE:
-        head = contacts.get(LadderRung.HEAD_OF_SERVICE)
+        head = by_level.get(LadderRung.HEAD_OF_SERVICE)
         manager = getattr(owner, "line_manager", None)
         if head and manager and manager.email and manager.email.lower() == head.email.lower():
             level = LadderRung.CHIEF_EXECUTIVE
-    contact = contacts.get(level)
+    contact = by_level.get(level)
     if contact is None:
         return "", f"No {LadderRung(level).label.lower()} recorded for {agency}", None, level
     return contact.email, contact.name, None, level
 
 
-def _escalate(today: dt.date, result: SweepResult) -> None:
+def _escalate(run: _Run, result: SweepResult) -> None:
+    today = run.today
     overdue = Deadline.objects.filter(state__in=LIVE_STATES, escalates=True, due__lte=today)
-    for deadline in overdue.select_related(
-        "case__area",
-        "case__procedure_version",
-        "responsible_user__line_manager",
-        "responsible_agency",
-    ):
-        calendar = calendar_for_area(deadline.case.area)
-        for rung in rules.ladder(deadline.case.procedure_version.data):
-            if today < calendar.due(deadline.due, rung.amount, rung.unit):
+    rows = list(overdue.values_list("pk", "due", "case__area_id", "case__procedure_version_id"))
+    if not rows:
+        return
+    run.load_ladders(row[3] for row in rows)
+
+    def reached(area_id: int, version_id: int, due: dt.date) -> list[rules.Rung]:
+        out = []
+        for rung in run.ladder(version_id):
+            if today < run.rung_day(area_id, due, rung):
                 break
-            email, name, user, level = ladder_recipient(deadline, rung.to)
-            _, created = notification_queue(
-                key=f"escalation:{deadline.pk}:{deadline.due.isoformat()}:{rung.index}",
-                kind=NotificationKind.ESCALATION,
-                template="escalation",
-                context=_context(
-                    deadline,
+            out.append(rung)
+        return out
+
+    wanted = {
+        f"escalation:{pk}:{due.isoformat()}:{rung.index}": pk
+        for pk, due, area_id, version_id in rows
+        for rung in reached(area_id, version_id, due)
+    }
+    if not wanted:
+        return
+    there = set(
+        Notification.objects.filter(
+            kind=NotificationKind.ESCALATION, deadline__in=overdue.values("pk")
+        ).values_list("key", flat=True)
+    )
+    missing = [pk for key, pk in wanted.items() if key not in there]
+    if not missing:
+        return
+    entries: dict[str, dict] = {}
+
+    def build(deadline: Deadline) -> list[Message]:
+        if deadline.state not in LIVE_STATES or deadline.due > today or not deadline.escalates:
+            return []
+        case = deadline.case
+        messages = []
+        for rung in reached(case.area_id, case.procedure_version_id, deadline.due):
+            email, name, user, level = ladder_recipient(deadline, rung.to, contacts=run.contacts)
+            key = f"escalation:{deadline.pk}:{deadline.due.isoformat()}:{rung.index}"
+            entries[key] = {
+                "case_id": case.pk,
+                "kind": EventKind.DEADLINE,
+                "summary": f"Escalated to {LadderRung(level).label.lower()} ({name}): {deadline.rule}",
+                "detail": {"deadline": deadline.key, "rung": rung.index, "level": level},
+            }
+            messages.append(
+                Message(
+                    key=key,
+                    kind=NotificationKind.ESCALATION,
+                    template="escalation",
+                    context=_context(
+                        deadline,
+                        recipient_name=name,
+                        level=LadderRung(level).label,
+                        rung=rung,
+                        days_overdue=(today - deadline.due).days,
+                    ),
+                    recipient_email=email,
                     recipient_name=name,
-                    level=LadderRung(level).label,
-                    rung=rung,
-                    days_overdue=(today - deadline.due).days,
-                ),
-                recipient_email=email,
-                recipient_name=name,
-                recipient_user=user,
-                case=deadline.case,
-                deadline=deadline,
-            )
-            if created:
-                result.escalations += 1
-                timeline_record(
-                    case=deadline.case,
-                    kind=EventKind.DEADLINE,
-                    summary=f"Escalated to {LadderRung(level).label.lower()} ({name}): {deadline.rule}",
-                    detail={"deadline": deadline.key, "rung": rung.index, "level": level},
+                    recipient_user=user,
+                    case=case,
+                    deadline=deadline,
                 )
+            )
+        return messages
+
+    result.escalations += _queue_for(missing, build, timeline=lambda n: entries[n.key])
 
 
 def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
     """Mark breaches, send reminders and breach notices, climb the ladder, deliver the outbox."""
-    today = today or timezone.localdate()
+    run = _Run(today=today or timezone.localdate())
     result = SweepResult()
-    _breach(today, result)
-    _remind(today, result)
-    _escalate(today, result)
+    _breach(run, result)
+    _remind(run, result)
+    _escalate(run, result)
     result.delivered = notifications_deliver_pending()
-    logger.info("Deadline sweep for %s: %s", today, result)
+    logger.info("Deadline sweep for %s: %s", run.today, result)
     return result

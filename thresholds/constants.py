@@ -28,3 +28,8 @@ DECISION_RULE_LABELS = {
     "administering_body": "the administering body decides",
     "unanimous": "every relevant body must agree",
 }
+
+
+class DetectionJob(models.TextChoices):
+    REVIEW_SUGGESTIONS = "review_suggestions", "Review suggestions"
+    SECOND_REPORTS = "second_reports", "Second-report notices"

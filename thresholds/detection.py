@@ -5,26 +5,30 @@ queries (complainants with at least the fewest reports any route needs, within t
 widest window any route uses, and no open case), then ``thresholds.engine.evaluate``
 confirms each candidate exactly. Nothing loops over every victim.
 
-Both jobs are idempotent: outputs have unique natural keys and are created with
-``get_or_create``, so running again raises nothing twice.
+Incremental: each job records per area when it last read the log (``DetectionMark``).
+A rerun on the same day, with the same rules, looks only at victims with an incident
+written or changed, or a case moved, since then; when nothing changed it does no work
+per victim. The first run of a day looks at everyone, because the windows move with
+the day.
+
+Both jobs are idempotent: outputs have unique natural keys; what already exists is
+loaded in one query and the rest is bulk-inserted (``ignore_conflicts`` on the key,
+for a concurrent run), so running again raises nothing twice.
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import replace
 
-from django.db import transaction
 from django.db.models import Count, DateField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.constants import OPEN_STATES, IncidentKind
-from cases.models import Incident
+from cases.models import Incident, TimelineEvent
 from partnerships.models import Area
-from thresholds.constants import SuggestionStatus
-from thresholds.engine import COMPLAINTS_IN_WINDOW, evaluate, shift
-from thresholds.models import ReviewSuggestion, SecondReportNotice
-from thresholds.selectors import incident_as_complaint
+from thresholds.constants import DetectionJob, SuggestionStatus
+from thresholds.engine import COMPLAINTS_IN_WINDOW, Complaint, evaluate, shift
+from thresholds.models import DetectionMark, ReviewSuggestion, SecondReportNotice
 
 SIX_MONTHS = {"amount": 6, "unit": "months"}
 SECOND_REPORT_RULES = {
@@ -77,8 +81,11 @@ def _open_case_for_complainant():
     )
 
 
-def review_candidates(*, area: Area, rules: dict, today: dt.date) -> list[str]:
-    """Complainant keys that might meet the threshold, found with one grouped query."""
+def review_candidates(
+    *, area: Area, rules: dict, today: dt.date, only: set[str] | None = None
+) -> list[str]:
+    """Complainant keys that might meet the threshold, found with one grouped query
+    (among ``only`` when given: the victims whose log changed since the last run)."""
     fewest, widest, never = narrowing(rules)
     if not fewest:
         return []
@@ -90,7 +97,11 @@ def review_candidates(*, area: Area, rules: dict, today: dt.date) -> list[str]:
         )
         .exclude(complainant_key="")
         .exclude(kind__in=never)
-        .exclude(_open_case_for_complainant())
+    )
+    if only is not None:
+        qs = qs.filter(complainant_key__in=sorted(only))
+    qs = (
+        qs.exclude(_open_case_for_complainant())
         .values("complainant_key")
         .annotate(n=Count("id"))
         .filter(n__gte=fewest)
@@ -99,63 +110,202 @@ def review_candidates(*, area: Area, rules: dict, today: dt.date) -> list[str]:
     return list(qs.values_list("complainant_key", flat=True))
 
 
+SLACK = dt.timedelta(minutes=10)
+"""How far before the last run's start changes are looked for again (a write committed
+just after a run began, by a transaction that started before it, is not missed)."""
+
+
+def _changed_complainants(area: Area, since: dt.datetime) -> set[str]:
+    """Victims with an incident written or changed, or a case that moved (every move
+    appends to the case's timeline), since ``since``: one query."""
+    moved = TimelineEvent.objects.filter(at__gte=since).values("case_id")
+    return set(
+        Incident.objects.filter(area=area)
+        .filter(Q(updated_at__gte=since) | Q(case__in=moved))
+        .exclude(complainant_key="")
+        .values_list("complainant_key", flat=True)
+        .distinct()
+    )
+
+
+def _changed_since_last_run(
+    *, area: Area, job: str, today: dt.date, version_id: int | None
+) -> tuple[set[str] | None, DetectionMark | None]:
+    """(victims to look at again, or None for everyone; the job's mark for the area)."""
+    mark = DetectionMark.objects.filter(area=area, job=job).first()
+    if mark is None or mark.day != today or mark.procedure_version_id != version_id:
+        return None, mark
+    return _changed_complainants(area, mark.checked_at - SLACK), mark
+
+
+def _record_run(
+    *, area: Area, job: str, today: dt.date, version_id, started, mark: DetectionMark | None
+) -> None:
+    fields = {"day": today, "checked_at": started, "procedure_version_id": version_id}
+    if mark is not None:
+        DetectionMark.objects.filter(pk=mark.pk).update(**fields)
+    else:
+        DetectionMark.objects.bulk_create(
+            [DetectionMark(area=area, job=job, **fields)], ignore_conflicts=True
+        )
+
+
+_COMPLAINT_FIELDS = (
+    "pk",
+    "complainant_key",
+    "incident_date",
+    "reported_date",
+    "reported_to__slug",
+    "kind",
+    "hate_motivated",
+    "issue",
+    "location",
+    "same_incident_as_id",
+)
+
+
+def _complaint(row: dict, **dates) -> Complaint:
+    """An incident log row as the engine's complaint (as ``incident_as_complaint``)."""
+    return Complaint(
+        id=str(row["pk"]),
+        incident_date=dates.get("incident_date", row["incident_date"]),
+        reported_date=dates.get("reported_date", row["reported_date"]),
+        agency=row["reported_to__slug"] or "",
+        kind=row["kind"],
+        hate=row["hate_motivated"],
+        complainant=row["complainant_key"],
+        issue=row["issue"],
+        location=row["location"],
+        same_incident_as=str(row["same_incident_as_id"]) if row["same_incident_as_id"] else None,
+    )
+
+
 def review_suggestions_detect(
     *, area: Area, today: dt.date | None = None
 ) -> list[ReviewSuggestion]:
     """Put victims whose recorded complaints meet the area's threshold, with no open case,
-    on the 'review suggested' queue (once per victim and latest counted incident)."""
+    on the 'review suggested' queue (once per victim and latest counted incident).
+
+    Incremental: a rerun on the same day looks only at victims whose log changed since
+    the last run; the first run of a day (or after the rules change) looks at everyone.
+    """
+    started = timezone.now()
     today = today or timezone.localdate()
-    rules = area.procedure.versions.order_by("-number").first().data["threshold"]
+    versions = area.procedure.versions.order_by("-number")
+    version_id = versions.values_list("pk", flat=True).first()
+    job = DetectionJob.REVIEW_SUGGESTIONS
+    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=version_id)
+    if only is not None and not only:
+        return []  # nothing changed since the last run today: no work per victim
+    rules = versions.values_list("data", flat=True).first()["threshold"]
     _, widest, _ = narrowing(rules)
     # Bookkeeping first: suggestions whose victim now has an open case are done.
-    ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN).filter(
-        _open_case_for_complainant()
-    ).update(status=SuggestionStatus.CASE_OPENED, updated_at=timezone.now())
-    candidates = review_candidates(area=area, rules=rules, today=today)
-    if not candidates:
-        return []
-    by_victim = defaultdict(list)
-    for incident in Incident.objects.filter(
-        area=area,
-        complainant_key__in=candidates,
-        incident_date__gte=today - dt.timedelta(days=widest),
-        incident_date__lte=today,
-    ).select_related("reported_to"):
-        by_victim[incident.complainant_key].append(incident)
+    done = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
+    if only is not None:
+        done = done.filter(complainant_key__in=sorted(only))
+    done.filter(_open_case_for_complainant()).update(
+        status=SuggestionStatus.CASE_OPENED, updated_at=timezone.now()
+    )
+    candidates = review_candidates(area=area, rules=rules, today=today, only=only)
     created = []
-    for key in candidates:
-        incidents = by_victim[key]
-        # Persistence cannot be known from the log; the bodies confirm it when deciding.
-        decision = evaluate(
-            rules, [incident_as_complaint(i) for i in incidents], today, {"asb_persists": True}
+    if candidates:
+        created = _suggest(area=area, rules=rules, today=today, widest=widest, keys=candidates)
+    _record_run(area=area, job=job, today=today, version_id=version_id, started=started, mark=mark)
+    return created
+
+
+def _chunks(items: list, size: int = 5000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _suggest(
+    *, area: Area, rules: dict, today: dt.date, widest: int, keys: list[str]
+) -> list[ReviewSuggestion]:
+    """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made."""
+    since = today - dt.timedelta(days=widest)
+    by_victim = defaultdict(list)
+    for batch in _chunks(keys):
+        for row in Incident.objects.filter(
+            area=area,
+            complainant_key__in=batch,
+            incident_date__gte=since,
+            incident_date__lte=today,
+        ).values(*_COMPLAINT_FIELDS):
+            by_victim[row["complainant_key"]].append(row)
+    existing = set(
+        ReviewSuggestion.objects.filter(area=area, latest_incident_date__gte=since).values_list(
+            "complainant_key", "latest_incident_date"
         )
+    )
+    new = []
+    for key in keys:
+        rows = by_victim[key]
+        # Persistence cannot be known from the log; the bodies confirm it when deciding.
+        decision = evaluate(rules, [_complaint(r) for r in rows], today, {"asb_persists": True})
         if not any(r.met for r in decision.routes):
             continue
         counted = sorted({int(cid) for r in decision.routes if r.met for cid in r.counted})
-        latest = max(i.incident_date for i in incidents if i.pk in counted)
-        suggestion, was_created = ReviewSuggestion.objects.get_or_create(
-            area=area,
-            complainant_key=key,
-            latest_incident_date=latest,
-            defaults={"explanation": decision.explanation(), "incident_ids": counted},
+        latest = max(r["incident_date"] for r in rows if r["pk"] in counted)
+        if (key, latest) in existing:
+            continue
+        new.append(
+            ReviewSuggestion(
+                area=area,
+                complainant_key=key,
+                latest_incident_date=latest,
+                explanation=decision.explanation(),
+                incident_ids=counted,
+            )
         )
-        if was_created:
-            created.append(suggestion)
-    return created
+    if not new:
+        return []
+    started = timezone.now()
+    ReviewSuggestion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    # Read back which of them this run wrote (a concurrent run may have written some).
+    ids = {
+        (key, latest): pk
+        for pk, key, latest in ReviewSuggestion.objects.filter(
+            area=area, latest_incident_date__gte=since, created_at__gte=started
+        ).values_list("pk", "complainant_key", "latest_incident_date")
+    }
+    return _saved(new, [ids.get((s.complainant_key, s.latest_incident_date)) for s in new])
+
+
+def _saved(objects: list, pks: list) -> list:
+    """The bulk-inserted objects that got a row, with their primary keys."""
+    out = []
+    for obj, pk in zip(objects, pks, strict=True):
+        if pk is not None:
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, "default"
+            out.append(obj)
+    return out
 
 
 def second_report_notices_detect(
     *, area: Area, today: dt.date | None = None
 ) -> list[SecondReportNotice]:
     """Victims who have just made their second report within six months (2025 guidance),
-    so they can be told about the case review; once per second report."""
+    so they can be told about the case review; once per second report.
+
+    Incremental like ``review_suggestions_detect``.
+    """
+    started = timezone.now()
     today = today or timezone.localdate()
+    job = DetectionJob.SECOND_REPORTS
+    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=None)
+    if only is not None and not only:
+        return []
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
-    recent = (
-        Incident.objects.filter(area=area, kind=IncidentKind.REPORT, same_incident_as__isnull=True)
-        .exclude(complainant_key="")
-        .annotate(day=report_day)
-        .filter(day__gte=today - dt.timedelta(days=RECENT_DAYS), day__lte=today)
+    look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
+    reports = Incident.objects.filter(
+        area=area, kind=IncidentKind.REPORT, same_incident_as__isnull=True
+    ).exclude(complainant_key="")
+    if only is not None:
+        reports = reports.filter(complainant_key__in=sorted(only))
+    recent = reports.annotate(day=report_day).filter(
+        day__gte=today - dt.timedelta(days=RECENT_DAYS), day__lte=today
     )
     earlier = (
         Incident.objects.filter(
@@ -165,57 +315,70 @@ def second_report_notices_detect(
             complainant_key=OuterRef("complainant_key"),
         )
         .annotate(day=report_day)
-        .filter(day__gte=today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS)))
+        .filter(day__gte=look_back)
         .filter(Q(day__lt=OuterRef("day")) | Q(day=OuterRef("day"), pk__lt=OuterRef("pk")))
     )
     candidates = list(
         recent.filter(Exists(earlier))
         .exclude(Exists(SecondReportNotice.objects.filter(second_incident=OuterRef("pk"))))
-        .select_related("reported_to")
+        .values(*_COMPLAINT_FIELDS, "day")
     )
-    if not candidates:
-        return []
-    history = defaultdict(list)
-    for incident in (
-        Incident.objects.filter(
-            area=area,
-            complainant_key__in={c.complainant_key for c in candidates},
-            kind=IncidentKind.REPORT,
-        )
-        .annotate(day=report_day)
-        .filter(day__gte=today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS)))
-        .select_related("reported_to")
-    ):
-        history[incident.complainant_key].append(incident)
     created = []
+    if candidates:
+        created = _notify(area=area, candidates=candidates, look_back=look_back)
+    _record_run(area=area, job=job, today=today, version_id=None, started=started, mark=mark)
+    return created
+
+
+def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[SecondReportNotice]:
+    report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
+    history = defaultdict(list)
+    keys = sorted({c["complainant_key"] for c in candidates})
+    for batch in _chunks(keys):
+        for row in (
+            Incident.objects.filter(area=area, complainant_key__in=batch, kind=IncidentKind.REPORT)
+            .annotate(day=report_day)
+            .filter(day__gte=look_back)
+            .values(*_COMPLAINT_FIELDS, "day")
+        ):
+            history[row["complainant_key"]].append(row)
+    new = []
     for second in candidates:
-        day = second.day
+        day = second["day"]
         before = [
-            i
-            for i in history[second.complainant_key]
-            if (i.day, i.pk) < (day, second.pk) and i.day >= shift(day, SIX_MONTHS, -1)
+            r
+            for r in history[second["complainant_key"]]
+            if (r["day"], r["pk"]) < (day, second["pk"]) and r["day"] >= shift(day, SIX_MONTHS, -1)
         ]
         # The engine, anchored on the new report's date, counts the distinct incidents.
         as_complaints = [
-            replace(incident_as_complaint(i), incident_date=i.day, reported_date=i.day)
-            for i in [*before, second]
+            _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
         ]
         decision = evaluate(SECOND_REPORT_RULES, as_complaints, day)
-        if decision.count != 2 or str(second.pk) not in decision.routes[0].counted:
+        if decision.count != 2 or str(second["pk"]) not in decision.routes[0].counted:
             continue
-        first_id = int(next(cid for cid in decision.routes[0].counted if cid != str(second.pk)))
-        with transaction.atomic():
-            notice, was_created = SecondReportNotice.objects.get_or_create(
-                second_incident=second,
-                defaults={
-                    "area": area,
-                    "complainant_key": second.complainant_key,
-                    "first_incident_id": first_id,
-                },
+        first_id = int(next(cid for cid in decision.routes[0].counted if cid != str(second["pk"])))
+        new.append(
+            SecondReportNotice(
+                area=area,
+                complainant_key=second["complainant_key"],
+                first_incident_id=first_id,
+                second_incident_id=second["pk"],
             )
-        if was_created:
-            created.append(notice)
-    return created
+        )
+    if not new:
+        return []
+    started = timezone.now()
+    SecondReportNotice.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    wanted = [n.second_incident_id for n in new]
+    ids = {}
+    for batch in _chunks(wanted):
+        ids.update(
+            SecondReportNotice.objects.filter(
+                second_incident_id__in=batch, created_at__gte=started
+            ).values_list("second_incident_id", "pk")
+        )
+    return _saved(new, [ids.get(n.second_incident_id) for n in new])
 
 
 def detection_run(*, today: dt.date | None = None) -> dict[str, int]:

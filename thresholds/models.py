@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from asbcr.models import AppendOnlyModel, TimeStampedModel
-from thresholds.constants import DecidedBy, SuggestionStatus, View
+from thresholds.constants import DecidedBy, DetectionJob, SuggestionStatus, View
 
 
 class ThresholdEvaluation(AppendOnlyModel):
@@ -133,3 +133,28 @@ class SecondReportNotice(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["second_incident"], name="one_notice_per_second_report")
         ]
+
+
+class DetectionMark(models.Model):
+    """How far a detection job has read an area's incident log (bookkeeping).
+
+    Detection depends only on the incident log, the cases' states, the rules and the
+    day. A run on the same day with the same rules needs to look again only at victims
+    with an incident written or changed, or a case moved, since the last run began.
+    """
+
+    area = models.ForeignKey("partnerships.Area", on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=30, choices=DetectionJob.choices)
+    procedure_version = models.ForeignKey(
+        "partnerships.ProcedureVersion", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(help_text="The day the last run detected for.")
+    checked_at = models.DateTimeField(help_text="When the last run began reading the log.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "job"], name="one_detection_mark_per_job")
+        ]
+
+    def __str__(self):
+        return f"{self.get_job_display()} in {self.area}: read up to {self.checked_at}"

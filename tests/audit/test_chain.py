@@ -190,3 +190,23 @@ def test_the_timeline_export_carries_agency_address_and_hashes(client, area, off
     stored = plain(TimelineEvent).get(case=case, kind=EventKind.NOTE)
     assert note["agency"] == str(officer.agency) and note["address"] == "203.0.113.9"
     assert (note["row hash"], note["previous row hash"]) == (stored.row_hash, stored.prev_hash)
+
+
+def test_entries_written_in_bulk_join_each_cases_chain_in_order(case, area, officer):
+    """The deadline sweep writes its timeline entries in bulk; they must chain exactly as
+    single entries do, interleaved across cases, or audit_verify would report a break."""
+    from cases.services import timeline_record_many
+
+    other = receive_case(area=area, by=officer)
+    written = timeline_record_many(
+        [
+            {"case": case, "kind": EventKind.DEADLINE, "summary": "Deadline missed: CR1"},
+            {"case_id": other.pk, "kind": EventKind.DEADLINE, "summary": "Reminder sent"},
+            {"case": case, "kind": EventKind.EMAIL, "summary": "Email sent", "by": officer},
+        ]
+    )
+    case_add_note(case=case, by=officer, text="After the sweep.")
+    assert written[2].prev_hash == written[0].row_hash
+    assert written[0].prev_hash  # follows the case's earlier entries
+    report = verify.verify(cases=[case, other])
+    assert report.ok, [str(b) for b in report.breaks]

@@ -59,3 +59,22 @@ def test_the_demo_deadline_breaches_at_the_first_sweep(reference, mailoutbox):
         deadline.case.reference in m.subject and "call the victim back" in m.subject
         for m in mailoutbox
     )
+
+
+@pytest.mark.django_db
+def test_bench_data_fills_a_scratch_database_in_bulk(reference):
+    from cases.models import Case, Incident
+
+    with pytest.raises(CommandError):
+        call_command("bench_data", "--cases", "5", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("bench_data", "--cases", "20", "--incidents", "200", "--yes", stdout=out)
+    assert Case.objects.filter(reference__startswith="BEN-").count() == 20
+    assert Deadline.objects.filter(key__startswith="bench:", state=DeadlineState.OPEN).count() == 20
+    assert Incident.objects.filter(complainant_key__startswith="bench-").count() == 200
+    assert "Added 20 cases" in out.getvalue()
+    # The data is usable: a sweep and a detection run over it raise no error.
+    deadlines_sweep()
+    from thresholds.services import detection_run
+
+    detection_run()

@@ -70,8 +70,10 @@ def test_narrowing_is_set_based(area):
     ReviewSuggestion.objects.all().delete()
     for i in range(40):
         log(area, f"single-{i}", 30)
+    # The next day: a full pass again (the windows move with the day), not an
+    # incremental one that would look only at the victims just logged.
     with CaptureQueriesContext(connection) as many:
-        services.review_suggestions_detect(area=area, today=TODAY)
+        services.review_suggestions_detect(area=area, today=TODAY + dt.timedelta(days=1))
     assert len(many) == len(few)
 
 

@@ -1,0 +1,137 @@
+"""Fill a scratch database with a county's worth of cases, incidents and open deadlines.
+
+    python manage.py bench_data --cases 10000 --incidents 100000
+
+Everything is bulk-inserted (not walked through the workflow), so a large data set
+takes seconds to minutes, not hours; the benchmarks under ``bench/`` use ``build``.
+Only for a database you may fill: it refuses to run without ``--yes`` unless DEBUG.
+"""
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+OPEN_CASE_STATES = ["received", "acknowledged", "gathering_information", "threshold_met"]
+CLOSED_CASE_STATES = ["closed", "withdrawn", "threshold_not_met"]
+
+
+def build(*, cases: int, incidents: int, today: dt.date | None = None, seed: int = 1) -> dict:
+    """Bulk-insert ``cases`` cases (each with one open deadline, a tenth of them
+    escalating actions) and ``incidents`` incidents spread over two years and twice as
+    many complainants as cases. Reference data must be loaded. Returns the counts."""
+    from cases.models import Case, Incident, Person
+    from deadlines.constants import DeadlineState, Responsible
+    from deadlines.models import Deadline
+    from partnerships.models import Area, ProcedureVersion, User
+
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    areas = list(Area.objects.select_related("administering_agency").order_by("pk"))
+    if not areas:
+        raise CommandError("Load the reference data first (manage.py load_demo).")
+    versions = {}
+    for version in ProcedureVersion.objects.order_by("procedure_id", "number"):
+        versions[version.procedure_id] = version
+    staff = {a.pk: list(User.objects.filter(agency=a.administering_agency)) for a in areas}
+    start = Case.objects.count()
+    with transaction.atomic():
+        people = Person.objects.bulk_create(
+            [Person(name=f"Bench Person {start + i}", postcode="AB1 2CD") for i in range(cases)],
+            batch_size=2000,
+        )
+        made = []
+        for i, person in enumerate(people):
+            area = areas[i % len(areas)]
+            state = (OPEN_CASE_STATES if i % 3 else CLOSED_CASE_STATES)[i % 4 % 3]
+            made.append(
+                Case(
+                    reference=f"BEN-{start + i:07d}",
+                    area=area,
+                    procedure_version=versions[area.procedure_id],
+                    channel="phone",
+                    received_on=today - dt.timedelta(days=rng.randint(0, 400)),
+                    applicant_type="victim",
+                    applicant=person,
+                    victim=person,
+                    summary="Bench",
+                    state=state,
+                )
+            )
+        Case.objects.bulk_create(made, batch_size=2000)
+        deadlines = []
+        for i, case in enumerate(made):
+            due = today + dt.timedelta(days=rng.randint(-60, 120))
+            escalates = i % 10 == 0
+            officers = staff[case.area_id]
+            deadlines.append(
+                Deadline(
+                    key=f"bench:{case.pk}",
+                    case=case,
+                    step="action" if escalates else "threshold_decision",
+                    rule="Fit a door entry system" if escalates else "Decide within 10 days",
+                    started_on=due - dt.timedelta(days=14),
+                    due=due,
+                    original_due=due,
+                    state=DeadlineState.OPEN,
+                    responsible_role=Responsible.CASE_OFFICER,
+                    responsible_user=officers[i % len(officers)] if officers and i % 2 else None,
+                    responsible_agency=case.area.administering_agency,
+                    escalates=escalates,
+                )
+            )
+        Deadline.objects.bulk_create(deadlines, batch_size=2000)
+        victims = max(1, cases * 2)
+        log = []
+        for j in range(incidents):
+            victim = rng.randrange(victims)
+            area = areas[victim % len(areas)]
+            day = today - dt.timedelta(days=rng.randint(0, 730))
+            on_case = made[victim] if victim < len(made) and rng.random() < 0.3 else None
+            log.append(
+                Incident(
+                    area=area,
+                    case=on_case,
+                    source="import",
+                    kind="diary_sheet" if j % 10 == 0 else "report",
+                    incident_date=day,
+                    reported_date=day + dt.timedelta(days=rng.choice([0, 1, 1, 2, 5, 40])),
+                    description="Bench incident",
+                    issue=rng.choice(["noise", "noise", "litter", "harassment"]),
+                    location=f"{rng.randint(1, 200)} High Street",
+                    complainant_key=f"bench-{start}-{victim}",
+                )
+            )
+            if len(log) >= 5000:
+                Incident.objects.bulk_create(log)
+                log = []
+        Incident.objects.bulk_create(log)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return {"cases": cases, "deadlines": cases, "incidents": incidents}
+
+
+class Command(BaseCommand):
+    help = "Bulk-insert cases, open deadlines and incidents into a scratch database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=1000)
+        parser.add_argument("--incidents", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--yes", action="store_true", help="Yes, fill this database.")
+
+    def handle(self, *args, cases, incidents, seed, yes, **options):
+        if not (yes or settings.DEBUG):
+            raise CommandError("This fills the database with made-up data: add --yes.")
+        from partnerships.reference import load_reference_data
+
+        load_reference_data(with_users=True)
+        counts = build(cases=cases, incidents=incidents, seed=seed)
+        self.stdout.write(
+            f"Added {counts['cases']} cases with one open deadline each and "
+            f"{counts['incidents']} incidents."
+        )
