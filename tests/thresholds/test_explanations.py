@@ -118,3 +118,18 @@ def test_a_complaint_without_a_complainant_is_explained_on_a_community_route():
     route = evaluate({"routes": [community(2)]}, complaints, d("2026-09-01")).routes[0]
     assert route.counted == ["2"]
     assert route.reasons["1"] == ["the complainant is not recorded"]
+
+
+def test_the_threshold_page_lists_each_routes_own_reasons():
+    from django.template.loader import render_to_string
+
+    rules = seed_rules("bedfordshire")
+    rules["routes"].append(community(5))
+    explanation = evaluate(rules, four_people(), d("2026-09-01")).explanation()
+    html = " ".join(
+        render_to_string("thresholds/_explanation.html", {"explanation": explanation}).split()
+    )
+    bedfordshire, community_part = html.split("Route “community”")
+    assert "Not counted under this route: #1, made by a different complainant" in bedfordshire
+    assert "Counted under this route: #1, #2, #3, #4." in community_part
+    assert "Not counted under this route" not in community_part.split("<table")[0]
