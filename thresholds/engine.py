@@ -481,10 +481,17 @@ def _group_label(key: tuple) -> str:
 
 
 def _different_group(route: dict, c: Complaint, best_key: tuple) -> str:
-    mine = _group_key(route, c)
+    """Why a complaint in another group than the one counted does not count, in its own
+    words (the group is compared normalised, the text shown as recorded)."""
+
+    def shown(text):
+        return " ".join(text.split()) or "not stated"
+
     if route["kind"] == COMMUNITY:
-        what = "location" if setting(route, "group_by") == "location" else "issue"
-        return f"about a different {what} ({_group_label(mine)}) from those counted"
+        if setting(route, "group_by") == "location":
+            return f"at a different location ({shown(c.location)}) from those counted"
+        return f"about a different issue ({shown(c.issue)}) from those counted"
+    mine = _group_key(route, c)
     names = [
         name
         for name, flag in (("complainant", "same_complainant"), ("issue", "same_issue"))
@@ -492,10 +499,13 @@ def _different_group(route: dict, c: Complaint, best_key: tuple) -> str:
     ]
     differs = [n for n, a, b in zip(names, mine, best_key, strict=True) if a != b]
     if differs == ["complainant"]:
-        return f"made by a different complainant ({mine[0] or 'not stated'}) from those counted"
+        return f"made by a different complainant ({shown(c.complainant)}) from those counted"
     if differs == ["issue"]:
-        return f"about a different issue ({mine[-1] or 'not stated'}) from those counted"
-    return f"a different complainant and issue ({_group_label(mine)}) from those counted"
+        return f"about a different issue ({shown(c.issue)}) from those counted"
+    return (
+        f"made by a different complainant ({shown(c.complainant)}) about a different issue "
+        f"({shown(c.issue)}) from those counted"
+    )
 
 
 def _distinct_complainants(members: list[Complaint]) -> int:
@@ -742,7 +752,10 @@ def _when(complaint: dict) -> str:
 
 
 def _plain(reason: str) -> str:
-    return re.sub(r"duplicate of #\S+", "a second report of an incident already counted", reason)
+    """A reason as the applicant may read it: no record ids, no other complainant's key."""
+    reason = re.sub(r"duplicate of #\S+", "a second report of an incident already counted", reason)
+    reason = re.sub(r"made by a different complainant \(.*?\)", "reported by someone else", reason)
+    return reason.replace("reported by someone else from those counted", "reported by someone else")
 
 
 def _route_sentence(route: RouteResult, by_id: dict, lead: str) -> str:

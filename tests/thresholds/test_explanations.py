@@ -133,3 +133,9 @@ def test_the_threshold_page_lists_each_routes_own_reasons():
     assert "Not counted under this route: #1, made by a different complainant" in bedfordshire
     assert "Counted under this route: #1, #2, #3, #4." in community_part
     assert "Not counted under this route" not in community_part.split("<table")[0]
+
+
+def test_the_letter_never_names_another_complainant():
+    text = evaluate(seed_rules("bedfordshire"), four_people(), d("2026-09-01")).reasons_text
+    assert "(reported by someone else)" in text
+    assert not any(f"({who})" in text for who in ("ann", "bob", "cy", "dee"))
