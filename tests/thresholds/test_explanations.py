@@ -139,3 +139,42 @@ def test_the_letter_never_names_another_complainant():
     text = evaluate(seed_rules("bedfordshire"), four_people(), d("2026-09-01")).reasons_text
     assert "(reported by someone else)" in text
     assert not any(f"({who})" in text for who in ("ann", "bob", "cy", "dee"))
+
+
+def test_the_examples_in_the_docs_are_what_the_engine_says():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from thresholds.rules import validate_section
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "thresholds.md").read_text()
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(- key:.*?)```", doc, re.S)]
+    flat = " ".join(doc.split())
+    place = {"location": "Park Road play area"}
+    examples = [
+        (
+            [
+                c(1, "2026-04-01", "2026-05-02"),
+                c(2, "2026-05-01"),
+                c(3, "2026-06-01", kind="diary_sheet"),
+                c(4, "2026-07-01"),
+            ],
+            "2026-09-01",
+        ),
+        (
+            [
+                c(1, "2026-04-20", complainant="Ann", **place),
+                c(2, "2026-05-01", complainant="Bob", **place),
+                c(3, "2026-05-03", complainant="Ann", **place),
+                c(4, "2026-06-10", complainant="Cafe Ltd", location="High Street"),
+            ],
+            "2026-07-01",
+        ),
+    ]
+    assert len(blocks) == len(examples)
+    for routes, (complaints, application) in zip(blocks, examples, strict=True):
+        assert validate_section({"routes": routes}, "threshold") == []
+        text = evaluate({"routes": routes}, complaints, d(application)).reasons_text
+        assert text in flat, text

@@ -176,3 +176,15 @@ def test_every_accepted_field_changes_an_outcome(kind, name):
             )
         )
     assert outcomes[0] != outcomes[1], (kind, name)
+
+
+def test_the_docs_list_the_fields_each_kind_accepts():
+    import re
+    from pathlib import Path
+
+    text = " ".join(
+        (Path(__file__).resolve().parents[2] / "docs" / "thresholds.md").read_text().split()
+    )
+    for kind, fields in ROUTE_FIELDS.items():
+        listed = re.search(rf"A `{kind}` route accepts: (.*?)\.", text).group(1)
+        assert re.findall(r"`(\w+)`", listed) == list(fields), kind
