@@ -7,7 +7,8 @@ Unknown keys are errors too, so a typo never silently changes a rule.
 import difflib
 
 from partnerships.procedures import ProcedureError
-from thresholds.engine import DISCRETIONARY_FACTORS, ROUTE_FIELDS, ROUTE_KINDS, RouteField
+from thresholds.engine import DISCRETIONARY_FACTORS
+from thresholds.route_fields import ROUTE_FIELDS, ROUTE_KINDS, RouteField
 
 KINDS = ("report", "diary_sheet")
 ALL_ROUTE_FIELDS = tuple(dict.fromkeys(name for f in ROUTE_FIELDS.values() for name in f))

@@ -1,6 +1,6 @@
 """Every field of a route is either used by the engine for that kind or refused at import.
 
-``thresholds.engine.ROUTE_FIELDS`` is the one list of the fields each route kind accepts;
+``thresholds.route_fields.ROUTE_FIELDS`` is the one list of the fields each route kind accepts;
 the validator and the engine both read it. The walk below proves each listed field matters.
 """
 
@@ -9,7 +9,8 @@ import copy
 import pytest
 
 from tests.thresholds.helpers import c, d
-from thresholds.engine import COMMUNITY, COMPLAINTS_IN_WINDOW, ROUTE_FIELDS, evaluate
+from thresholds.engine import evaluate
+from thresholds.route_fields import COMMUNITY, COMPLAINTS_IN_WINDOW, ROUTE_FIELDS
 from thresholds.rules import validate_section
 
 WINDOW = {"amount": 6, "unit": "months"}
