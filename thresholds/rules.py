@@ -115,6 +115,8 @@ def validate_section(value, path) -> list[ProcedureError]:
         for i, route in enumerate(routes):
             errors += _route(route, f"{path}.routes[{i}]")
             key = route.get("key") if isinstance(route, dict) else None
+            if not isinstance(key, str):
+                continue
             if key in seen:
                 errors.append(ProcedureError(f"{path}.routes[{i}].key", "Keys must be unique."))
             seen.add(key)
@@ -123,7 +125,7 @@ def validate_section(value, path) -> list[ProcedureError]:
         errors.append(ProcedureError(f"{path}.discretionary_factors", "Give a list."))
     else:
         for i, f in enumerate(factors):
-            if f not in DISCRETIONARY_FACTORS:
+            if not isinstance(f, str) or f not in DISCRETIONARY_FACTORS:
                 errors.append(
                     ProcedureError(
                         f"{path}.discretionary_factors[{i}]",

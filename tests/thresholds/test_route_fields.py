@@ -189,3 +189,16 @@ def test_the_docs_list_the_fields_each_kind_accepts():
     for kind, fields in ROUTE_FIELDS.items():
         listed = re.search(rf"A `{kind}` route accepts: (.*?)\.", text).group(1)
         assert re.findall(r"`(\w+)`", listed) == list(fields), kind
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"routes": [{"key": ["r"], "kind": ["community"], None: 1}]},
+        {"routes": [{"key": "r", "kind": "community", "group_by": ["x"], "window": []}]},
+        {"routes": [{"key": "r", "kind": "complaints_in_window"}], "discretionary_factors": [[1]]},
+        {"routes": [{"key": {}, "kind": {}}], "senior_manager_route": {"who": [{}], 5: 1}},
+    ],
+)
+def test_hostile_sections_get_messages_not_exceptions(rules):
+    assert errors(rules)
