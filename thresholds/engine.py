@@ -23,12 +23,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
+    COMMUNITY,
+    COMPLAINTS_IN_WINDOW,
+    NEEDED_FIELD,
+    ROUTE_FIELDS,
+    ROUTE_KINDS,
+    RouteField,
+    setting,
+)
+
 REPORT = "report"
 DIARY_SHEET = "diary_sheet"
 
-COMPLAINTS_IN_WINDOW = "complaints_in_window"
-COMMUNITY = "community"
-ROUTE_KINDS = (COMPLAINTS_IN_WINDOW, COMMUNITY)
 
 DISCRETIONARY_FACTORS = {
     "persistence": "the persistence of the anti-social behaviour",
@@ -61,12 +68,16 @@ def shift(day: dt.date, period: dict, sign: int = 1) -> dt.date:
     return day + dt.timedelta(days=amount)
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 day', '2 days', '1 different complainant': the one place words agree with a number."""
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
+
+
 def describe_period(period: dict) -> str:
     amount, unit = int(period["amount"]), period["unit"]
-    word = unit[:-1] if amount == 1 else unit
     if unit == "months":
-        word = "calendar month" if amount == 1 else "calendar months"
-    return f"{amount} {word}"
+        return plural(amount, "calendar month")
+    return plural(amount, unit[:-1] if unit.endswith("s") else unit)
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -144,7 +155,15 @@ class RouteResult:
     counted: list[str] = field(default_factory=list)
     reasons: dict[str, list[str]] = field(default_factory=dict)
     conditions: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
     group: str = ""
+    score: int = 0
+
+    @property
+    def closeness(self) -> tuple:
+        """How near the route came: met first, then the share of what it needs, then the
+        fewest conditions failing."""
+        return (self.met, min(self.score, self.needed) / max(self.needed, 1), -len(self.unmet))
 
     def as_dict(self) -> dict:
         return {
@@ -158,6 +177,7 @@ class RouteResult:
             "group": self.group,
             "excluded": {cid: list(r) for cid, r in self.reasons.items()},
             "conditions": list(self.conditions),
+            "unmet": list(self.unmet),
         }
 
 
@@ -174,15 +194,15 @@ class Decision:
 
     @property
     def count(self) -> int:
-        """Qualifying complaints counted by the primary route (the first met, or the first)."""
-        primary = self._primary()
+        """Qualifying complaints counted by the primary route."""
+        primary = self.primary
         return len(primary.counted) if primary else 0
 
-    def _primary(self) -> RouteResult | None:
-        for route in self.routes:
-            if route.met:
-                return route
-        return self.routes[0] if self.routes else None
+    @property
+    def primary(self) -> RouteResult | None:
+        """The route the explanation is about: the first met, else the one that came
+        closest (the first of equals)."""
+        return primary_route(self.routes)
 
     def explanation(self) -> dict:
         return {
@@ -250,37 +270,39 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-def _exclusions(route: dict, c: Complaint, application_date: dt.date) -> list[str]:
-    """Why this complaint cannot count for this route, whatever the others are (empty: it can)."""
-    reasons = []
-    if c.kind in route.get("exclude_kinds", []):
-        reasons.append(f"{KIND_LABELS.get(c.kind, c.kind)} never counts as a qualifying complaint")
-    if route.get("hate_only") and not c.hate:
-        reasons.append("not recorded as hate-motivated")
+def _exclusion(route: dict, c: Complaint, application_date: dt.date) -> str:
+    """Why this complaint cannot count for this route, whatever the others are ("" if it
+    can). One reason: the first that applies, in a fixed order."""
     if c.incident_date > application_date:
-        reasons.append("the incident is after the application date")
-    lag = route.get("report_lag")
+        return "the incident is after the application date"
+    if c.reported_date and c.reported_date < c.incident_date:
+        return "reported before the incident date (check the dates)"
+    if c.kind in setting(route, "exclude_kinds"):
+        return f"{KIND_LABELS.get(c.kind, c.kind)} never counts as a qualifying complaint"
+    if route["kind"] == COMMUNITY and not _norm(c.complainant):
+        return "the complainant is not recorded"
+    window = setting(route, "window")
+    if setting(route, "window_anchor") == "application":
+        start = shift(application_date, window, -1)
+        if c.incident_date < start:
+            return (
+                f"outside the window: before {_fmt(start)} "
+                f"({describe_period(window)} before the application)"
+            )
+    if setting(route, "hate_only") and not c.hate:
+        return "not recorded as hate-motivated"
+    lag = setting(route, "report_lag")
     if lag:
         if c.reported_date is None:
-            reasons.append("the date it was reported is not recorded")
-        else:
-            limit = shift(c.incident_date, lag)
-            if c.reported_date > limit:
-                days = (c.reported_date - c.incident_date).days
-                reasons.append(
-                    f"late report: reported {days} days after the incident, later than "
-                    f"{describe_period(lag)} (by {_fmt(limit)})"
-                )
-    if c.reported_date and c.reported_date < c.incident_date:
-        reasons.append("reported before the incident date (check the dates)")
-    if route.get("window_anchor", "application") == "application":
-        start = shift(application_date, route["window"], -1)
-        if c.incident_date < start:
-            reasons.append(
-                f"outside the window: before {_fmt(start)} "
-                f"({describe_period(route['window'])} before the application)"
+            return "the date it was reported is not recorded"
+        limit = shift(c.incident_date, lag)
+        if c.reported_date > limit:
+            days = (c.reported_date - c.incident_date).days
+            return (
+                f"late report: reported {plural(days, 'day')} after the incident, later than "
+                f"{describe_period(lag)} (by {_fmt(limit)})"
             )
-    return reasons
+    return ""
 
 
 def _complaint_date(c: Complaint) -> dt.date:
@@ -288,67 +310,110 @@ def _complaint_date(c: Complaint) -> dt.date:
 
 
 def _route_summary(route: dict, application_date: dt.date) -> str:
-    window = describe_period(route["window"])
+    window = setting(route, "window")
+    needed = setting(route, NEEDED_FIELD[route["kind"]])
+    hate = "hate-motivated " if setting(route, "hate_only") else ""
     if route["kind"] == COMMUNITY:
-        what = f"{route['distinct_complainants']} different complainants"
-        what += " about the same or a similar issue" if route.get("group_by") != "location" else ""
-        what += (
-            " about incidents at the same location" if route.get("group_by") == "location" else ""
-        )
+        what = plural(needed, "different complainant")
+        if setting(route, "group_by") == "location":
+            what += f" about {hate}incidents at the same location"
+        else:
+            what += f" about {hate}incidents of the same or a similar issue"
     else:
-        n = route["count"]
-        noun = "qualifying complaint" if n == 1 else "qualifying complaints"
-        what = f"{n} {'hate-motivated ' if route.get('hate_only') else ''}{noun}"
-        if route.get("same_complainant"):
+        what = plural(needed, f"{hate}qualifying complaint")
+        if setting(route, "same_complainant"):
             what += " by one complainant"
-        if route.get("same_issue"):
+        if setting(route, "same_issue"):
             what += " about the same or a similar issue"
-    if route.get("window_anchor", "application") == "application":
-        start = shift(application_date, route["window"], -1)
+    if setting(route, "window_anchor") == "application":
+        start = shift(application_date, window, -1)
         where = (
-            f"within the {window} before the application "
+            f"within the {describe_period(window)} before the application "
             f"({_fmt(start)} to {_fmt(application_date)}, both days included)"
         )
     else:
-        where = f"within any period of {window} (counted from the first incident)"
+        where = f"within any period of {describe_period(window)} (counted from the first incident)"
     parts = [f"{what} {where}"]
-    if route.get("report_lag"):
-        parts.append(f"each reported within {describe_period(route['report_lag'])} of the incident")
-    if route.get("application_within_of_latest"):
+    if setting(route, "report_lag"):
         parts.append(
-            "the application made within "
-            f"{describe_period(route['application_within_of_latest'])} of the latest one"
+            f"each reported within {describe_period(setting(route, 'report_lag'))} of the incident"
         )
-    if route.get("require_persisting"):
+    if setting(route, "same_incident_counts_once"):
+        parts.append("the same incident reported more than once counted once")
+    within = setting(route, "application_within_of_latest")
+    if within:
+        parts.append(f"the application made within {describe_period(within)} of the latest one")
+    if setting(route, "require_persisting"):
         parts.append("the behaviour still persisting")
     return ", ".join(parts)
 
 
-def _best_window(route, members: list[Complaint], application_date) -> list[Complaint]:
-    """The complaints that count for one group: all in the fixed window, or the latest
-    rolling window holding the most complaints that meets the application-date condition."""
-    within = route.get("application_within_of_latest")
-    if route.get("window_anchor", "application") == "application":
-        return members
+def _windows(route: dict, members: list[Complaint]) -> list[list[Complaint]]:
+    """The sets of complaints that may count together for one group: all of them for a
+    window ending on the application date, else one per first incident (rolling)."""
+    if setting(route, "window_anchor") == "application":
+        return [members]
     ordered = sorted(members, key=lambda c: c.sort_key)
-    best: list[Complaint] = []
+    out = []
     for i, first in enumerate(ordered):
-        end = shift(first.incident_date, route["window"])
-        window = [c for c in ordered[i:] if c.incident_date <= end]
-        if within:
-            latest = max(_complaint_date(c) for c in window)
-            if application_date > shift(latest, within):
-                continue
-        if len(window) >= len(best):
-            best = window
-    return best
+        end = shift(first.incident_date, setting(route, "window"))
+        out.append([c for c in ordered[i:] if c.incident_date <= end])
+    return out
+
+
+def _group_key(route: dict, c: Complaint) -> tuple:
+    if route["kind"] == COMMUNITY:
+        return (_norm(c.location if setting(route, "group_by") == "location" else c.issue),)
+    parts = []
+    if setting(route, "same_complainant"):
+        parts.append(_norm(c.complainant))
+    if setting(route, "same_issue"):
+        parts.append(_norm(c.issue))
+    return tuple(parts)
+
+
+def _group_label(key: tuple) -> str:
+    return " / ".join(p or "not stated" for p in key)
+
+
+def _different_group(route: dict, c: Complaint, best_key: tuple) -> str:
+    """Why a complaint in another group than the one counted does not count, in its own
+    words (the group is compared normalised, the text shown as recorded)."""
+
+    def shown(text):
+        return " ".join(text.split()) or "not stated"
+
+    if route["kind"] == COMMUNITY:
+        if setting(route, "group_by") == "location":
+            return f"at a different location ({shown(c.location)}) from those counted"
+        return f"about a different issue ({shown(c.issue)}) from those counted"
+    mine = _group_key(route, c)
+    names = [
+        name
+        for name, flag in (("complainant", "same_complainant"), ("issue", "same_issue"))
+        if setting(route, flag)
+    ]
+    differs = [n for n, a, b in zip(names, mine, best_key, strict=True) if a != b]
+    if differs == ["complainant"]:
+        return f"made by a different complainant ({shown(c.complainant)}) from those counted"
+    if differs == ["issue"]:
+        return f"about a different issue ({shown(c.issue)}) from those counted"
+    return (
+        f"made by a different complainant ({shown(c.complainant)}) about a different issue "
+        f"({shown(c.issue)}) from those counted"
+    )
+
+
+def _distinct_complainants(members: list[Complaint]) -> int:
+    return len({_norm(c.complainant) for c in members if _norm(c.complainant)})
 
 
 def evaluate_route(
     route: dict, complaints: list[Complaint], application_date: dt.date, factors: dict
 ) -> RouteResult:
+    """One route. Every complaint ends up either counted or with exactly one reason."""
     kind = route["kind"]
-    needed = route["distinct_complainants"] if kind == COMMUNITY else route["count"]
+    needed = setting(route, NEEDED_FIELD[kind])
     result = RouteResult(
         key=route["key"],
         kind=kind,
@@ -356,107 +421,111 @@ def evaluate_route(
         summary=_route_summary(route, application_date),
         needed=needed,
     )
+    ordered = sorted(complaints, key=lambda c: c.sort_key)
+    reasons: dict[str, str] = {}
     groups = (
-        incident_groups(complaints)
-        if route.get("same_incident_counts_once")
-        else {c.id: c.id for c in complaints}
+        incident_groups(ordered)
+        if setting(route, "same_incident_counts_once")
+        else {c.id: c.id for c in ordered}
     )
     eligible: list[Complaint] = []
-    for c in sorted(complaints, key=lambda c: c.sort_key):
-        reasons = _exclusions(route, c, application_date)
-        if reasons:
-            result.reasons[c.id] = reasons
+    for c in ordered:
+        why = _exclusion(route, c, application_date)
+        if why:
+            reasons[c.id] = why
         else:
             eligible.append(c)
     # One report per incident: the earliest eligible report stands for the incident.
     representative: dict[str, Complaint] = {}
     for c in eligible:
         representative.setdefault(groups[c.id], c)
-    counted_pool = []
+    pool = []
     for c in eligible:
         rep = representative[groups[c.id]]
         if rep.id != c.id:
-            result.reasons[c.id] = [f"duplicate of #{rep.id} (the same incident counts once)"]
+            reasons[c.id] = f"duplicate of #{rep.id} (the same incident counts once)"
         else:
-            counted_pool.append(c)
-
-    # Group the pool (one complainant, one issue, one location) and take the best group.
-    def group_key(c):
-        parts = []
-        if kind == COMMUNITY:
-            parts.append(_norm(c.location if route.get("group_by") == "location" else c.issue))
-        else:
-            if route.get("same_complainant"):
-                parts.append(_norm(c.complainant))
-            if route.get("same_issue"):
-                parts.append(_norm(c.issue))
-        return tuple(parts)
+            pool.append(c)
 
     by_group: dict[tuple, list[Complaint]] = defaultdict(list)
-    for c in counted_pool:
-        by_group[group_key(c)].append(c)
+    for c in pool:
+        by_group[_group_key(route, c)].append(c)
+    within = setting(route, "application_within_of_latest")
 
     def score(members):
-        if kind == COMMUNITY:
-            return len({_norm(c.complainant) for c in members if c.complainant})
-        return len(members)
+        return _distinct_complainants(members) if kind == COMMUNITY else len(members)
 
-    best_key, best_members, best_score = (), [], -1
+    def in_time(members):
+        if not within:
+            return True
+        return bool(members) and application_date <= shift(
+            max(_complaint_date(c) for c in members), within
+        )
+
+    # The candidate that meets the route, else the one that came closest: the most
+    # counted, then in time, then the most recent.
+    best_key, best_members, best_rank = (), [], None
     for key in sorted(by_group):
-        members = _best_window(route, by_group[key], application_date)
-        if kind == COMMUNITY and members:
-            members = [c for c in members if c.complainant] or members
-        s = score(members)
-        if s > best_score:
-            best_key, best_members, best_score = key, members, s
+        for members in _windows(route, by_group[key]):
+            s = score(members)
+            latest = max(_complaint_date(c) for c in members)
+            rank = (s >= needed and in_time(members), s, in_time(members), latest)
+            if best_rank is None or rank > best_rank:
+                best_key, best_members, best_rank = key, members, rank
     best_ids = {c.id for c in best_members}
-    for c in counted_pool:
-        if c.id not in best_ids:
-            if best_key and group_key(c) != best_key:
-                label = " / ".join(p or "(not stated)" for p in group_key(c))
-                result.reasons[c.id] = [f"a different complainant, issue or location ({label})"]
-            else:
-                result.reasons[c.id] = [
-                    f"not within {describe_period(route['window'])} of the other complaints counted"
-                ]
+    for c in pool:
+        if c.id in best_ids:
+            continue
+        if _group_key(route, c) != best_key:
+            reasons[c.id] = _different_group(route, c, best_key)
+        else:
+            reasons[c.id] = (
+                f"not within {describe_period(setting(route, 'window'))} of the complaints counted"
+            )
     result.counted = [c.id for c in sorted(best_members, key=lambda c: c.sort_key)]
-    result.group = " / ".join(p or "(not stated)" for p in best_key)
+    result.reasons = {c.id: [reasons[c.id]] for c in ordered if c.id in reasons}
+    result.group = _group_label(best_key) if best_members else ""
+    result.score = score(best_members)
 
-    enough = max(best_score, 0) >= needed
+    def check(ok: bool, text: str):
+        result.conditions.append(text)
+        if not ok:
+            result.unmet.append(text)
+
     if kind == COMMUNITY:
-        result.conditions.append(
-            f"{max(best_score, 0)} different complainants counted, {needed} needed"
+        check(
+            result.score >= needed,
+            f"{plural(result.score, 'different complainant')} counted, {needed} needed",
         )
     else:
-        result.conditions.append(f"{len(best_members)} counted, {needed} needed")
-    ok = enough
-    within = route.get("application_within_of_latest")
+        check(result.score >= needed, f"{result.score} counted, {needed} needed")
     if within and best_members:
         latest = max(_complaint_date(c) for c in best_members)
         limit = shift(latest, within)
         if application_date > limit:
-            ok = False
-            result.conditions.append(
+            check(
+                False,
                 f"the application on {_fmt(application_date)} is more than "
                 f"{describe_period(within)} after the latest qualifying complaint "
-                f"({_fmt(latest)}; the last day was {_fmt(limit)})"
+                f"({_fmt(latest)}; the last day was {_fmt(limit)})",
             )
         else:
-            result.conditions.append(
+            check(
+                True,
                 f"the application is within {describe_period(within)} of the latest "
-                f"qualifying complaint ({_fmt(latest)})"
+                f"qualifying complaint ({_fmt(latest)})",
             )
-    if route.get("require_persisting"):
+    if setting(route, "require_persisting"):
         persists = factors.get("asb_persists")
         if persists is True:
-            result.conditions.append("the behaviour still persists")
+            check(True, "the behaviour still persists")
         else:
-            ok = False
-            result.conditions.append(
+            check(
+                False,
                 "the behaviour must still persist, and that is "
-                + ("recorded as no" if persists is False else "not recorded")
+                + ("recorded as no" if persists is False else "not recorded"),
             )
-    result.met = ok
+    result.met = not result.unmet
     return result
 
 
@@ -505,6 +574,15 @@ def _senior_manager(rules: dict, factors: dict) -> tuple[dict | None, list[str]]
 # -- the whole decision ---------------------------------------------------------------
 
 
+def primary_route(routes: list[RouteResult]) -> RouteResult | None:
+    """The first met route, else the route that came closest (the first of equals)."""
+    best = None
+    for route in routes:
+        if best is None or route.closeness > best.closeness:
+            best = route
+    return best
+
+
 def evaluate(
     rules: dict,
     complaints: list[Complaint],
@@ -524,11 +602,14 @@ def evaluate(
         met_by.append("discretion")
     if senior:
         met_by.append("senior_manager")
-    primary = next((r for r in routes if r.met), routes[0] if routes else None)
-    counted_anywhere = {cid for r in routes if r.met for cid in r.counted}
+    primary = primary_route(routes)
+    met_routes = [r for r in routes if r.met]
     listed = []
     for c in complaints:
-        counted = c.id in (counted_anywhere or set(primary.counted if primary else []))
+        counted_by = [r.key for r in routes if c.id in r.counted]
+        counted = (primary is not None and c.id in primary.counted) or any(
+            c.id in r.counted for r in met_routes
+        )
         listed.append(
             {
                 "id": c.id,
@@ -537,6 +618,7 @@ def evaluate(
                 "agency": c.agency,
                 "kind": c.kind,
                 "counted": counted,
+                "counted_by": counted_by,
                 "reasons": [] if counted else (primary.reasons.get(c.id, []) if primary else []),
             }
         )
@@ -566,36 +648,60 @@ def _when(complaint: dict) -> str:
 
 
 def _plain(reason: str) -> str:
-    return re.sub(r"duplicate of #\S+", "a second report of an incident already counted", reason)
+    """A reason as the applicant may read it: no record ids, no other complainant's key."""
+    reason = re.sub(r"duplicate of #\S+", "a second report of an incident already counted", reason)
+    reason = re.sub(r"made by a different complainant \(.*?\)", "reported by someone else", reason)
+    return reason.replace("reported by someone else from those counted", "reported by someone else")
+
+
+def _route_sentence(route: RouteResult, by_id: dict, lead: str) -> str:
+    counted = ", ".join(_when(by_id[cid]) for cid in route.counted if cid in by_id) or "none"
+    if route.met:
+        verdict = f"This was met: {'; '.join(route.conditions)}"
+    else:
+        verdict = f"This was not met: {'; '.join(route.unmet)}"
+    return f"{lead} {route.summary}. {verdict}. Incidents counted: {counted}."
 
 
 def reasons_paragraph(decision: Decision) -> str:
     """The plain-English reasons (used on the case page and in the CR3 letter).
 
-    Reports are named by the date of the incident, so the letter makes sense to the
-    applicant; the per-report explanation on the case page keeps the record ids.
+    It explains one route: the first met, else the one that came closest, with the
+    reports it did not count and why; then it names the other routes tried and how each
+    fell short. Reports are named by the date of the incident, so the letter makes sense
+    to the applicant; the per-report explanation on the case page keeps the record ids.
     """
     by_id = {c["id"]: c for c in decision.complaints}
-    sentences = []
-    routes = decision.routes
+    primary = decision.primary
+    others = [r for r in decision.routes if r is not primary]
     if decision.met:
-        sentences.append("The threshold for a case review is met.")
+        sentences = ["The threshold for a case review is met."]
     else:
-        sentences.append("The threshold for a case review is not met.")
-    for r in routes:
-        verdict = "This was met" if r.met else "This was not met"
-        counted = ", ".join(_when(by_id[cid]) for cid in r.counted if cid in by_id) or "none"
-        sentences.append(
-            f"The rule asks for {r.summary}. {verdict}: {'; '.join(r.conditions)} "
-            f"(incidents counted: {counted})."
-        )
-    excluded = [c for c in decision.complaints if not c["counted"] and c["reasons"]]
-    if excluded:
-        parts = [
-            f"the incident of {_when(c)} ({'; '.join(_plain(r) for r in c['reasons'])})"
-            for c in excluded
+        sentences = ["The threshold for a case review is not met."]
+    if primary is not None:
+        if not others:
+            lead = "The rule asks for"
+        elif primary.met:
+            lead = "It is met under the rule asking for"
+        else:
+            lead = "The rule that came closest asks for"
+        sentences.append(_route_sentence(primary, by_id, lead))
+        excluded = [
+            (by_id[cid], reasons)
+            for cid, reasons in primary.reasons.items()
+            if cid in by_id and not by_id[cid]["counted"]
         ]
-        sentences.append("Not counted: " + "; ".join(parts) + ".")
+        if excluded:
+            parts = [
+                f"the incident of {_when(c)} ({'; '.join(_plain(r) for r in reasons)})"
+                for c, reasons in excluded
+            ]
+            sentences.append("Not counted: " + "; ".join(parts) + ".")
+    if others:
+        tried = [
+            f"{r.summary} ({'met' if r.met else 'not met: ' + '; '.join(r.unmet)})" for r in others
+        ]
+        sentences.append("Also tried: " + "; and ".join(tried) + ".")
     for item in decision.factors["discretionary"]:
         sentences.append(
             f"The bodies used their discretion because of {item['label']}: {item['rationale']}"

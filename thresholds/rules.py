@@ -4,34 +4,14 @@ Every error names the exact field at fault, e.g. ``threshold.routes[0].window.un
 Unknown keys are errors too, so a typo never silently changes a rule.
 """
 
+import difflib
+
 from partnerships.procedures import ProcedureError
-from thresholds.engine import COMMUNITY, DISCRETIONARY_FACTORS, ROUTE_KINDS
+from thresholds.engine import DISCRETIONARY_FACTORS
+from thresholds.route_fields import ROUTE_FIELDS, ROUTE_KINDS, RouteField
 
 KINDS = ("report", "diary_sheet")
-ROUTE_KEYS = {
-    "key",
-    "kind",
-    "count",
-    "distinct_complainants",
-    "group_by",
-    "window",
-    "window_anchor",
-    "report_lag",
-    "application_within_of_latest",
-    "same_incident_counts_once",
-    "exclude_kinds",
-    "same_issue",
-    "same_complainant",
-    "hate_only",
-    "require_persisting",
-}
-BOOLEAN_KEYS = (
-    "same_incident_counts_once",
-    "same_issue",
-    "same_complainant",
-    "hate_only",
-    "require_persisting",
-)
+ALL_ROUTE_FIELDS = tuple(dict.fromkeys(name for f in ROUTE_FIELDS.values() for name in f))
 
 
 def _period(value, path, units=("days", "months")) -> list[ProcedureError]:
@@ -54,44 +34,69 @@ def _whole(value, path) -> list[ProcedureError]:
     return []
 
 
+def _accepts(kind) -> str:
+    return f"A {kind} route accepts: {', '.join(ROUTE_FIELDS[kind])}."
+
+
+def _not_accepted(route, kind, path) -> list[ProcedureError]:
+    """Every field the kind does not accept, named, with what the kind does accept."""
+    allowed = ROUTE_FIELDS.get(kind)
+    errors = []
+    for name in sorted(set(route) - set(allowed or ALL_ROUTE_FIELDS), key=str):
+        if name in ALL_ROUTE_FIELDS:
+            message = f"'{name}' is not used by a {kind} route. {_accepts(kind)}"
+        else:
+            close = difflib.get_close_matches(str(name), list(allowed or ALL_ROUTE_FIELDS), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            accepts = _accepts(kind) if allowed else f"Use: {', '.join(ALL_ROUTE_FIELDS)}."
+            message = f"'{name}' is not a field of a route.{hint} {accepts}"
+        errors.append(ProcedureError(f"{path}.{name}", message))
+    return errors
+
+
+def _field(spec: RouteField, value, here) -> list[ProcedureError]:
+    if spec.type == "whole":
+        return _whole(value, here)
+    if spec.type == "period":
+        return _period(value, here)
+    if spec.type == "choice" and value not in spec.choices:
+        return [ProcedureError(here, f"Use {' or '.join(spec.choices)}.")]
+    if spec.type == "flag" and not isinstance(value, bool):
+        return [ProcedureError(here, "Use true or false.")]
+    if spec.type == "kinds":
+        if not isinstance(value, list):
+            return [ProcedureError(here, "Give a list.")]
+        return [
+            ProcedureError(f"{here}[{i}]", f"Use one of {', '.join(KINDS)}.")
+            for i, k in enumerate(value)
+            if k not in KINDS
+        ]
+    return []
+
+
 def _route(route, path) -> list[ProcedureError]:
+    """One route, against ``ROUTE_FIELDS`` for its kind (the list the engine reads)."""
     if not isinstance(route, dict):
         return [ProcedureError(path, "Each route is a mapping.")]
-    errors = [
-        ProcedureError(f"{path}.{k}", "Unknown field.") for k in sorted(set(route) - ROUTE_KEYS)
-    ]
+    kind = route.get("kind")
+    errors = []
     if not isinstance(route.get("key"), str) or not route.get("key"):
         errors.append(ProcedureError(f"{path}.key", "Give the route a short key."))
-    kind = route.get("kind")
     if kind not in ROUTE_KINDS:
         errors.append(ProcedureError(f"{path}.kind", f"Use one of {', '.join(ROUTE_KINDS)}."))
-    if kind == COMMUNITY:
-        errors += _whole(route.get("distinct_complainants"), f"{path}.distinct_complainants")
-        if route.get("group_by", "issue") not in ("issue", "location"):
-            errors.append(ProcedureError(f"{path}.group_by", "Use issue or location."))
-    elif kind is not None:
-        errors += _whole(route.get("count"), f"{path}.count")
-    if "window" not in route:
-        errors.append(ProcedureError(f"{path}.window", "This field is required."))
-    else:
-        errors += _period(route["window"], f"{path}.window")
-    if route.get("window_anchor", "application") not in ("application", "rolling"):
-        errors.append(ProcedureError(f"{path}.window_anchor", "Use application or rolling."))
-    for key in ("report_lag", "application_within_of_latest"):
-        if key in route:
-            errors += _period(route[key], f"{path}.{key}")
-    for key in BOOLEAN_KEYS:
-        if key in route and not isinstance(route[key], bool):
-            errors.append(ProcedureError(f"{path}.{key}", "Use true or false."))
-    kinds = route.get("exclude_kinds", [])
-    if not isinstance(kinds, list):
-        errors.append(ProcedureError(f"{path}.exclude_kinds", "Give a list."))
-    else:
-        for i, k in enumerate(kinds):
-            if k not in KINDS:
-                errors.append(
-                    ProcedureError(f"{path}.exclude_kinds[{i}]", f"Use one of {', '.join(KINDS)}.")
-                )
+        return errors + _not_accepted(route, None, path)
+    errors += _not_accepted(route, kind, path)
+    for name, spec in ROUTE_FIELDS[kind].items():
+        if spec.type in ("text", "kind"):
+            continue
+        here = f"{path}.{name}"
+        if name not in route:
+            if spec.type == "whole" and spec.required:
+                errors += _whole(None, here)
+            elif spec.required:
+                errors.append(ProcedureError(here, "This field is required."))
+            continue
+        errors += _field(spec, route[name], here)
     return errors
 
 
@@ -110,6 +115,8 @@ def validate_section(value, path) -> list[ProcedureError]:
         for i, route in enumerate(routes):
             errors += _route(route, f"{path}.routes[{i}]")
             key = route.get("key") if isinstance(route, dict) else None
+            if not isinstance(key, str):
+                continue
             if key in seen:
                 errors.append(ProcedureError(f"{path}.routes[{i}].key", "Keys must be unique."))
             seen.add(key)
@@ -118,7 +125,7 @@ def validate_section(value, path) -> list[ProcedureError]:
         errors.append(ProcedureError(f"{path}.discretionary_factors", "Give a list."))
     else:
         for i, f in enumerate(factors):
-            if f not in DISCRETIONARY_FACTORS:
+            if not isinstance(f, str) or f not in DISCRETIONARY_FACTORS:
                 errors.append(
                     ProcedureError(
                         f"{path}.discretionary_factors[{i}]",
@@ -129,10 +136,22 @@ def validate_section(value, path) -> list[ProcedureError]:
         smr = value["senior_manager_route"]
         here = f"{path}.senior_manager_route"
         who = smr.get("who") if isinstance(smr, dict) else None
+        if isinstance(smr, dict):
+            errors += [
+                ProcedureError(f"{here}.{k}", f"'{k}' is not a field here. Use: who.")
+                for k in sorted(set(smr) - {"who"}, key=str)
+            ]
         if not isinstance(who, list) or not who:
             errors.append(ProcedureError(f"{here}.who", "List who may use it (key and label)."))
         else:
             for i, w in enumerate(who):
                 if not isinstance(w, dict) or not w.get("key") or not w.get("label"):
                     errors.append(ProcedureError(f"{here}.who[{i}]", "Give a key and a label."))
+                else:
+                    errors += [
+                        ProcedureError(
+                            f"{here}.who[{i}].{k}", f"'{k}' is not a field here. Use: key, label."
+                        )
+                        for k in sorted(set(w) - {"key", "label"}, key=str)
+                    ]
     return errors

@@ -378,7 +378,7 @@ CASES = [
         {},
         False,
         2,
-        {"2": "different complainant, issue or location"},
+        {"2": "about a different issue (parking)"},
     ),
     (
         "merton",

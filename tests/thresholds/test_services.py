@@ -232,3 +232,22 @@ def test_merton_decides_only_at_the_meeting_and_only_once(reference, users):
     services.threshold_decide(case=case, by=officer)
     with pytest.raises(ValidationError, match="You already recorded the decision at"):
         services.threshold_decide(case=case, by=officer)
+
+
+def test_the_cr3_letter_reads_the_engine_reasons(area, officer):
+    from letters import services as letter_services
+    from tests.letters.test_letters import pdf_text
+
+    case = gathering(area, officer, n_incidents=2)
+    services.body_view_record(
+        case=case,
+        agency=agency("hertsmere-borough-council"),
+        by=officer,
+        view="not_met",
+        reasons="Only two complaints.",
+    )
+    services.threshold_decide(case=case, by=officer)
+    text = " ".join(pdf_text(letter_services.letter_render(case=case, kind="CR3")[0]).split())
+    assert "The rule asks for 3 qualifying complaints within the 6 calendar months" in text
+    assert "This was not met: 2 counted, 3 needed. Incidents counted:" in text
+    assert "#" not in text.split("The rule asks for")[1].split("Incidents counted")[0]
