@@ -59,13 +59,19 @@ def _route_sentences(route: dict) -> list[str]:
                 )
                 % {"n": count, "window": window}
             )
-    elif kind in ("distinct_complainants", "community") and count:
+    elif kind in ("distinct_complainants", "community") and (
+        route.get("distinct_complainants") or count
+    ):
+        # A community route states how many different people must have reported it
+        # (``distinct_complainants``); ``count`` is refused on it since procedures are
+        # validated against the fields each kind uses, but older stored versions had it.
+        people = route.get("distinct_complainants") or count
         lines.append(
             _(
                 "At least %(n)d different people or households have reported the same or a "
                 "similar problem in %(window)s."
             )
-            % {"n": count, "window": window or _("the same period")}
+            % {"n": people, "window": window or _("the same period")}
         )
     elif "hate" in kind:
         lines.append(_("A single incident motivated by hate can be enough."))

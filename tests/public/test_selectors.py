@@ -125,3 +125,22 @@ def test_next_deadline_is_one_the_applicant_waits_on(reference, area, officer):
     Deadline.objects.create(key="b", step="acknowledge", due=later, original_due=later, **common)
     nxt = selectors.next_deadline(case=case)
     assert nxt == {"text": explain.next_step_text("acknowledge"), "due": later}
+
+
+def test_a_community_route_is_described_by_the_number_of_people_it_needs():
+    """A community route states ``distinct_complainants`` (``count`` is refused on it)."""
+    section = {
+        "routes": [
+            {
+                "key": "community",
+                "kind": "community",
+                "distinct_complainants": 4,
+                "window": {"amount": 6, "unit": "months"},
+            }
+        ]
+    }
+    lines = explain.threshold_summary(section)["routes"][0]
+    assert lines[0] == (
+        "At least 4 different people or households have reported the same or a similar "
+        "problem in 6 months."
+    )
