@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
 from cases.services import timeline_record
 from deadlines import rules
@@ -359,7 +360,7 @@ def deadline_record_delay(
         timeline_record(
             case=locked.case,
             kind=EventKind.DEADLINE,
-            summary=f"Delay: {locked.rule} now expected by {new_due:%d %B %Y}",
+            summary=f"Delay: {locked.rule} now expected by {long_date(new_due)}",
             by=by,
             reason=locked.delay_reason,
             detail={

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
 from cases.services import timeline_record
 from deadlines import rules
@@ -64,7 +65,7 @@ def _breach(today: dt.date, result: SweepResult) -> None:
             timeline_record(
                 case=deadline.case,
                 kind=EventKind.DEADLINE,
-                summary=f"Deadline breached: {deadline.rule} (was due {deadline.due:%d %B %Y})",
+                summary=f"Deadline breached: {deadline.rule} (was due {long_date(deadline.due)})",
                 detail={"deadline": deadline.key, "due": deadline.due.isoformat()},
             )
     # Breach notices (the escalation ladder speaks for deadlines that escalate).

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from asbcr.templatetags.words import long_date
 from cases import services as case_services
 from cases.constants import ApplicantType, Channel, EventKind, PartyKind
 from cases.models import Case
@@ -417,6 +418,9 @@ def letter_download_record(*, case: Case, letter) -> None:
     case_services.timeline_record(
         case=case,
         kind=EventKind.LETTER,
-        summary=f"The applicant downloaded letter {letter.pk} from the tracking page",
+        summary=(
+            f"The applicant downloaded the {letter.get_kind_display().lower()} letter of "
+            f"{long_date(letter.created_at)} from the tracking page"
+        ),
         detail={"letter_id": letter.pk},
     )

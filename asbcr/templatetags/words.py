@@ -1,0 +1,105 @@
+"""Words, not codes: the one place a stored code becomes the label a person reads.
+
+Every filter takes a stored value (a state, an agency slug, a route, a date) and gives
+the label from the TextChoices or the procedure; a value with no label is written out in
+plain words rather than shown as it is stored.
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import dateformat, timezone
+
+register = template.Library()
+
+LONG_DATE = "j F Y"
+
+
+def plain_words(code) -> str:
+    """A code with no label, written as words: ``three_complaints`` -> "Three complaints"."""
+    text = str(code or "").replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def state_label(code) -> str:
+    """A case state's label ("gathering_information" -> "Gathering information")."""
+    from cases.constants import CaseState
+
+    try:
+        return str(CaseState(code).label)
+    except ValueError:
+        return plain_words(code)
+
+
+@register.filter
+def view_label(code) -> str:
+    """A body's view on the threshold ("not_met" -> "Not met")."""
+    from thresholds.constants import View
+
+    try:
+        return str(View(code).label)
+    except ValueError:
+        return plain_words(code)
+
+
+@register.filter
+def agency_name(slug) -> str:
+    """An agency's name from its slug."""
+    from partnerships.models import Agency
+
+    name = Agency.objects.filter(slug=slug).values_list("name", flat=True).first()
+    return name or plain_words(slug)
+
+
+@register.filter
+def route_name(route) -> str:
+    """A threshold route by the procedure's own name for it, else its key in words."""
+    if isinstance(route, dict):
+        return route.get("name") or plain_words(route.get("key"))
+    return getattr(route, "name", None) or plain_words(getattr(route, "key", route))
+
+
+@register.filter
+def decision_rule_label(rule) -> str:
+    """A procedure's decision rule in words ("administering_body" -> "the administering
+    body decides")."""
+    from thresholds.constants import DECISION_RULE_LABELS
+
+    return DECISION_RULE_LABELS.get(rule, plain_words(rule).lower())
+
+
+@register.filter
+def long_date(value) -> str:
+    """A date as people write it: "3 October 2026". Takes a date, datetime or ISO text."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, LONG_DATE)
+
+
+@register.filter
+def record_key(key) -> str:
+    """An agency's own reference for a person from an imported log, without the import's
+    prefix ("demo:hertsmere:resident-a" -> "resident-a")."""
+    return str(key or "").rsplit(":", 1)[-1]
+
+
+@register.filter
+def event_summary(event) -> str:
+    """A timeline event's headline, rebuilt from what it records where it can be, so an
+    event stored with field names in its summary still reads in words."""
+    from cases.constants import DETAIL_LABELS, EventKind
+
+    fields = (event.detail or {}).get("fields") if isinstance(event.detail, dict) else None
+    if event.kind == EventKind.DETAILS and fields:
+        return "Details changed: " + ", ".join(
+            DETAIL_LABELS.get(name, plain_words(name).lower()) for name in fields
+        )
+    return event.summary
