@@ -420,7 +420,7 @@ def letter_download_record(*, case: Case, letter) -> None:
         kind=EventKind.LETTER,
         summary=(
             f"The applicant downloaded the {letter.get_kind_display().lower()} letter of "
-            f"{long_date(letter.created_at)} from the tracking page"
+            f"{long_date(letter.sent_at)} from the tracking page"
         ),
         detail={"letter_id": letter.pk},
     )

@@ -102,4 +102,34 @@ def event_summary(event) -> str:
         return "Details changed: " + ", ".join(
             DETAIL_LABELS.get(name, plain_words(name).lower()) for name in fields
         )
+    letter_id = (event.detail or {}).get("letter_id") if isinstance(event.detail, dict) else None
+    if letter_id and event.summary.startswith("The applicant downloaded letter "):
+        from letters.models import Letter
+
+        letter = Letter.objects.filter(pk=letter_id).first()
+        if letter is not None:
+            return (
+                f"The applicant downloaded the {letter.get_kind_display().lower()} letter of "
+                f"{long_date(letter.sent_at)} from the tracking page"
+            )
     return event.summary
+
+
+@register.simple_tag
+def number_in(items, key):
+    """Where a record stands in the list the page shows (1, 2, 3...), so people refer to
+    "complaint 2" rather than to its database id."""
+    for position, item in enumerate(items or [], start=1):
+        ident = item.get("id") if isinstance(item, dict) else getattr(item, "pk", None)
+        if str(ident) == str(key):
+            return position
+    return ""
+
+
+@register.filter
+def ground_labels(record) -> str:
+    """An appeal's (or an applicant's appeal request's) grounds by the procedure's own
+    labels, joined in a sentence."""
+    section = record.case.procedure_version.section("appeal")
+    labels = {g["key"]: g["label"] for g in section.get("grounds", [])}
+    return "; ".join(labels.get(key, plain_words(key)) for key in record.grounds or [])
