@@ -172,6 +172,7 @@ def test_staff_pages_speak_in_words_not_codes(demo, client):
 
     problems = defaultdict(list)
     pages_read = 0
+    routes_read = set()
     User = get_user_model()
     for role, username in ROLE_USERS.items():
         client.force_login(User.objects.get(username=username))
@@ -193,6 +194,7 @@ def test_staff_pages_speak_in_words_not_codes(demo, client):
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             per_pattern[route] += 1
+            routes_read.add(route)
             pages_read += 1
             parser = VisibleText()
             parser.feed(response.content.decode())
@@ -205,7 +207,8 @@ def test_staff_pages_speak_in_words_not_codes(demo, client):
                     continue
                 if parts.path not in seen:
                     queue.append(parts.path)
-    assert pages_read > 60
+    # The walk reached most kinds of staff page (about 220 pages of 54 kinds today).
+    assert pages_read > 150 and len(routes_read) > 45, sorted(routes_read)
     report = [
         f"{page}:\n    " + "\n    ".join(sorted(set(words))) for page, words in problems.items()
     ]
