@@ -9,6 +9,7 @@ case keys, ISO dates, state transitions written as arrows between codes, Django'
 "---------" empty choice, and a word written twice ("the the").
 """
 
+import io
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -143,11 +144,13 @@ def pattern_of(path: str) -> str | None:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", stdout=io.StringIO())
         yield
-        from django.core.management import call_command as run
+        # Leave the database as the next module expects it: empty, content types fresh.
+        from django.contrib.contenttypes.models import ContentType
 
-        run("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
 
 
 @pytest.mark.django_db
