@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
+from asbcr.templatetags.words import long_date
 from cases.constants import CaseState, EventKind
 from cases.models import Case, CaseAccessGrant
 from cases.services import case_transition, impact_statement_add, timeline_record
@@ -885,7 +886,7 @@ def action_add(
             case=case,
             kind=EventKind.ACTION,
             summary=("Interim action recorded: " if interim else "Action agreed: ")
-            + f"{action.what[:120]} ({agency}, due {action.due_on:%-d %b %Y})",
+            + f"{action.what[:120]} ({agency}, due {long_date(action.due_on)})",
             by=by,
             detail={"action_id": action.pk, "withhold_from_victim": action.withhold_from_victim},
         )

@@ -85,6 +85,19 @@ def long_date(value) -> str:
 
 
 @register.filter
+def long_datetime(value) -> str:
+    """A moment as people write it: "1 December 2026 at 10:49am" (local time)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return long_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    hour = value.hour % 12 or 12
+    return f"{long_date(value)} at {hour}:{value.minute:02d}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
 def record_key(key) -> str:
     """An agency's own reference for a person from an imported log, without the import's
     prefix ("demo:hertsmere:resident-a" -> "resident-a")."""

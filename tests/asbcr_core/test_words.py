@@ -25,6 +25,11 @@ def test_dates_are_written_day_month_year():
     assert words.long_date(dt.date(2026, 10, 3)) == "3 October 2026"
     assert words.long_date("2026-10-03") == "3 October 2026"
     assert words.long_date(None) == ""
+    moment = dt.datetime(2026, 12, 1, 10, 49, tzinfo=dt.UTC)
+    assert words.long_datetime(moment) == "1 December 2026 at 10:49am"
+    assert words.long_datetime(dt.datetime(2026, 7, 1, 0, 5, tzinfo=dt.UTC)) == (
+        "1 July 2026 at 1:05am"  # British Summer Time
+    )
 
 
 @pytest.mark.django_db
