@@ -16,6 +16,7 @@ from appeals.constants import (
     RecommendationKind,
 )
 from asbcr.models import AuditedModel, TimeStampedModel
+from asbcr.templatetags.words import long_date
 from cases.constants import Channel
 
 
@@ -70,7 +71,7 @@ class Appeal(AuditedModel):
         ]
 
     def __str__(self):
-        return f"Appeal on {self.case} lodged {self.lodged_on:%d %b %Y}"
+        return f"Appeal on {self.case} lodged {long_date(self.lodged_on)}"
 
     @property
     def is_open(self) -> bool:

@@ -164,3 +164,13 @@ TRANSITION_SUMMARIES = {
     "reconsider_threshold": "Threshold to be decided again",
 }
 """What the timeline (and the applicant's tracking page) says for each transition."""
+
+
+# The case details staff can edit, as the timeline names them when they change.
+DETAIL_LABELS = {
+    "summary": "the problem",
+    "impact": "impact",
+    "wants_to_attend": "whether they want to attend",
+    "wants_to_send_statement": "whether they want to send an impact statement",
+    "asb_persists": "whether the ASB still persists",
+}

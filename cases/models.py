@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from asbcr.files import RandomUploadTo
 from asbcr.models import AppendOnlyModel, AuditedModel, TimeStampedModel
+from asbcr.templatetags.words import long_datetime
 from cases.constants import (
     AccessKind,
     ApplicantType,
@@ -502,7 +503,7 @@ class TimelineEvent(AppendOnlyModel):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+        return f"{long_datetime(self.at)} {self.summary}"
 
 
 class AccessLogEntry(AppendOnlyModel):

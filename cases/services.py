@@ -11,8 +11,10 @@ from django_fsm import ConcurrentTransition
 
 from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict_message
 from asbcr.files import EVIDENCE_KINDS, STATEMENT_KINDS, check_upload
+from asbcr.templatetags.words import long_date
 from cases import hooks, risk
 from cases.constants import (
+    DETAIL_LABELS,
     TRANSITION_SUMMARIES,
     ApplicantType,
     Channel,
@@ -498,7 +500,7 @@ def incident_add(*, case: Case, by, data: IncidentInput) -> Incident:
         timeline_record(
             case=case,
             kind=EventKind.INCIDENT,
-            summary=f"Incident of {data.incident_date:%d %B %Y} recorded",
+            summary=f"Incident of {long_date(data.incident_date)} recorded",
             by=by,
             detail={"incident_id": incident.pk},
         )
@@ -705,7 +707,7 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
         timeline_record(
             case=case,
             kind=EventKind.DETAILS,
-            summary="Details changed: " + ", ".join(sorted(changes)),
+            summary="Details changed: " + ", ".join(DETAIL_LABELS[f] for f in sorted(changes)),
             by=by,
             detail={
                 "fields": sorted(changes),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from asbcr.models import TimeStampedModel
+from asbcr.templatetags.words import long_date
 from deadlines.constants import (
     LIVE_STATES,
     DeadlineState,
@@ -76,7 +77,7 @@ class Deadline(TimeStampedModel):
         permissions = [("manage_deadline", "Can waive deadlines and record delays")]
 
     def __str__(self):
-        return f"{self.case} {self.step} due {self.due:%d %b %Y}"
+        return f"{self.case} {self.step} due {long_date(self.due)}"
 
     @property
     def responsible_label(self) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from asbcr.calendar import calendar_for_area
 from asbcr.concurrency import ConflictError, conflict
+from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
 from cases.models import TimelineEvent
 from cases.services import timeline_record
@@ -387,7 +388,7 @@ def deadline_record_delay(
         timeline_record(
             case=locked.case,
             kind=EventKind.DEADLINE,
-            summary=f"Delay: {locked.rule} now expected by {new_due:%d %B %Y}",
+            summary=f"Delay: {locked.rule} now expected by {long_date(new_due)}",
             by=by,
             reason=locked.delay_reason,
             detail={

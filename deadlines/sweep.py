@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from asbcr.calendar import WorkingCalendar
+from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
 from cases.services import timeline_record_many
 from deadlines import rules
@@ -192,7 +193,7 @@ def _breach(run: _Run, result: SweepResult) -> None:
                 {
                     "case_id": case_id,
                     "kind": EventKind.DEADLINE,
-                    "summary": f"Deadline breached: {rule} (was due {due:%d %B %Y})",
+                    "summary": f"Deadline breached: {rule} (was due {long_date(due)})",
                     "detail": {"deadline": key, "due": due.isoformat()},
                 }
                 for _, case_id, key, rule, due in moved

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from asbcr.models import AuditedModel, TimeStampedModel
+from asbcr.templatetags.words import long_datetime
 from panels.constants import (
     ActionStatus,
     Attendance,
@@ -55,7 +56,7 @@ class Meeting(AuditedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.starts_at:%d %b %Y %H:%M}"
+        return f"{self.get_kind_display()} {long_datetime(self.starts_at)}"
 
 
 class Listing(AuditedModel):

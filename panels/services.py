@@ -27,6 +27,7 @@ from asbcr.concurrency import (
     lock,
     refresh_from,
 )
+from asbcr.templatetags.words import long_date
 from cases.constants import CaseState, EventKind
 from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import case_transition, impact_statement_add, timeline_record
@@ -992,7 +993,7 @@ def action_add(
             case=case,
             kind=EventKind.ACTION,
             summary=("Interim action recorded: " if interim else "Action agreed: ")
-            + f"{action.what[:120]} ({agency}, due {action.due_on:%-d %b %Y})",
+            + f"{action.what[:120]} ({agency}, due {long_date(action.due_on)})",
             by=by,
             detail={"action_id": action.pk, "withhold_from_victim": action.withhold_from_victim},
         )

@@ -39,8 +39,16 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     default_error_messages = {"invalid_choice": "Choose a person from the list."}
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "Choose a person")
+        super().__init__(*args, **kwargs)
+
 
 class AgencyChoiceField(forms.ModelChoiceField):
     """An agency from a scoped pick-list (``partnerships.selectors.agencies_choosable_for``)."""
 
     default_error_messages = {"invalid_choice": "Choose an agency from the list."}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "Choose an agency")
+        super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, lock
+from asbcr.templatetags.words import long_date
 from cases import services as case_services
 from cases.constants import ApplicantType, Channel, EventKind, PartyKind
 from cases.models import Case
@@ -447,6 +448,9 @@ def letter_download_record(*, case: Case, letter) -> None:
     case_services.timeline_record(
         case=case,
         kind=EventKind.LETTER,
-        summary=f"The applicant downloaded letter {letter.pk} from the tracking page",
+        summary=(
+            f"The applicant downloaded the {letter.get_kind_display().lower()} letter of "
+            f"{long_date(letter.sent_at)} from the tracking page"
+        ),
         detail={"letter_id": letter.pk},
     )

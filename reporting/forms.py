@@ -23,11 +23,9 @@ class ReportForm(forms.Form):
     )
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     date_from = forms.DateField(
-        label="Or from (date)", required=False, help_text="For example, 2026-04-01"
+        label="Or from (date)", required=False, help_text="For example, 1/4/2026"
     )
-    date_to = forms.DateField(
-        label="To (date)", required=False, help_text="For example, 2026-06-30"
-    )
+    date_to = forms.DateField(label="To (date)", required=False, help_text="For example, 30/6/2026")
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

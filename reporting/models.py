@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from asbcr.models import AppendOnlyModel
+from asbcr.templatetags.words import long_date
 from reporting.constants import STATUTORY_FIGURES, Figure
 from reporting.suppression import suppress
 
@@ -46,7 +47,7 @@ class Publication(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.area} {self.year_label} published {self.published_at:%d %b %Y}"
+        return f"{self.area} {self.year_label} published {long_date(self.published_at)}"
 
     @property
     def year_label(self) -> str:

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "asbcr.context_processors.service",
             ],
+            # Labels for stored codes and dates in words: {% load words %}.
+            "libraries": {"words": "asbcr.templatetags.words"},
         },
     },
 ]
