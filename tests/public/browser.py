@@ -33,11 +33,18 @@ def check_axe(page) -> None:
         return
     # The pages' Content-Security-Policy refuses inline script, so axe-core is served as if
     # from the site itself rather than injected inline: the policy stays on for the check.
+    # Wait for the page a click led to: a script added to a document that is being
+    # replaced is fetched by the new one before the interception applies (seen on a
+    # loaded machine as a 404 for the script from the test server).
+    page.wait_for_load_state("load")
     origin = "/".join(page.url.split("/")[:3])
     url = f"{origin}/__axe-core-for-tests__.js"
-    page.route(url, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
-    page.add_script_tag(url=url)
-    page.unroute(url)  # interception left on changes how later clicks wait for navigation
+    pattern = "**/__axe-core-for-tests__.js"
+    page.route(pattern, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
+    try:
+        page.add_script_tag(url=url)
+    finally:
+        page.unroute(pattern)  # interception left on changes how later clicks wait
     violations = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
         WCAG_TAGS,
