@@ -2,11 +2,11 @@
 
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.fields import DateInputField
 from letters.constants import LetterChannel, LetterKind
 
 
@@ -52,7 +52,9 @@ class SendLetterForm(GDSForm):
             self.fields["reason"] = forms.CharField(
                 label="Why (in plain words for the applicant)", widget=forms.Textarea
             )
-            self.fields["new_date"] = DateInputField(label="The new date", required=False)
+            self.fields["new_date"] = DateInputField(
+                label="The new date", required=False, error_name="the new date"
+            )
         if kind == LetterKind.APPEAL_OUTCOME:
             self.fields["appeal_upheld"] = forms.ChoiceField(
                 label="Was the appeal upheld?",

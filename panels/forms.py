@@ -3,11 +3,11 @@
 Forms check the shape of what was typed; the rules live in ``panels.services``.
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.fields import DateInputField
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
     ActionStatus,
@@ -29,7 +29,7 @@ class GDSForm(forms.Form):
 
 
 class AdHocMeetingForm(GDSForm):
-    day = DateInputField(label="Date of the meeting")
+    day = DateInputField(label="Date of the meeting", error_name="the date of the meeting")
     time = forms.TimeField(label="Start time", help_text="For example, 14:00")
     location = forms.CharField(label="Where (room, or Teams)", required=False)
     purpose = forms.CharField(label="Why is an extra meeting needed?", widget=forms.Textarea)
@@ -119,7 +119,7 @@ class ActionForm(GDSForm):
         queryset=Agency.objects.all(),
         required=False,
     )
-    due_on = DateInputField(label="Due date")
+    due_on = DateInputField(label="Due date", error_name="the due date")
     withhold_from_victim = forms.BooleanField(
         label="Withhold from the victim (it would identify the perpetrator's protected data)",
         required=False,
@@ -136,7 +136,7 @@ class ConsultationForm(GDSForm):
         choices=ConsultationMethod.choices,
         widget=forms.RadioSelect,
     )
-    consulted_on = DateInputField(label="When")
+    consulted_on = DateInputField(label="When", error_name="the date the victim was consulted")
     what_they_said = forms.CharField(label="What they said", widget=forms.Textarea)
 
 
