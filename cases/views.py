@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from asbcr.forms import attach_errors
+from asbcr.forms import attach_errors, submitted
 from cases import hooks, selectors, services
 from cases.constants import AccessKind, CaseState, RiskLevel
 from cases.forms import (
@@ -95,7 +95,7 @@ def case_receive_view(request):
     areas = [a for a in _user_areas(request.user) if request.user.has_perm("cases.receive_case", a)]
     if not areas:
         raise PermissionDenied
-    area_slug = request.POST.get("area") or request.GET.get("area") or areas[0].slug
+    area_slug = submitted(request.POST, "area") or submitted(request.GET, "area") or areas[0].slug
     area = next((a for a in areas if a.slug == area_slug), areas[0])
     data = request.POST if request.method == "POST" else None
     receipt = ReceiptForm(data, area=area, prefix="receipt")
@@ -176,7 +176,7 @@ def case_receive_view(request):
 def case_detail_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     services.access_log_record(user=request.user, kind=AccessKind.VIEW_CASE, case=case)
-    kind = request.GET.get("kind") or None
+    kind = submitted(request.GET, "kind")
     transitions = [
         (name, *TRANSITION_LABELS[name])
         for name in services.available_transitions(case, request.user)
@@ -220,7 +220,7 @@ def timeline_export_view(request, reference):
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-timeline.csv"'
     writer = csv.writer(response)
     writer.writerow(["when", "who", "kind", "summary", "from", "to", "reason"])
-    for event in selectors.timeline_for(case=case, kind=request.GET.get("kind") or None):
+    for event in selectors.timeline_for(case=case, kind=submitted(request.GET, "kind")):
         writer.writerow(
             [
                 event.at.isoformat(),

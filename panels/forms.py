@@ -159,3 +159,13 @@ class ActionUpdateForm(GDSForm):
 def staff_people():
     """Anyone on staff with an agency: a chair may come from another agency or area."""
     return User.objects.filter(is_active=True, agency__isnull=False).select_related("agency")
+
+
+class ChosenMemberForm(forms.Form):
+    """One member of this panel (to remove, or to record their attendance)."""
+
+    member = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = listing.members.all()

@@ -9,13 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asbcr.forms import attach_errors
-from cases.models import Incident
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
 from partnerships.models import Agency
 from thresholds import detection, importing, selectors, services
 from thresholds.constants import SuggestionStatus
-from thresholds.forms import BodyViewForm, DecisionForm, DismissForm, IncidentImportForm
+from thresholds.forms import (
+    BodyViewForm,
+    DecisionForm,
+    DismissForm,
+    IncidentImportForm,
+    SameIncidentForm,
+)
 from thresholds.models import ReviewSuggestion, SecondReportNotice
 
 
@@ -57,8 +62,11 @@ def link_duplicate_view(request, reference):
     case = case_get(user=request.user, reference=reference)
     if not (request.user.is_superuser or request.user.has_perm("cases.manage_case", case)):
         raise PermissionDenied
-    first = get_object_or_404(Incident, case=case, pk=request.POST.get("first"))
-    second = get_object_or_404(Incident, case=case, pk=request.POST.get("second"))
+    form = SameIncidentForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, "Choose two incidents recorded on this case to link.")
+        return redirect("thresholds:case", reference=case.reference)
+    first, second = form.cleaned_data["first"], form.cleaned_data["second"]
     try:
         incident_link_duplicate(incident=second, same_as=first, by=request.user)
     except ValidationError as exc:

@@ -200,3 +200,27 @@ def test_query_count_does_not_grow_with_cases(
         response = admin_client.get(url, {"year": 2026})
     assert "14" in response.content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["reporting:index", "reporting:export"])
+def test_a_period_beyond_the_statistics_is_explained_not_a_500(admin_client, page):
+    url = reverse(page, kwargs={"fmt": "csv"} if page == "reporting:export" else {})
+    response = admin_client.get(url, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    if page == "reporting:export":  # back to the page, which explains
+        assert response.status_code == 302
+        response = admin_client.get(response.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The start date must be a real date between 1900 and 2100" in html
+    assert "The end date must be a real date between 1900 and 2100" in html
+    response = admin_client.get(url, {"date_from": "1999-01-01", "date_to": "2026-12-31"})
+    if page == "reporting:index":
+        assert "The start date must be between 1 April 2000 and 31 March 2100" in (
+            response.content.decode()
+        )
+
+
+@pytest.mark.parametrize("year", ["0", "0000", "1999", "2100", "987654", "9" * 30])
+def test_an_annual_report_for_an_impossible_year_is_not_found(admin_client, year):
+    response = admin_client.get(f"/staff/reporting/annual-report/hertsmere/{year}.pdf")
+    assert response.status_code == 404
