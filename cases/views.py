@@ -33,6 +33,7 @@ from cases.models import AccessLogEntry
 from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
 from partnerships.models import Agency, Area, User
+from partnerships.procedures import version_problems
 
 PAGE_SIZE = 25
 
@@ -177,12 +178,13 @@ def case_detail_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     services.access_log_record(user=request.user, kind=AccessKind.VIEW_CASE, case=case)
     kind = submitted(request.GET, "kind")
+    procedure_problems = version_problems(case.procedure_version)
     transitions = [
         (name, *TRANSITION_LABELS[name])
         for name in services.available_transitions(case, request.user)
         if name in TRANSITION_LABELS
     ]
-    procedure = case.procedure_version.data
+    procedure = {} if procedure_problems else case.procedure_version.data
     return render(
         request,
         "cases/detail.html",
@@ -205,7 +207,8 @@ def case_detail_view(request, reference):
             "can_respond": request.user.has_perm("cases.respond_for_agency", case)
             or request.user.has_perm("cases.manage_case", case),
             "risk_matrices": procedure.get("risk_matrices", []),
-            "sections": hooks.case_sections(case, request.user),
+            "sections": [] if procedure_problems else hooks.case_sections(case, request.user),
+            "procedure_problems": procedure_problems,
         },
     )
 

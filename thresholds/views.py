@@ -12,6 +12,7 @@ from asbcr.forms import attach_errors
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
 from partnerships.models import Agency
+from partnerships.procedures import version_problems
 from thresholds import detection, importing, selectors, services
 from thresholds.constants import SuggestionStatus
 from thresholds.forms import (
@@ -42,10 +43,22 @@ def _threshold_context(case, user) -> dict:
     }
 
 
+def _unevaluable(request, case):
+    """The page to show instead when the case's pinned procedure version cannot be evaluated."""
+    problems = version_problems(case.procedure_version)
+    if not problems:
+        return None
+    return render(
+        request, "thresholds/unevaluable.html", {"case": case, "procedure_problems": problems}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_threshold_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     if request.method == "POST":
         try:
             services.threshold_evaluate(case=case, by=request.user)
@@ -60,6 +73,8 @@ def case_threshold_view(request, reference):
 @require_POST
 def link_duplicate_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     if not (request.user.is_superuser or request.user.has_perm("cases.manage_case", case)):
         raise PermissionDenied
     form = SameIncidentForm(request.POST, case=case)
@@ -80,6 +95,8 @@ def link_duplicate_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def record_view_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     ctx = _threshold_context(case, request.user)
     if not ctx["can_view"]:
         raise PermissionDenied
@@ -113,6 +130,8 @@ def record_view_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def decide_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     ctx = _threshold_context(case, request.user)
     if not ctx["can_decide"]:
         raise PermissionDenied
