@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Areas, agencies and people"
+
+    def ready(self):
+        from asbcr import lookups
+
+        lookups.register()

@@ -79,3 +79,22 @@ def test_a_date_typed_in_one_box_is_bounded_too(value):
     form = RangeForm({"start": value})
     assert not form.is_valid()
     assert form.errors["start"][0].startswith("The start date must be a real date")
+
+
+@pytest.mark.django_db
+def test_a_huge_id_in_a_multiple_choice_is_refused_not_an_overflow():
+    from django.contrib.auth.models import Group, Permission
+
+    class GroupForm(forms.ModelForm):
+        class Meta:
+            model = Group
+            fields = ["name", "permissions"]
+
+    pk = Permission.objects.first().pk
+    form = GroupForm({"name": "x", "permissions": [str(pk), HUGE]})
+    assert not form.is_valid()
+    assert "permissions" in form.errors
+    assert list(Permission.objects.filter(pk__in=[pk, int(HUGE)])) == [
+        Permission.objects.get(pk=pk)
+    ]
+    assert not Permission.objects.filter(pk__in=[int(HUGE)]).exists()
