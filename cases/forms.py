@@ -8,7 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from asbcr.fields import DateInputField
+from asbcr.fields import DateInputField, TypedDateField
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -435,9 +435,15 @@ class CaseFilterForm(forms.Form):
     agency = forms.ChoiceField(label="Agency involved", required=False)
     risk = forms.ChoiceField(label="Risk", required=False)
     overdue = forms.BooleanField(label="Only cases with an overdue deadline", required=False)
-    received_from = forms.DateField(
-        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_from = TypedDateField(
+        label="Received from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_name="the first date received",
     )
-    received_to = forms.DateField(
-        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_to = TypedDateField(
+        label="Received to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_name="the last date received",
     )
