@@ -55,3 +55,9 @@ def test_demo_publishes_each_area_once(reference):
     load_demo(io.StringIO())
     assert Publication.objects.count() == len(reference["areas"])
     assert all(p.published_by is not None for p in Publication.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_year_beyond_the_statistics_is_a_plain_error(reference):
+    with pytest.raises(CommandError, match="financial years 2000 to 2099"):
+        call_command("statistics", "--area", "hertsmere", "--year", "99999", stdout=io.StringIO())
