@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+import asbcr.converters  # noqa: F401  (registers the path converters)
 from api import views
 
 app_name = "api"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("incidents/", views.IncidentSubmitView.as_view(), name="incidents"),
     path("cases/", views.CaseListView.as_view(), name="cases"),
-    path("cases/<str:reference>/", views.CaseDetailView.as_view(), name="case"),
+    path("cases/<reference:reference>/", views.CaseDetailView.as_view(), name="case"),
     path(
         "actions/<int:pk>/completion/",
         views.ActionCompletionView.as_view(),

@@ -1,7 +1,7 @@
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from appeals.constants import AppealOutcome, AuditAnswer, RecommendationKind
+from asbcr.fields import DateInputField
 from cases.constants import Channel
 from cases.forms import GDSForm
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
@@ -16,7 +16,11 @@ class LodgeForm(GDSForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
     )
-    lodged_on = DateInputField(label="Date the appeal was made", help_text="For example, 27 3 2026")
+    lodged_on = DateInputField(
+        label="Date the appeal was made",
+        help_text="For example, 27 3 2026",
+        error_name="the date the appeal was made",
+    )
     channel = forms.ChoiceField(
         label="How was the appeal made?", choices=Channel.choices, widget=forms.RadioSelect
     )
@@ -108,7 +112,9 @@ class ResponseForm(GDSForm):
 
 
 class FollowUpForm(GDSForm):
-    received_on = DateInputField(label="Date the update was received")
+    received_on = DateInputField(
+        label="Date the update was received", error_name="the date the update was received"
+    )
     note = forms.CharField(
         label="Summary of the update", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )

@@ -20,14 +20,9 @@ UNITS = ("days", "weeks", "months", "working_days")
 
 
 def _period(value, path, errors, *, units=UNITS):
-    if not isinstance(value, dict):
-        errors.append(ProcedureError(path, "Give an amount and a unit."))
-        return
-    amount = value.get("amount")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors.append(ProcedureError(f"{path}.amount", "Give a whole number greater than 0."))
-    if value.get("unit") not in units:
-        errors.append(ProcedureError(f"{path}.unit", f"Use one of: {', '.join(units)}."))
+    from partnerships.procedure_schema import period_errors
+
+    errors.extend(period_errors(value, path, units=units))
 
 
 def _keyed_list(value, path, errors, *, label_field, allowed=None):

@@ -1,12 +1,13 @@
 from django.urls import path
 
+import asbcr.converters  # noqa: F401  (registers the path converters)
 from appeals import views
 
 app_name = "appeals"
 
 urlpatterns = [
     path("", views.appeal_list_view, name="list"),
-    path("case/<str:reference>/new/", views.appeal_lodge_view, name="lodge"),
+    path("case/<reference:reference>/new/", views.appeal_lodge_view, name="lodge"),
     path("<int:pk>/", views.appeal_detail_view, name="detail"),
     path("<int:pk>/reviewer/", views.assign_view, name="assign"),
     path("<int:pk>/stage/<int:stage_pk>/done/", views.stage_complete_view, name="stage_complete"),

@@ -1,9 +1,24 @@
 """Form helpers every app's views share."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
+
+
+def submitted(data, name: str, default: str | None = None) -> str | None:
+    """One value from ``request.GET`` or ``request.POST`` that is safe to query with.
+
+    Views that read a raw parameter (rather than through a form) read it here: a value
+    holding a NUL byte, which PostgreSQL refuses in any text parameter, is a 400 (bad
+    request), never a database error; an absent or empty value is ``default``.
+    """
+    value = data.get(name)
+    if value is None or value == "":
+        return default
+    if "\x00" in value:
+        raise BadRequest(f"A NUL byte in {name}.")
+    return value
 
 
 def attach_errors(form, exc: ValidationError, request=None) -> None:

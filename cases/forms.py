@@ -4,12 +4,12 @@ Forms check the shape of what was typed; business rules live in ``cases.services
 come back as ``ValidationError``s that the views attach to the right field.
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 from django.conf import settings
 
+from asbcr.fields import DateInputField, TypedDateField
 from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
 from cases.constants import (
     ApplicantType,
@@ -51,16 +51,26 @@ class ReceiptForm(GDSForm):
     channel = forms.ChoiceField(
         label="How did the application arrive?", choices=Channel.choices, widget=forms.RadioSelect
     )
-    received_on = DateInputField(label="Date received", help_text="For example, 27 3 2026")
+    received_on = DateInputField(
+        label="Date received",
+        help_text="For example, 27 3 2026",
+        error_name="the date the application was received",
+    )
     forwarded_by_agency = AgencyChoiceField(
         label="Which body passed it on? (only if it came via another body)",
         queryset=Agency.objects.none(),
         required=False,
     )
     forwarding_agency_received_on = DateInputField(
-        label="When did that body receive it?", required=False
+        label="When did that body receive it?",
+        required=False,
+        error_name="the date that body received it",
     )
-    forwarded_on = DateInputField(label="When did that body pass it on?", required=False)
+    forwarded_on = DateInputField(
+        label="When did that body pass it on?",
+        required=False,
+        error_name="the date that body passed it on",
+    )
 
     def __init__(self, *args, area=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,8 +227,12 @@ class ApplicationForm(GDSForm):
 
 
 class IncidentForm(GDSForm):
-    incident_date = DateInputField(label="When did it happen?")
-    reported_date = DateInputField(label="When was it reported?", required=False)
+    incident_date = DateInputField(
+        label="When did it happen?", error_name="the date the incident happened"
+    )
+    reported_date = DateInputField(
+        label="When was it reported?", required=False, error_name="the date it was reported"
+    )
     reported_to = AgencyChoiceField(
         label="Who was it reported to?", queryset=Agency.objects.none(), required=False
     )
@@ -368,7 +382,9 @@ class RiskForm(GDSForm):
     subject = forms.ChoiceField(
         label="Who is assessed?", choices=RiskSubject.choices, widget=forms.RadioSelect
     )
-    assessed_on = DateInputField(label="Date of the assessment")
+    assessed_on = DateInputField(
+        label="Date of the assessment", error_name="the date of the assessment"
+    )
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
@@ -423,11 +439,17 @@ class CaseFilterForm(forms.Form):
     agency = forms.ChoiceField(label="Agency involved", required=False)
     risk = forms.ChoiceField(label="Risk", required=False)
     overdue = forms.BooleanField(label="Only cases with an overdue deadline", required=False)
-    received_from = forms.DateField(
-        label="Received from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_from = TypedDateField(
+        label="Received from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_name="the first date received",
     )
-    received_to = forms.DateField(
-        label="Received to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    received_to = TypedDateField(
+        label="Received to",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_name="the last date received",
     )
 
 

@@ -48,6 +48,8 @@ def case_get(*, user, reference: str) -> Case:
     """The case with this reference, if the user may see it (404 hides its existence)."""
     if not user.has_perm("cases.view_case_list") and not user.is_superuser:
         raise PermissionDenied
+    if "\x00" in reference:  # PostgreSQL refuses NUL in text; no reference holds one
+        raise Http404("No case with that reference that you can see.")
     try:
         return (
             case_visible_to(user=user)

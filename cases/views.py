@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from asbcr.exports import csv_writer
 from asbcr.files import content_type_of, file_response
-from asbcr.forms import attach_errors
+from asbcr.forms import attach_errors, submitted
 from cases import hooks, selectors, services
 from cases.constants import AccessKind, CaseState, RiskLevel
 from cases.forms import (
@@ -35,6 +35,7 @@ from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
 from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, User
+from partnerships.procedures import version_problems
 from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 PAGE_SIZE = 25
@@ -98,7 +99,7 @@ def case_receive_view(request):
     areas = [a for a in _user_areas(request.user) if request.user.has_perm("cases.receive_case", a)]
     if not areas:
         raise PermissionDenied
-    area_slug = request.POST.get("area") or request.GET.get("area") or areas[0].slug
+    area_slug = submitted(request.POST, "area") or submitted(request.GET, "area") or areas[0].slug
     area = next((a for a in areas if a.slug == area_slug), areas[0])
     data = request.POST if request.method == "POST" else None
     receipt = ReceiptForm(data, area=area, prefix="receipt")
@@ -179,13 +180,14 @@ def case_receive_view(request):
 def case_detail_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     services.access_log_record(user=request.user, kind=AccessKind.VIEW_CASE, case=case)
-    kind = request.GET.get("kind") or None
+    kind = submitted(request.GET, "kind")
+    procedure_problems = version_problems(case.procedure_version)
     transitions = [
         (name, *TRANSITION_LABELS[name])
         for name in services.available_transitions(case, request.user)
         if name in TRANSITION_LABELS
     ]
-    procedure = case.procedure_version.data
+    procedure = {} if procedure_problems else case.procedure_version.data
     return render(
         request,
         "cases/detail.html",
@@ -210,7 +212,8 @@ def case_detail_view(request, reference):
             "risk_matrices": procedure.get("risk_matrices", []),
             "impact_statements": case.impact_statements.all(),
             "evidence_files": case.evidence_files.select_related("incident", "uploaded_by"),
-            "sections": hooks.case_sections(case, request.user),
+            "sections": [] if procedure_problems else hooks.case_sections(case, request.user),
+            "procedure_problems": procedure_problems,
         },
     )
 
@@ -239,7 +242,7 @@ def timeline_export_view(request, reference):
             "previous row hash",
         ]
     )
-    for event in selectors.timeline_for(case=case, kind=request.GET.get("kind") or None):
+    for event in selectors.timeline_for(case=case, kind=submitted(request.GET, "kind")):
         writer.writerow(
             [
                 event.at.isoformat(),

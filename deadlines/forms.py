@@ -2,11 +2,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.fields import TypedDateField
+
 
 class DelayForm(forms.Form):
     """Record why a step will be late, the new date, and tell the applicant."""
 
-    new_due = forms.DateField(
+    new_due = TypedDateField(
+        error_name="the new date",
         label="New date",
         help_text="For example, 27 1 2027. Write it as day month year: 27/01/2027.",
         input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
@@ -49,7 +52,8 @@ class WaiveForm(forms.Form):
 class MeetForm(forms.Form):
     """Record that the step was done, for steps no other page records (a phone call)."""
 
-    met_on = forms.DateField(
+    met_on = TypedDateField(
+        error_name="the date it was done",
         label="Date it was done",
         help_text="For example, 27/01/2027.",
         input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],

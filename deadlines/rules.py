@@ -74,19 +74,9 @@ def _error(path: str, message: str):
 
 
 def _validate_period(value, path: str, *, allow_zero: bool) -> list:
-    errors = []
-    amount = value.get("amount")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < (0 if allow_zero else 1):
-        errors.append(
-            _error(
-                f"{path}.amount",
-                "Give a whole number of "
-                + ("zero or more." if allow_zero else "one or more (the length of the timescale)."),
-            )
-        )
-    if value.get("unit") not in UNITS:
-        errors.append(_error(f"{path}.unit", f"Use one of: {', '.join(UNITS)}."))
-    return errors
+    from partnerships.procedure_schema import period_errors
+
+    return period_errors(value, path, units=UNITS, minimum=0 if allow_zero else 1)
 
 
 def validate_section(value, path: str) -> list:

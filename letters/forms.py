@@ -2,12 +2,12 @@
 
 import re
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
+from asbcr.fields import DateInputField
 from asbcr.files import LOGO_KINDS, UploadField
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
@@ -55,7 +55,9 @@ class SendLetterForm(VersionFormMixin, GDSForm):
             self.fields["reason"] = forms.CharField(
                 label="Why (in plain words for the applicant)", widget=forms.Textarea
             )
-            self.fields["new_date"] = DateInputField(label="The new date", required=False)
+            self.fields["new_date"] = DateInputField(
+                label="The new date", required=False, error_name="the new date"
+            )
         if kind == LetterKind.APPEAL_OUTCOME:
             self.fields["appeal_upheld"] = forms.ChoiceField(
                 label="Was the appeal upheld?",

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from asbcr.forms import submitted
 from cases import letters as case_letters
 from cases.selectors import case_get
 from letters import selectors, services
@@ -72,11 +73,11 @@ def letter_preview_view(request, reference, kind):
         raise PermissionDenied
     extra = {}
     for key in ("timescale", "reason", "new_date", "appeal_reasons"):
-        if request.GET.get(key):
-            extra[key] = request.GET[key]
-    if request.GET.get("appeal_upheld") in ("yes", "no"):
+        if value := submitted(request.GET, key):
+            extra[key] = value
+    if submitted(request.GET, "appeal_upheld") in ("yes", "no"):
         extra["appeal_upheld"] = request.GET["appeal_upheld"] == "yes"
-    agency = _agency(case, request.GET.get("agency"))
+    agency = _agency(case, submitted(request.GET, "agency"))
     if kind == LetterKind.CR5 and agency is None:
         bodies = case_letters.relevant_bodies(case)
         agency = bodies[0] if bodies else None

@@ -3,12 +3,12 @@
 Forms check the shape of what was typed; the rules live in ``panels.services``.
 """
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
+from asbcr.fields import DateInputField
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
     ActionStatus,
@@ -33,7 +33,7 @@ class GDSForm(forms.Form):
 
 
 class AdHocMeetingForm(GDSForm):
-    day = DateInputField(label="Date of the meeting")
+    day = DateInputField(label="Date of the meeting", error_name="the date of the meeting")
     time = forms.TimeField(label="Start time", help_text="For example, 14:00")
     location = forms.CharField(label="Where (room, or Teams)", required=False)
     purpose = forms.CharField(label="Why is an extra meeting needed?", widget=forms.Textarea)
@@ -126,7 +126,7 @@ class ActionForm(GDSForm):
         queryset=Agency.objects.none(),
         required=False,
     )
-    due_on = DateInputField(label="Due date")
+    due_on = DateInputField(label="Due date", error_name="the due date")
     withhold_from_victim = forms.BooleanField(
         label="Withhold from the victim (it would identify the perpetrator's protected data)",
         required=False,
@@ -146,7 +146,7 @@ class ConsultationForm(GDSForm):
         choices=ConsultationMethod.choices,
         widget=forms.RadioSelect,
     )
-    consulted_on = DateInputField(label="When")
+    consulted_on = DateInputField(label="When", error_name="the date the victim was consulted")
     what_they_said = forms.CharField(label="What they said", widget=forms.Textarea)
 
 
@@ -168,3 +168,13 @@ class ActionUpdateForm(VersionFormMixin, GDSForm):
     completion_report = forms.CharField(
         label="Completion report: what was done", widget=forms.Textarea, required=False
     )
+
+
+class ChosenMemberForm(forms.Form):
+    """One member of this panel (to remove, or to record their attendance)."""
+
+    member = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = listing.members.all()

@@ -17,6 +17,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 def validate_section(value, path) -> list:
     """Validate the procedure's ``panel`` section, naming the exact field at fault."""
+    from partnerships.procedure_schema import QUORUM_MAX, whole_number_errors
     from partnerships.procedures import ProcedureError
 
     if not isinstance(value, dict):
@@ -35,10 +36,9 @@ def validate_section(value, path) -> list:
             ProcedureError(f"{path}.{key}", f"Unknown rule; use {', '.join(sorted(known))}.")
         )
     quorum = value.get("quorum")
-    if not isinstance(quorum, int) or isinstance(quorum, bool) or quorum < 1:
-        errors.append(
-            ProcedureError(f"{path}.quorum", "Give the quorum as a whole number of 1 or more.")
-        )
+    errors += whole_number_errors(
+        quorum, f"{path}.quorum", minimum=1, maximum=QUORUM_MAX, what="the quorum as a whole number"
+    )
     core = value.get("core_agencies")
     if core is not None:
         if not isinstance(core, list) or not all(isinstance(s, str) and s for s in core):

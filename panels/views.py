@@ -5,18 +5,19 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from asbcr.forms import attach_errors
+from asbcr.forms import attach_errors, submitted
 from cases.constants import AccessKind
 from cases.selectors import agencies_involved, case_get
 from cases.services import access_log_record
 from panels import forms as panel_forms
 from panels import selectors, services
 from panels.constants import ListingStatus, MeetingStatus
-from panels.models import Meeting, PanelMember
+from panels.models import Meeting
 from panels.services import ActionInput, PanelError
 from partnerships.models import Area
 from partnerships.selectors import agencies_choosable_for
@@ -48,7 +49,7 @@ def meetings_view(request):
         raise PermissionDenied
     form = panel_forms.AdHocMeetingForm(request.POST or None)
     if request.method == "POST":
-        area = get_object_or_404(Area, slug=request.POST.get("area"))
+        area = get_object_or_404(Area, slug=submitted(request.POST, "area", ""))
         if area not in areas:
             raise PermissionDenied
         if request.POST.get("op") == "standing":
@@ -227,11 +228,14 @@ def _listing_post(request, listing, op, form):
         services.panel_member_add(
             listing=listing, by=user, user=data["user"], role=data["role"], agency=data["agency"]
         )
-    elif op == "remove":
-        member = get_object_or_404(PanelMember, pk=request.POST.get("member"), listing=listing)
-        services.panel_member_remove(member=member, by=user)
-    elif op == "attendance":
-        member = get_object_or_404(PanelMember, pk=request.POST.get("member"), listing=listing)
+    elif op in ("remove", "attendance"):
+        chosen = panel_forms.ChosenMemberForm(request.POST, listing=listing)
+        if not chosen.is_valid():
+            raise Http404("No such member of this panel.")
+        member = chosen.cleaned_data["member"]
+        if op == "remove":
+            services.panel_member_remove(member=member, by=user)
+            return "done"
         services.panel_attendance_record(
             member=member, by=user, attendance=request.POST.get("attendance", "")
         )

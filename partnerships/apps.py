@@ -10,3 +10,7 @@ class PartnershipsConfig(AppConfig):
         from asbcr.signin import checks, middleware  # noqa: F401
 
         checks.warn_at_start_up()
+
+        from asbcr import lookups
+
+        lookups.register()

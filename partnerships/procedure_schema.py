@@ -34,6 +34,45 @@ on the ASB case review is silent on retention; six years after closure follows t
 limitation period for most civil claims, the usual local-authority schedule for case
 files. ``audit.retention`` erases personal data once it has passed."""
 
+# Realistic bounds for every number a procedure holds (docs/procedures.md, "Bounds").
+# Far above any real procedure, low enough that every date a case computes from them
+# stays a date: a window of 999,999,999,999 months would break each case pinned to it.
+PERIOD_MAX = {"days": 730, "working_days": 520, "weeks": 104, "months": 24}  # two years
+COUNT_MAX = 100  # complaints, or distinct complainants, a threshold route counts
+VOTES_MAX = 50  # decision.required and decision.of
+QUORUM_MAX = 50  # panel.quorum
+SCORE_MAX = 100  # each answer's score in a risk matrix
+TOTAL_SCORE_MAX = 10_000  # medium_from and high_from
+
+
+def whole_number_errors(value, path, *, minimum, maximum, what="a whole number"):
+    """The one check for a whole number in a procedure: an int within its bounds."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
+    if ok:
+        return []
+    return [ProcedureError(path, f"Give {what} from {minimum} to {maximum:,}.")]
+
+
+def period_errors(value, path, *, units, minimum=1, unit_message=None):
+    """``{amount, unit}``: the unit one of ``units``, the amount within that unit's bound."""
+    if not isinstance(value, dict):
+        return [ProcedureError(path, "Give an amount and a unit, e.g. {amount: 6, unit: months}.")]
+    errors = []
+    unit = value.get("unit")
+    if unit not in units:
+        errors.append(
+            ProcedureError(f"{path}.unit", unit_message or f"Use one of: {', '.join(units)}.")
+        )
+    maximum = PERIOD_MAX.get(unit, min(PERIOD_MAX[u] for u in units if u in PERIOD_MAX))
+    errors += whole_number_errors(
+        value.get("amount"),
+        f"{path}.amount",
+        minimum=minimum,
+        maximum=maximum,
+        what=f"a whole number of {unit}" if unit in units else "a whole number",
+    )
+    return errors
+
 
 def _unknown_keys(value: dict, allowed, path) -> list[ProcedureError]:
     errors = []
@@ -101,9 +140,11 @@ def validate_decision(value, path):
     if rule == "majority":
         counts_ok = True
         for key in ("required", "of"):
-            if not _is_whole(value.get(key)) or value.get(key) < 1:
-                errors.append(ProcedureError(f"{path}.{key}", "Give a whole number of 1 or more."))
-                counts_ok = False
+            problems = whole_number_errors(
+                value.get(key), f"{path}.{key}", minimum=1, maximum=VOTES_MAX
+            )
+            errors += problems
+            counts_ok = counts_ok and not problems
         if counts_ok and value["required"] > value["of"]:
             errors.append(ProcedureError(f"{path}.required", "Cannot be more than 'of'."))
     else:
@@ -139,12 +180,13 @@ def _validate_question(question, here) -> list[ProcedureError]:
             )
         else:
             for answer, score in options.items():
-                if not _is_whole(score) or score < 0:
-                    errors.append(
-                        ProcedureError(
-                            f"{here}.options.{answer}", "A score is a whole number, 0 or more."
-                        )
-                    )
+                errors += whole_number_errors(
+                    score,
+                    f"{here}.options.{answer}",
+                    minimum=0,
+                    maximum=SCORE_MAX,
+                    what="the score as a whole number",
+                )
     return errors
 
 
@@ -173,18 +215,23 @@ def _validate_matrix(matrix, here) -> list[ProcedureError]:
             if key in question_keys:
                 errors.append(ProcedureError(f"{q}.key", f"'{key}' is used by another question."))
             question_keys.add(key)
+    bounded = True
     for key in ("medium_from", "high_from"):
-        if key in matrix and (not _is_whole(matrix[key]) or matrix[key] < 0):
-            errors.append(ProcedureError(f"{here}.{key}", "Give a whole number, 0 or more."))
+        if key in matrix:
+            problems = whole_number_errors(
+                matrix[key], f"{here}.{key}", minimum=0, maximum=TOTAL_SCORE_MAX
+            )
+            errors += problems
+            bounded = bounded and not problems
     medium, high = matrix.get("medium_from"), matrix.get("high_from")
-    if _is_whole(medium) and _is_whole(high):
+    if bounded and _is_whole(medium) and _is_whole(high):
         if medium > high:
             errors.append(ProcedureError(f"{here}.high_from", "Must be at least medium_from."))
         scorable = all(
             isinstance(q, dict)
             and isinstance(q.get("options"), dict)
             and q["options"]
-            and all(_is_whole(s) and s >= 0 for s in q["options"].values())
+            and all(_is_whole(s) and 0 <= s <= SCORE_MAX for s in q["options"].values())
             for q in questions or []
         )
         best = sum(max(q["options"].values()) for q in questions) if scorable else 0

@@ -7,6 +7,7 @@ as a dotted path, e.g. ``timescales.acknowledge.amount``.
 
 import difflib
 import importlib
+import math
 import re
 from dataclasses import dataclass
 
@@ -106,8 +107,72 @@ def validate_procedure(data) -> list[ProcedureError]:
     return errors
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice (YAML would silently keep the last)."""
+# Limits on the YAML itself, far above any real procedure (the seeds are about 10 KB, 8
+# levels deep, with one alias), so a hostile or mistaken file is a message, not a hang.
+MAX_YAML_CHARS = 200_000
+MAX_DEPTH = 30
+MAX_NODES = 50_000
+MAX_ALIASES = 100
+
+
+def version_problems(version) -> list[ProcedureError]:
+    """What stops a stored version from being evaluated; empty when it can be.
+
+    Versions are validated when saved, but a version written any other way (a direct
+    database edit, a rule that has since been tightened) is checked again before a page
+    evaluates it, so a bad version is a message on the page, never a 500.
+    """
+    try:
+        return validate_procedure(version.data)
+    except Exception as exc:  # noqa: BLE001 (any stored data at all must give a message)
+        return [ProcedureError("(version)", f"The stored data cannot be read ({exc!r:.80}).")]
+
+
+class _ProcedureLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, narrowed to what a procedure needs.
+
+    It refuses a key given twice (YAML would silently keep the last), explicit tags
+    (``!!int 0x``, ``!!binary``), infinite or not-a-number floats, nesting deeper than
+    ``MAX_DEPTH``, more than ``MAX_NODES`` values or ``MAX_ALIASES`` aliases (a "billion
+    laughs" file), and reads a date such as ``2026-02-30`` as plain text: the schema
+    has no dates, so nothing is converted that the validators do not check.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = self._nodes = self._aliases = 0
+
+    def _refuse(self, problem, mark):
+        raise yaml.composer.ComposerError(None, None, problem, mark)
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                self._refuse(f"more than {MAX_ALIASES} aliases (*name)", event.start_mark)
+            return super().compose_node(parent, index)
+        if getattr(event, "tag", None) not in (None, "!"):
+            self._refuse(
+                f"the tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not used in "
+                "procedures: write the value plainly",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            self._refuse(f"more than {MAX_NODES} values", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                self._refuse(f"nested too deeply (more than {MAX_DEPTH} levels)", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = {}
@@ -127,16 +192,44 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_float(self, node):
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a number must be finite (not .inf or .nan)", node.start_mark
+            )
+        return value
+
+
+_ProcedureLoader.add_constructor("tag:yaml.org,2002:float", _ProcedureLoader.construct_yaml_float)
+
+
+def _yaml_problem(exc) -> ProcedureError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+    problem = getattr(exc, "problem", None) or str(exc)
+    return ProcedureError(where, f"Not valid YAML: {problem}.")
+
 
 def load_yaml(text: str):
     """The YAML as Python data, or InvalidProcedure naming the line at fault."""
+    if len(text) > MAX_YAML_CHARS:
+        raise InvalidProcedure(
+            [
+                ProcedureError(
+                    "(file)", f"The procedure is too long: at most {MAX_YAML_CHARS:,} characters."
+                )
+            ]
+        )
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=_ProcedureLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidProcedure([ProcedureError(where, f"Not valid YAML: {problem}.")]) from exc
+        raise InvalidProcedure([_yaml_problem(exc)]) from exc
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # PyYAML's own constructors raise these for values it resolved but cannot build.
+        raise InvalidProcedure(
+            [ProcedureError("(file)", f"Not valid YAML: a value cannot be read ({exc}).")]
+        ) from exc
 
 
 def parse_yaml(text: str) -> dict:
@@ -153,9 +246,11 @@ _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 def error_line(text: str, path: str) -> int | None:
     """The line (1-based) of the YAML where ``path`` (``a.b[2].c``) is, or its nearest parent."""
+    if len(text) > MAX_YAML_CHARS:
+        return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = yaml.compose(text, Loader=_ProcedureLoader)  # noqa: S506 (a SafeLoader)
+    except (yaml.YAMLError, ValueError, RecursionError):
         return None
     line = None
     for key, index in _PATH_TOKEN.findall(path):

@@ -4,9 +4,6 @@ Every field has a size limit so a draft can never grow without bound, and every 
 goes through Django's translation machinery.
 """
 
-import datetime as dt
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
@@ -14,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from asbcr.fields import DateInputField
 from asbcr.files import STATEMENT_KINDS, UploadField
 from cases.constants import ContactMethod, PartyKind, Relationship
 
@@ -22,32 +20,6 @@ MEDIUM = 2000
 LONG = 5000
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class PublicDateField(DateInputField):
-    """A GOV.UK date input with translated messages and short day/month/year boxes."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages["required"] = _("Enter the day, month and year")
-        self.error_messages["incomplete"] = _("Enter the day, month and year")
-        for sub, name in zip(self.fields, (_("day"), _("month"), _("year")), strict=True):
-            sub.max_length = 4
-            sub.error_messages["incomplete"] = _("Enter the %(part)s") % {"part": name}
-            for validator in sub.validators:
-                validator.message = _("Enter a real date")
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        day, month, year = data_list
-        try:
-            value = dt.date(int(year), int(month), int(day))
-        except (TypeError, ValueError, OverflowError):
-            raise ValidationError(_("Enter a real date"), code="invalid")
-        if value.year < 1900:
-            raise ValidationError(_("Enter a real date"), code="invalid")
-        return value
 
 
 def text(label, max_length=SHORT, required=True, **kwargs):
@@ -338,12 +310,15 @@ class ProblemForm(PublicForm):
 class IncidentForm(PublicForm):
     page_title = _("Tell us about an incident")
     description = textarea(_("What happened?"), max_length=MEDIUM)
-    incident_date = PublicDateField(
-        label=_("When did it happen?"), help_text=_("For example, 27 3 2026")
+    incident_date = DateInputField(
+        label=_("When did it happen?"),
+        help_text=_("For example, 27 3 2026"),
+        error_name=_("the date the incident happened"),
     )
-    reported_date = PublicDateField(
+    reported_date = DateInputField(
         label=_("When did you report it? (optional)"),
         required=False,
+        error_name=_("the date you reported it"),
         help_text=_("Leave this blank if you did not report it."),
     )
     reported_to = forms.ChoiceField(label=_("Who did you report it to? (optional)"), required=False)

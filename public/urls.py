@@ -1,5 +1,6 @@
 from django.urls import path
 
+import asbcr.converters  # noqa: F401  (registers the path converters)
 from public import views
 
 app_name = "public"
@@ -17,20 +18,20 @@ urlpatterns = [
     path("apply/check/", views.apply_check, name="check"),
     path("apply/sent/", views.apply_confirmation, name="confirmation"),
     path("apply/save/", views.apply_save, name="save"),
-    path("apply/resume/<str:token>/", views.apply_resume, name="resume"),
+    path("apply/resume/<slug:token>/", views.apply_resume, name="resume"),
     path("apply/<slug:key>/", views.apply_step, name="step"),
-    path("track/<str:token>/", views.track, name="track"),
-    path("track/<str:token>/statement/", views.track_statement, name="track_statement"),
-    path("track/<str:token>/contact/", views.track_contact, name="track_contact"),
-    path("track/<str:token>/appeal/", views.track_appeal, name="track_appeal"),
-    path("track/<str:token>/letters/<int:letter_id>/", views.track_letter, name="track_letter"),
+    path("track/<slug:token>/", views.track, name="track"),
+    path("track/<slug:token>/statement/", views.track_statement, name="track_statement"),
+    path("track/<slug:token>/contact/", views.track_contact, name="track_contact"),
+    path("track/<slug:token>/appeal/", views.track_appeal, name="track_appeal"),
+    path("track/<slug:token>/letters/<int:letter_id>/", views.track_letter, name="track_letter"),
     path(
-        "staff/tracking/<str:reference>/issue/",
+        "staff/tracking/<reference:reference>/issue/",
         views.staff_tracking_issue,
         name="staff_tracking_issue",
     ),
     path(
-        "staff/tracking/<str:reference>/revoke/",
+        "staff/tracking/<reference:reference>/revoke/",
         views.staff_tracking_revoke,
         name="staff_tracking_revoke",
     ),

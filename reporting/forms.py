@@ -2,8 +2,15 @@
 
 from django import forms
 
+from asbcr.fields import TypedDateField
 from asbcr.plain_text import validate_no_template_code
-from reporting.periods import Period, current_financial_year, financial_years
+from reporting.periods import (
+    Period,
+    PeriodOutOfRange,
+    check_date,
+    current_financial_year,
+    financial_years,
+)
 
 FIRST_YEAR = 2020
 
@@ -22,10 +29,18 @@ class ReportForm(forms.Form):
         label="Areas", widget=forms.CheckboxSelectMultiple, required=False
     )
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
-    date_from = forms.DateField(
-        label="Or from (date)", required=False, help_text="For example, 1/4/2026"
+    date_from = TypedDateField(
+        label="Or from (date)",
+        required=False,
+        help_text="For example, 1/4/2026",
+        error_name="the start date",
     )
-    date_to = forms.DateField(label="To (date)", required=False, help_text="For example, 30/6/2026")
+    date_to = TypedDateField(
+        label="To (date)",
+        required=False,
+        help_text="For example, 30/6/2026",
+        error_name="the end date",
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +58,12 @@ class ReportForm(forms.Form):
             )
         elif start and end and end < start:
             self.add_error("date_to", "The end date must be on or after the start date.")
+        for name, label in (("date_from", "The start date"), ("date_to", "The end date")):
+            if data.get(name):
+                try:
+                    check_date(data[name], label)
+                except PeriodOutOfRange as exc:
+                    self.add_error(name, str(exc))
         return data
 
     def chosen_areas(self):

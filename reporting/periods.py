@@ -5,6 +5,34 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+# The statistics cover financial years 2000-01 to 2099-00 (1 April 2000 to 31 March
+# 2100): wide enough for any real report, and every date in it is one Python can count
+# days from. The period parser and the URL converter for years both check these.
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
+EARLIEST = dt.date(FIRST_YEAR, 4, 1)
+LATEST = dt.date(LAST_YEAR + 1, 3, 31)
+
+
+class PeriodOutOfRange(ValueError):
+    """A year or date outside the years the statistics cover."""
+
+
+def check_financial_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodOutOfRange(
+            f"Statistics cover the financial years {FIRST_YEAR} to {LAST_YEAR} only."
+        )
+    return year
+
+
+def check_date(day: dt.date, name: str = "The date") -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise PeriodOutOfRange(
+            f"{name} must be between {EARLIEST:%-d %B %Y} and {LATEST:%-d %B %Y}."
+        )
+    return day
+
 
 @dataclass(frozen=True)
 class Period:
@@ -18,6 +46,7 @@ class Period:
     @classmethod
     def financial_year(cls, year: int) -> "Period":
         """Financial year ``year``: 1 April ``year`` to 31 March ``year + 1`` (2026 is 2026-27)."""
+        check_financial_year(year)
         return cls(
             start=dt.date(year, 4, 1),
             end=dt.date(year + 1, 3, 31),
@@ -27,6 +56,8 @@ class Period:
 
     @classmethod
     def between(cls, start: dt.date, end: dt.date) -> "Period":
+        check_date(start)
+        check_date(end)
         if end < start:
             raise ValueError("The end date is before the start date.")
         return cls(start=start, end=end, label=f"{start:%-d %b %Y} to {end:%-d %b %Y}")

@@ -35,7 +35,7 @@ def staff_patterns():
 
 
 def to_url(route: str, reference: str) -> str:
-    return "/" + route.replace("<str:reference>", reference).replace("<reference>", reference)
+    return "/" + route.replace("<reference:reference>", reference)
 
 
 @pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_no_staff_url_errors_or_leaks_a_case(client, reference):
         client.force_login(user)
         sees = user_can_see_case(user, case)
         for route, _name in patterns:
-            if "<str:reference>" not in route:
+            if "<reference:reference>" not in route:
                 continue
             url = to_url(route, case.reference)
             response = client.get(url)

@@ -107,3 +107,21 @@ class DismissForm(GDSForm):
     reason = forms.CharField(
         label="Why no case review is needed", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SameIncidentForm(forms.Form):
+    """Two of this case's incidents that are the same one, reported to two bodies."""
+
+    first = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"invalid_choice": "Choose an incident recorded on this case."},
+    )
+    second = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={"invalid_choice": "Choose an incident recorded on this case."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = case.incidents.all()

@@ -15,23 +15,20 @@ ALL_ROUTE_FIELDS = tuple(dict.fromkeys(name for f in ROUTE_FIELDS.values() for n
 
 
 def _period(value, path, units=("days", "months")) -> list[ProcedureError]:
+    from partnerships.procedure_schema import period_errors
+
     if not isinstance(value, dict):
         return [ProcedureError(path, "Give {amount: N, unit: days or months}.")]
-    errors = []
-    amount = value.get("amount")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        errors.append(ProcedureError(f"{path}.amount", "Give a whole number of 1 or more."))
-    if value.get("unit") not in units:
-        errors.append(ProcedureError(f"{path}.unit", f"Use one of {', '.join(units)}."))
+    errors = period_errors(value, path, units=units, unit_message=f"Use one of {', '.join(units)}.")
     for extra in sorted(set(value) - {"amount", "unit"}):
         errors.append(ProcedureError(f"{path}.{extra}", "Unknown field."))
     return errors
 
 
 def _whole(value, path) -> list[ProcedureError]:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        return [ProcedureError(path, "Give a whole number of 1 or more.")]
-    return []
+    from partnerships.procedure_schema import COUNT_MAX, whole_number_errors
+
+    return whole_number_errors(value, path, minimum=1, maximum=COUNT_MAX)
 
 
 def _accepts(kind) -> str:

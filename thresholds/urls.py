@@ -1,5 +1,6 @@
 from django.urls import path
 
+import asbcr.converters  # noqa: F401  (registers the path converters)
 from thresholds import views
 
 app_name = "thresholds"
@@ -9,8 +10,12 @@ urlpatterns = [
     path("queue/suggestion/<int:pk>/dismiss/", views.dismiss_suggestion_view, name="dismiss"),
     path("queue/notice/<int:pk>/told/", views.notice_told_view, name="notice_told"),
     path("import/", views.import_view, name="import"),
-    path("case/<str:reference>/", views.case_threshold_view, name="case"),
-    path("case/<str:reference>/view/", views.record_view_view, name="record_view"),
-    path("case/<str:reference>/decide/", views.decide_view, name="decide"),
-    path("case/<str:reference>/same-incident/", views.link_duplicate_view, name="link_duplicate"),
+    path("case/<reference:reference>/", views.case_threshold_view, name="case"),
+    path("case/<reference:reference>/view/", views.record_view_view, name="record_view"),
+    path("case/<reference:reference>/decide/", views.decide_view, name="decide"),
+    path(
+        "case/<reference:reference>/same-incident/",
+        views.link_duplicate_view,
+        name="link_duplicate",
+    ),
 ]

@@ -9,14 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asbcr.forms import attach_errors
-from cases.models import Incident
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
 from partnerships.models import Agency
+from partnerships.procedures import version_problems
 from partnerships.selectors import agencies_choosable_for
 from thresholds import detection, importing, selectors, services
 from thresholds.constants import SuggestionStatus
-from thresholds.forms import BodyViewForm, DecisionForm, DismissForm, IncidentImportForm
+from thresholds.forms import (
+    BodyViewForm,
+    DecisionForm,
+    DismissForm,
+    IncidentImportForm,
+    SameIncidentForm,
+)
 from thresholds.models import ReviewSuggestion, SecondReportNotice
 
 
@@ -38,10 +44,22 @@ def _threshold_context(case, user) -> dict:
     }
 
 
+def _unevaluable(request, case):
+    """The page to show instead when the case's pinned procedure version cannot be evaluated."""
+    problems = version_problems(case.procedure_version)
+    if not problems:
+        return None
+    return render(
+        request, "thresholds/unevaluable.html", {"case": case, "procedure_problems": problems}
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_threshold_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     if request.method == "POST":
         try:
             services.threshold_evaluate(case=case, by=request.user)
@@ -56,10 +74,15 @@ def case_threshold_view(request, reference):
 @require_POST
 def link_duplicate_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     if not (request.user.is_superuser or request.user.has_perm("cases.manage_case", case)):
         raise PermissionDenied
-    first = get_object_or_404(Incident, case=case, pk=request.POST.get("first"))
-    second = get_object_or_404(Incident, case=case, pk=request.POST.get("second"))
+    form = SameIncidentForm(request.POST, case=case)
+    if not form.is_valid():
+        messages.error(request, "Choose two incidents recorded on this case to link.")
+        return redirect("thresholds:case", reference=case.reference)
+    first, second = form.cleaned_data["first"], form.cleaned_data["second"]
     try:
         incident_link_duplicate(incident=second, same_as=first, by=request.user)
     except ValidationError as exc:
@@ -73,6 +96,8 @@ def link_duplicate_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def record_view_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     ctx = _threshold_context(case, request.user)
     if not ctx["can_view"]:
         raise PermissionDenied
@@ -108,6 +133,8 @@ def record_view_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def decide_view(request, reference):
     case = case_get(user=request.user, reference=reference)
+    if refused := _unevaluable(request, case):
+        return refused
     ctx = _threshold_context(case, request.user)
     if not ctx["can_decide"]:
         raise PermissionDenied

@@ -224,3 +224,41 @@ def test_timeline_export_writes_a_formula_like_note_as_inert_text(client, area, 
     assert "'" + payload in reasons
     assert payload not in reasons
     assert "'-5 days late, chased by phone" in reasons
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field, message",
+    [
+        ("receipt-received_on_2", "The date the application was received must be a real date"),
+        ("incidents-0-incident_date_2", "The date the incident happened must be a real date"),
+        ("incidents-0-reported_date_0", "The date it was reported must be a real date"),
+    ],
+)
+def test_a_huge_number_in_a_date_at_intake_is_explained_and_kept(
+    client, reference, officer, field, message
+):
+    client.force_login(officer)
+    huge = "9" * 29
+    response = client.post(reverse("cases:receive"), receive_post(**{field: huge}))
+    body = response.content.decode()
+    assert response.status_code == 200 and message in body and f'value="{huge}"' in body
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_huge_year_when_adding_an_incident_is_explained(client, reference, officer):
+    case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
+    client.force_login(officer)
+    response = client.post(
+        reverse("cases:incident_add", args=[case.reference]),
+        {
+            "incident_date_0": "1",
+            "incident_date_1": "1",
+            "incident_date_2": "9" * 29,
+            "description": "Shouting",
+            "kind": "report",
+        },
+    )
+    assert response.status_code == 200
+    assert "The date the incident happened must be a real date" in response.content.decode()

@@ -164,3 +164,17 @@ def test_recording_that_a_step_was_done(client, officer, cases):
         .timeline.filter(summary="Deadline met late: CR1 acknowledgement within 3 working days")
         .exists()
     )
+
+
+@pytest.mark.parametrize("typed", ["01/01/0001", "31/12/9999", "30/02/2027", "a\x00"])
+def test_a_delay_to_an_impossible_date_is_explained(client, officer, cases, typed):
+    deadline = cases[2].deadlines.get(step="threshold_decision")
+    client.force_login(officer)
+    response = client.post(
+        f"/staff/deadlines/{deadline.pk}/delay/", {"new_due": typed, "reason": "Illness"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the new date as day/month/year" in page or "between 1900 and 2100" in page
+    deadline.refresh_from_db()
+    assert deadline.due == deadline.original_due

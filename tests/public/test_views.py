@@ -151,3 +151,17 @@ def test_error_summary_links_land_on_checkboxes_and_dates(reference, client):
     assert 'href="#id_involvement_1"' in body and 'id="id_involvement_1"' in body
     body = client.post("/apply/incidents/0/", {"description": "x"}).content.decode()
     assert 'href="#id_incident_date_0"' in body and 'id="id_incident_date_0"' in body
+
+
+@pytest.mark.parametrize("part", ["incident_date_0", "incident_date_1", "incident_date_2"])
+def test_a_huge_number_in_a_date_is_explained_and_kept(reference, client, part):
+    """No sign-in needed to reach this page: a huge number must be a message, not a 500."""
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    huge = "9" * 29
+    data = {"description": "Music", "incident_date_0": "1", "incident_date_1": "2"}
+    data |= {"incident_date_2": "2026", part: huge}
+    response = client.post("/apply/incidents/0/", data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The date the incident happened must be a real date" in body
+    assert f'value="{huge}"' in body

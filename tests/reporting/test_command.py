@@ -64,3 +64,9 @@ def test_csv_writes_formula_like_text_as_inert_text(year_2026):
     rows = list(csv.reader(io.StringIO(run("--area", "=cmd", "--year", "2026", "--format", "csv"))))
     assert rows[1][0] == "'=cmd"
     assert rows[1][-1].isdigit()  # counts stay plain numbers
+
+
+@pytest.mark.django_db
+def test_a_year_beyond_the_statistics_is_a_plain_error(reference):
+    with pytest.raises(CommandError, match="financial years 2000 to 2099"):
+        call_command("statistics", "--area", "hertsmere", "--year", "99999", stdout=io.StringIO())

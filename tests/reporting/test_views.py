@@ -245,3 +245,27 @@ def test_exports_keep_negative_numbers_as_numbers():
     assert ["'-3", "2"] in rows  # text is escaped, even when it looks like a number
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(sheets)))["Figures"]
     assert sheet["B2"].value == -3 and sheet["B2"].data_type == "n"
+
+
+@pytest.mark.parametrize("page", ["reporting:index", "reporting:export"])
+def test_a_period_beyond_the_statistics_is_explained_not_a_500(admin_client, page):
+    url = reverse(page, kwargs={"fmt": "csv"} if page == "reporting:export" else {})
+    response = admin_client.get(url, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+    if page == "reporting:export":  # back to the page, which explains
+        assert response.status_code == 302
+        response = admin_client.get(response.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The start date must be a real date between 1900 and 2100" in html
+    assert "The end date must be a real date between 1900 and 2100" in html
+    response = admin_client.get(url, {"date_from": "1999-01-01", "date_to": "2026-12-31"})
+    if page == "reporting:index":
+        assert "The start date must be between 1 April 2000 and 31 March 2100" in (
+            response.content.decode()
+        )
+
+
+@pytest.mark.parametrize("year", ["0", "0000", "1999", "2100", "987654", "9" * 30])
+def test_an_annual_report_for_an_impossible_year_is_not_found(admin_client, year):
+    response = admin_client.get(f"/staff/reporting/annual-report/hertsmere/{year}.pdf")
+    assert response.status_code == 404

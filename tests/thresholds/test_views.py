@@ -78,3 +78,26 @@ def test_queue_page(client, officer):
     client.force_login(officer)
     response = client.get(reverse("thresholds:queue"))
     assert response.status_code == 200 and "Review suggested" in response.content.decode()
+
+
+@pytest.mark.parametrize("first", ["abc", "\x00", "9" * 30, "-1", ""])
+def test_linking_the_same_incident_refuses_a_bad_choice_plainly(
+    client, officer, gathering_case, first
+):
+    second = gathering_case.incidents.first()
+    client.force_login(officer)
+    url = reverse("thresholds:link_duplicate", args=[gathering_case.reference])
+    response = client.post(url, {"first": first, "second": second.pk}, follow=True)
+    assert response.status_code == 200
+    assert "Choose two incidents recorded on this case to link." in response.content.decode()
+
+
+def test_linking_refuses_an_incident_of_another_case(client, officer, area, gathering_case):
+    other = receive_case(area=area, by=officer).incidents.first()
+    client.force_login(officer)
+    url = reverse("thresholds:link_duplicate", args=[gathering_case.reference])
+    response = client.post(
+        url, {"first": other.pk, "second": gathering_case.incidents.first().pk}, follow=True
+    )
+    assert "Choose two incidents recorded on this case to link." in response.content.decode()
+    assert not gathering_case.incidents.filter(same_incident_as__isnull=False).exists()

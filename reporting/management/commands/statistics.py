@@ -15,7 +15,7 @@ from asbcr.exports import csv_writer
 from partnerships.models import Area
 from reporting import selectors
 from reporting.constants import Figure
-from reporting.periods import Period, last_complete_financial_year
+from reporting.periods import Period, PeriodOutOfRange, last_complete_financial_year
 
 
 class Command(BaseCommand):
@@ -42,12 +42,15 @@ class Command(BaseCommand):
             raise CommandError(f"No area with slug: {', '.join(sorted(missing))}")
         if bool(date_from) != bool(date_to):
             raise CommandError("Give both --from and --to, or neither.")
-        if date_from:
-            if date_to < date_from:
-                raise CommandError("--to is before --from.")
-            period = Period.between(date_from, date_to)
-        else:
-            period = Period.financial_year(year or last_complete_financial_year())
+        try:
+            if date_from:
+                if date_to < date_from:
+                    raise CommandError("--to is before --from.")
+                period = Period.between(date_from, date_to)
+            else:
+                period = Period.financial_year(year or last_complete_financial_year())
+        except PeriodOutOfRange as exc:
+            raise CommandError(str(exc)) from exc
         report = selectors.report(areas=areas, periods=[period])
         figures = {key: values[period.label] for key, values in report["figures"].items()}
         if format == "json":

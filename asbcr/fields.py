@@ -1,0 +1,126 @@
+"""Form fields every app shares: dates people type, and text that refuses NUL.
+
+Every date a person types goes through ``DateInputField`` (GOV.UK day, month and year
+boxes) or ``TypedDateField`` (one box), so every form refuses the same things with the
+same plain words: a day, month or year that is not a number, a date that does not exist
+(30 February), and a year outside ``MIN_YEAR``..``MAX_YEAR``. The boxes keep what was
+typed, so the person can see and correct it.
+"""
+
+import datetime as dt
+import re
+
+from crispy_forms_gds.fields import DateInputField as GDSDateInputField
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Years a person may type in any date in the service: nothing in a case review happens
+# before 1900 or after 2100, and a bound keeps every date a date Python can add days to.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+_DAY_OR_MONTH = re.compile(r"^[0-9]{1,2}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
+
+
+def _sentence(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def check_year(value: dt.date, name: str) -> dt.date:
+    """Refuse a date whose year is outside the bounds every form shares."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(
+            gettext("%(name)s must be a real date between %(first)s and %(last)s")
+            % {"name": _sentence(name), "first": MIN_YEAR, "last": MAX_YEAR},
+            code="year_out_of_range",
+        )
+    return value
+
+
+class DateInputField(GDSDateInputField):
+    """A GOV.UK date input (day, month and year boxes) that never lets a bad date through.
+
+    ``error_name`` is how the messages name the date, in the middle of a sentence: "the
+    date the incident happened" gives "Enter the date the incident happened" and "The
+    date the incident happened must be a real date".
+    """
+
+    def __init__(self, *, error_name=None, **kwargs):
+        super().__init__(**kwargs)
+        self.error_name = error_name or _("the date")
+        self.error_messages["required"] = kwargs.get("error_messages", {}).get(
+            "required"
+        ) or format_lazy(_("Enter {name}"), name=self.error_name)
+        for sub in self.fields:
+            sub.validators = []  # clean() checks every box itself, with one set of words
+
+    def _fail(self, message, code="invalid"):
+        raise ValidationError(message % {"name": _sentence(str(self.error_name))}, code=code)
+
+    def clean(self, value):
+        if self.disabled and not isinstance(value, list | tuple):
+            value = self.widget.decompress(value)
+        if not isinstance(value, list | tuple):
+            value = [None, None, None]
+        parts = [("" if v is None else str(v)).strip() for v in (list(value) + [None] * 3)[:3]]
+        if not any(parts):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        missing = [
+            word
+            for word, part in zip((_("a day"), _("a month"), _("a year")), parts, strict=True)
+            if not part
+        ]
+        if missing:
+            self._fail(
+                gettext("%(name)s must include ") + gettext(" and ").join(str(m) for m in missing),
+                code="incomplete",
+            )
+        day, month, year = parts
+        if not (_DAY_OR_MONTH.match(day) and _DAY_OR_MONTH.match(month)):
+            self._fail(gettext("%(name)s must be a real date"))
+        if not _YEAR.match(year):
+            self._fail(gettext("%(name)s must be a real date, with a year of 4 numbers"))
+        try:
+            out = dt.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError):
+            self._fail(gettext("%(name)s must be a real date"))
+        check_year(out, str(self.error_name))
+        self.validate(out)
+        self.run_validators(out)
+        return out
+
+    def compress(self, data_list):  # clean() above does the work; kept for the base class
+        if not data_list or not all(data_list):
+            return None
+        day, month, year = data_list
+        return dt.date(int(year), int(month), int(day))
+
+
+class TypedDateField(forms.DateField):
+    """A date typed in one box (ISO or day/month/year), refused outside the shared years."""
+
+    def __init__(self, *, error_name=None, **kwargs):
+        super().__init__(**kwargs)
+        self.error_name = error_name or _("the date")
+        if "invalid" not in kwargs.get("error_messages", {}):
+            self.error_messages["invalid"] = format_lazy(
+                _("{name} must be a real date"), name=lazy(_sentence, str)(self.error_name)
+            )
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            out = super().to_python(value)
+        except OverflowError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if out is not None:
+            check_year(out, str(self.error_name))
+        return out
