@@ -7,9 +7,9 @@ and the form keeps what was typed.
 
 from django import forms
 
+from asbcr.fields import DateInputField
 from cases.forms import GDSForm
 from privacy.constants import RequesterKind
-from public.forms import PublicDateField
 
 
 def _text(label, required=False, **kwargs):
@@ -29,7 +29,11 @@ class SarOpenForm(GDSForm):
         help_text="An email address or postal address.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    received_on = PublicDateField(label="Date received", help_text="For example, 27 3 2026")
+    received_on = DateInputField(
+        label="Date received",
+        help_text="For example, 27 3 2026",
+        error_name="the date the request was received",
+    )
     identity_checked = forms.BooleanField(
         label="Their identity (and any representative's authority) has been checked",
         required=False,
