@@ -16,6 +16,30 @@ class LetterKind(models.TextChoices):
     APPEAL_OUTCOME = "appeal_outcome", "Appeal outcome"
 
 
+# Each letter's name in words, for the people who receive it (the tracking page, email
+# subjects, the timeline they can see). Staff pages keep the series codes.
+READER_NAMES = {
+    LetterKind.CR1: "Letter confirming we received your application",
+    LetterKind.CR3: "Letter explaining why your case cannot have a review",
+    LetterKind.CR3A: "Letter confirming we received your appeal",
+    LetterKind.CR4: "Letter confirming your case will have a review",
+    LetterKind.CR5: "Form asking a local service what it knows",
+    LetterKind.OFFICER: "Letter telling you who your case officer is",
+    LetterKind.DELAY: "Letter telling you about a delay",
+    LetterKind.WITHDRAWAL: "Letter confirming your case review has stopped",
+    LetterKind.OUTCOME: "Letter telling you the result of your case review",
+    LetterKind.APPEAL_OUTCOME: "Letter telling you the result of your appeal",
+}
+
+
+def reader_name(kind: str) -> str:
+    """'Letter confirming we received your application' for CR1."""
+    try:
+        return READER_NAMES[LetterKind(kind)]
+    except ValueError:
+        return "Letter"
+
+
 class LetterChannel(models.TextChoices):
     """How a letter reached its recipient; the applicant's preferred contact decides."""
 

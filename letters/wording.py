@@ -7,6 +7,7 @@ nothing else: see ``letters.placeholders``.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import dateformat
 
@@ -76,8 +77,14 @@ PLACEHOLDERS: dict[LetterKind, dict[str, Info]] = {
     K.CR3: {
         **COMMON,
         "reasons": Info(
-            "Why the threshold is not met",
-            "Two of the three reports were made more than 30 days after they happened.",
+            "Why the threshold is not met, in short sentences with the incidents by date",
+            "For a case review, the problem must be reported three times in the 6 months "
+            "before you apply. We counted one report. The report of 3 October 2026: It was "
+            "reported on 5 November 2026. That is 33 days after it happened.",
+        ),
+        "what_you_can_do": Info(
+            "What the person can do now (a list)",
+            ["Report each new incident to the police or the council within 30 days."],
         ),
         **APPEAL,
         **SUPPORT,
@@ -247,9 +254,11 @@ def cr1_values(context: dict) -> dict[str, Value]:
 
 
 def cr3_values(context: dict) -> dict[str, Value]:
+    plain = context.get("plain_reasons")
     return {
         **_common(context),
-        "reasons": _text(context.get("reasons")),
+        "reasons": " ".join(plain.sentences()) if plain else _text(context.get("reasons")),
+        "what_you_can_do": list(plain.can_do) if plain else [],
         **_appeal(context),
         **_support(context),
     }
@@ -325,20 +334,27 @@ def withdrawal_values(context: dict) -> dict[str, Value]:
     }
 
 
-def _action_line(action) -> str:
-    agency = getattr(getattr(action, "agency", None), "name", "")
-    line = _text(action.what)
-    if agency:
-        line += f": {agency}"
-    if action.due_on:
-        line += f", by {_date(action.due_on)}"
+def _action_line(row: dict) -> str:
+    line = _text(row.get("what"))
+    if row.get("who"):
+        line += f": {row['who']}"
+    if row.get("when"):
+        line += f". {row['when']}"
     return line
+
+
+def _action_rows(context: dict) -> list[dict]:
+    if "action_rows" in context:
+        return context["action_rows"]
+    from cases.letters import action_rows
+
+    return action_rows(context.get("actions") or [], context.get("today") or date.today())
 
 
 def outcome_values(context: dict) -> dict[str, Value]:
     return {
         **_common(context),
-        "actions": [_action_line(a) for a in context.get("actions") or []],
+        "actions": [_action_line(row) for row in _action_rows(context)],
         "recommendations": _text(context.get("recommendations")),
         **_appeal(context),
         **_support(context),
