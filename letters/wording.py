@@ -61,7 +61,7 @@ APPEAL = {
     ),
     "how_to_appeal": Info(
         "How and by when to appeal, in the standard words (or the area's own)",
-        "You can ask for this decision to be looked at again. This is called an appeal. "
+        "You can ask us to look at this decision again. This is called an appeal. "
         "You need to ask within 28 days, so by 31 March 2026.",
     ),
 }
@@ -235,9 +235,9 @@ def _appeal(context: dict) -> dict[str, Value]:
     appeal = context.get("appeal") or {}
     route = _text(appeal.get("route"))
     standard = (
-        "You can ask for this decision to be looked at again. This is called an appeal. "
+        "You can ask us to look at this decision again. This is called an appeal. "
         f"You need to ask within {appeal.get('window', '')}, so by {_date(appeal.get('by'))}. "
-        "Write to us, email us or phone us, and tell us why you think the decision is wrong."
+        "Write to us, email us or phone us. Tell us why you think the decision is wrong."
     )
     return {
         "appeal_window": _text(appeal.get("window")),
@@ -425,13 +425,17 @@ Please quote ((reference)) when you contact us.
 If you are in danger, call 999.
 
 {SUPPORT_SECTION}""",
-    K.CR3: f"""Thank you for your application of ((received_on)). We have looked at it carefully with the local services.
+    K.CR3: f"""Thank you for your application. We got it on ((received_on)). We have looked at it with the local services.
 
-We are sorry, but your case does not meet the threshold for a case review. The threshold is the set of rules that says when a review must take place.
+We are sorry. Your case does not meet the rules for a case review.
 
 # Why
 
 ((reasons))
+
+# What you can do
+
+((what_you_can_do))
 
 # What will still happen
 
@@ -445,14 +449,14 @@ We are sorry, but your case does not meet the threshold for a case review. The t
 
 # Who will look at your appeal
 
-Your appeal will be looked at by: ((appeal_reviewer)). They will read your application, the first decision and what you have told us.
+Who will look at your appeal: ((appeal_reviewer)). They will read your application, the first decision and what you have told us.
 
 # When you will hear from us
 
 We aim to tell you the result by ((appeal_result_by)). If it will take longer, we will write and tell you why.
 
 {SUPPORT_SECTION}""",
-    K.CR4: f"""Thank you for your application of ((received_on)). Your case meets the threshold for an anti-social behaviour case review.
+    K.CR4: f"""Thank you for your application. We got it on ((received_on)). Your case meets the rules for an anti-social behaviour case review.
 
 # Your voice at the review
 
@@ -471,9 +475,9 @@ Your case officer is ((officer_name)), ((officer_title)). Phone: ((officer_phone
 * After the meeting we will write to tell you what was agreed.
 
 {SUPPORT_SECTION}""",
-    K.CR5: """An anti-social behaviour case review has been asked for by a resident, received on ((received_on)). Please check your records for the incidents below and any others about the same address or people.
+    K.CR5: """A resident has asked for an anti-social behaviour case review. We got the application on ((received_on)). Please check your records for the incidents below. Look for any others about the same address or people too.
 
-Return this form within ((due_within)), by ((due_on)).
+Please return this form within ((due_within)), by ((due_on)).
 
 # Incidents to check
 
@@ -537,12 +541,12 @@ We have stopped the case review and closed it.
 {APPEAL_SECTION}
 
 {SUPPORT_SECTION}""",
-    K.APPEAL_OUTCOME: f"""Thank you for your appeal. It has now been looked at by someone who was not part of the first decision.
+    K.APPEAL_OUTCOME: f"""Thank you for your appeal. Someone who was not part of the first decision has now looked at it.
 
 # The result
 
-((appeal_upheld??Your appeal has been upheld. The case goes back to the local services to look at again.))
-((appeal_not_upheld??Your appeal has not been upheld. The first decision stays the same.))
+((appeal_upheld??We agree with your appeal. The local services will look at your case again.))
+((appeal_not_upheld??We do not agree with your appeal. The first decision stays the same.))
 
 # Why
 
