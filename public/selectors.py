@@ -173,7 +173,7 @@ def applicant_summary(text: str) -> str:
     for kind, name in READER_NAMES.items():
         prefix = f"{LetterKind(kind).label} letter"
         if text.startswith(prefix):
-            return name + text[len(prefix) :]
+            return str(name) + text[len(prefix) :]
     return text
 
 
