@@ -298,12 +298,30 @@ def plain_threshold_reasons(case: Case):
     return reasons if reasons.rule else None
 
 
+def _bodies_reasons(case: Case) -> str:
+    """What the bodies that decided against a review wrote, in their own words (the
+    timeline's reason holds the engine's paragraph, which the letter does not print)."""
+    from thresholds.selectors import latest_decision
+
+    decision = latest_decision(case)
+    views = (decision.views if decision else None) or []
+    return "\n".join(
+        f"{v.get('agency', '')}: {v['reasons'].strip()}".lstrip(": ")
+        for v in views
+        if v.get("view") == "not_met" and str(v.get("reasons") or "").strip()
+    )
+
+
 def _cr3(case, *, today, **_):
     plain = plain_threshold_reasons(case)
     return {
         "plain_reasons": plain,
-        # The reason staff gave with the decision, when the engine recorded none.
-        "reasons": "" if plain else threshold_reasons(case),
+        # People's own words: the reason given with the step when the engine recorded no
+        # decision, or each body's reasons when the reports met a rule and the bodies
+        # still decided against a review.
+        "reasons": _bodies_reasons(case)
+        if plain and plain.met_by_rule
+        else ("" if plain else threshold_reasons(case)),
         "appeal": appeal_details(case, from_date=today),
     }
 

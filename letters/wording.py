@@ -257,7 +257,9 @@ def cr3_values(context: dict) -> dict[str, Value]:
     plain = context.get("plain_reasons")
     return {
         **_common(context),
-        "reasons": " ".join(plain.sentences()) if plain else _text(context.get("reasons")),
+        "reasons": " ".join([*plain.sentences(), _text(context.get("reasons"))]).strip()
+        if plain
+        else _text(context.get("reasons")),
         "what_you_can_do": list(plain.can_do) if plain else [],
         **_appeal(context),
         **_support(context),

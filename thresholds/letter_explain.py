@@ -53,6 +53,9 @@ class LetterReasons:
     missing: list[str] = field(default_factory=list)
     other_routes: list[str] = field(default_factory=list)
     can_do: list[str] = field(default_factory=list)
+    # The reports met a rule, but the bodies decided against a review (their reasons are
+    # the people's own words, which the letter prints as they wrote them).
+    met_by_rule: bool = False
 
     def sentences(self) -> list[str]:
         """Everything as plain sentences, in the letter's order (for area wording)."""
@@ -246,7 +249,15 @@ def letter_reasons(*, explanation: dict, rules: dict, facts: dict | None = None)
         why = _why(c, rule, applied, facts, str(c["id"]) in excluded)
         if why:
             result.not_counted.append(NotCounted(on=day(c["incident_date"]), why=why))
-    result.missing = _missing(route, rule, applied, counted, facts)
+    met = [r for r in routes if r.get("met")]
+    if met:
+        result.met_by_rule = True
+        result.missing = [
+            "The reports met this rule. But the local services looked at them together. "
+            "They decided a case review would not help."
+        ]
+    else:
+        result.missing = _missing(route, rule, applied, counted, facts)
 
     for other in routes[1:]:
         other_rule = rules_by_key[other["key"]]
@@ -274,7 +285,7 @@ def letter_reasons(*, explanation: dict, rules: dict, facts: dict | None = None)
         + (f" within {period(lag)}." if lag else "."),
         "Write down the date each time. Keep any reference numbers you are given.",
     ]
-    if rule.get("kind") != COMMUNITY:
+    if rule.get("kind") != COMMUNITY and not result.met_by_rule:
         result.can_do.append(
             f"You can apply again if the problem is reported {_times(int(rule.get('count', 0)))} "
             f"in {period(rule.get('window'))}."

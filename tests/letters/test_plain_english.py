@@ -87,3 +87,23 @@ def test_timeline_lines_written_with_a_letter_code_read_in_words():
         "Letter confirming we received your appeal printed and posted"
     )
     assert applicant_summary("Application received") == "Application received"
+
+
+def test_when_the_reports_met_the_rule_the_cr3_gives_the_bodies_own_reasons(reference, users):
+    from tests.letters.factories import gathering_case
+    from thresholds.services import body_view_record, involved_bodies, threshold_decide
+
+    admin = users["hertsmere.officer"]
+    case = gathering_case(area=reference["areas"]["hertsmere"], by=admin)
+    for agency in involved_bodies(case):
+        body_view_record(
+            case=case, agency=agency, by=admin, view="not_met", reasons="The noise has stopped."
+        )
+    threshold_decide(case=case, by=admin)
+    case.refresh_from_db()
+    assert case.state == "threshold_not_met"
+    html = " ".join(_html(case, LetterKind.CR3).split())
+    assert "We counted three reports." in html
+    assert "They decided a case review would not help." in html
+    assert ": The noise has stopped." in html
+    assert "qualifying" not in html and "The rule asks for" not in html

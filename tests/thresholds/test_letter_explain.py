@@ -97,3 +97,14 @@ def test_no_decision_routes_gives_nothing_to_say():
         rules={"routes": []},
     )
     assert reasons.rule == [] and reasons.sentences() == []
+
+
+def test_reports_that_met_a_rule_say_the_bodies_decided_against_a_review():
+    complaints = [c(1, "2026-06-01"), c(2, "2026-07-01"), c(3, "2026-08-01")]
+    reasons = _reasons("hertsmere", complaints, "2026-09-01")
+    assert reasons.met_by_rule
+    assert reasons.missing == [
+        "The reports met this rule. But the local services looked at them together. "
+        "They decided a case review would not help."
+    ]
+    assert not any(step.startswith("You can apply again") for step in reasons.can_do)
