@@ -168,6 +168,9 @@ def load_demo(stdout) -> None:
                 if name == "DECIDE_MET":
                     name = "arrange_panel_for_decision"
                 elif name == "DECIDE_NOT_MET":
-                    name, reason = "withdraw", "The victim asked to withdraw: the ASB has stopped."
+                    name, reason = (
+                        "withdraw",
+                        "You asked us to stop the review, because the problem has stopped.",
+                    )
                 case = services.case_transition(case=case, name=name, by=officer, reason=reason)
     stdout.write(f"Demo cases: {created} created.")

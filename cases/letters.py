@@ -276,8 +276,54 @@ def _cr1(case, *, today, **_):
     return {"next_steps": next_steps(case)}
 
 
+def plain_threshold_reasons(case: Case):
+    """The threshold decision in the letter's words (``thresholds.letter_explain``), built
+    from the engine's structured result; None when no engine decision is recorded."""
+    try:
+        from thresholds.letter_explain import letter_reasons
+        from thresholds.selectors import latest_decision
+    except ImportError:
+        return None
+    decision = latest_decision(case)
+    explanation = getattr(decision, "explanation", None)
+    rules = case.procedure_version.section("threshold") or {}
+    if not explanation or not explanation.get("application_date") or not rules:
+        return None
+    facts = {
+        str(i.pk): {"hate": i.hate_motivated, "same_incident": bool(i.same_incident_as_id)}
+        for i in case.incidents.all()
+    }
+    facts["asb_persists"] = (explanation.get("factors") or {}).get("asb_persists")
+    reasons = letter_reasons(explanation=explanation, rules=rules, facts=facts)
+    return reasons if reasons.rule else None
+
+
+def _bodies_reasons(case: Case) -> str:
+    """What the bodies that decided against a review wrote, in their own words (the
+    timeline's reason holds the engine's paragraph, which the letter does not print)."""
+    from thresholds.selectors import latest_decision
+
+    decision = latest_decision(case)
+    views = (decision.views if decision else None) or []
+    return "\n".join(
+        f"{v.get('agency', '')}: {v['reasons'].strip()}".lstrip(": ")
+        for v in views
+        if v.get("view") == "not_met" and str(v.get("reasons") or "").strip()
+    )
+
+
 def _cr3(case, *, today, **_):
-    return {"reasons": threshold_reasons(case), "appeal": appeal_details(case, from_date=today)}
+    plain = plain_threshold_reasons(case)
+    return {
+        "plain_reasons": plain,
+        # People's own words: the reason given with the step when the engine recorded no
+        # decision, or each body's reasons when the reports met a rule and the bodies
+        # still decided against a review.
+        "reasons": _bodies_reasons(case)
+        if plain and plain.met_by_rule
+        else ("" if plain else threshold_reasons(case)),
+        "appeal": appeal_details(case, from_date=today),
+    }
 
 
 def latest_appeal(case: Case):
@@ -372,14 +418,50 @@ def _withdrawal(case, **_):
     return {"withdrawn_reason": case.withdrawn_reason}
 
 
+DONE_WORDS = {
+    "done": "Done",
+    "reported": "Done (we are checking it)",
+    "no_longer_needed": "No longer needed",
+    "business_as_usual": "Now part of their usual work",
+}
+
+
+def action_when(action, today: dt.date) -> str:
+    """When an agreed action will be done, never a past date as a promise."""
+    status = str(getattr(action, "status", "") or "")
+    if status in DONE_WORDS:
+        return DONE_WORDS[status]
+    due = getattr(action, "due_on", None)
+    if due is None:
+        return ""
+    words = f"{due.day} {due:%B %Y}"
+    if due < today:
+        return f"We aimed to do this by {words}. It is late. We will tell you the new date."
+    return f"By {words}"
+
+
+def action_rows(actions, today: dt.date) -> list[dict]:
+    """The agreed actions as the letter's table shows them."""
+    return [
+        {
+            "what": action.what,
+            "who": getattr(getattr(action, "agency", None), "name", ""),
+            "when": action_when(action, today),
+        }
+        for action in actions
+    ]
+
+
 def _outcome(case, *, today, **_):
     from panels.models import Listing
 
     listing = (
         Listing.objects.filter(case=case).exclude(minuted_at=None).order_by("-minuted_at").first()
     )
+    actions = victim_actions(case)
     return {
-        "actions": victim_actions(case),
+        "actions": actions,
+        "action_rows": action_rows(actions, today),
         "recommendations": listing.recommendations if listing else "",
         "appeal": appeal_details(case, from_date=today),
     }

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LetterKind(models.TextChoices):
@@ -14,6 +15,30 @@ class LetterKind(models.TextChoices):
     WITHDRAWAL = "withdrawal", "Withdrawal"
     OUTCOME = "outcome", "Outcome"
     APPEAL_OUTCOME = "appeal_outcome", "Appeal outcome"
+
+
+# Each letter's name in words, for the people who receive it (the tracking page, email
+# subjects, the timeline they can see). Staff pages keep the series codes.
+READER_NAMES = {
+    LetterKind.CR1: _("Letter confirming we received your application"),
+    LetterKind.CR3: _("Letter explaining why your case cannot have a review"),
+    LetterKind.CR3A: _("Letter confirming we received your appeal"),
+    LetterKind.CR4: _("Letter confirming your case will have a review"),
+    LetterKind.CR5: _("Form asking a local service what it knows"),
+    LetterKind.OFFICER: _("Letter telling you who your case officer is"),
+    LetterKind.DELAY: _("Letter telling you about a delay"),
+    LetterKind.WITHDRAWAL: _("Letter confirming your case review has stopped"),
+    LetterKind.OUTCOME: _("Letter telling you the result of your case review"),
+    LetterKind.APPEAL_OUTCOME: _("Letter telling you the result of your appeal"),
+}
+
+
+def reader_name(kind: str) -> str:
+    """'Letter confirming we received your application' for CR1."""
+    try:
+        return str(READER_NAMES[LetterKind(kind)])
+    except ValueError:
+        return str(_("Letter"))
 
 
 class LetterChannel(models.TextChoices):

@@ -50,6 +50,13 @@ class Letter(AppendOnlyModel):
     class Meta:
         ordering = ["-sent_at", "-id"]
 
+    @property
+    def reader_name(self) -> str:
+        """The letter's name in words, for the person who received it."""
+        from letters.constants import reader_name
+
+        return reader_name(self.kind)
+
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient_name} ({self.sent_at:%d %b %Y})"
 

@@ -26,6 +26,13 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
     settings = settings or case_letters.area_settings(area)
     kind = LetterKind(kind)
     agency = SimpleNamespace(name="Sample Housing Association", pk=0)
+    actions = [
+        SimpleNamespace(
+            what="Visit the neighbours and give a written warning",
+            agency=agency,
+            due_on=today + dt.timedelta(days=14),
+        )
+    ]
     incident = SimpleNamespace(
         incident_date=today - dt.timedelta(days=30),
         reported_to=agency,
@@ -84,13 +91,8 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
         "delay_reason": "A service has not yet sent its information.",
         "new_date": today + dt.timedelta(days=14),
         "withdrawn_reason": "You told us you no longer want a review.",
-        "actions": [
-            SimpleNamespace(
-                what="Visit the neighbours and give a written warning",
-                agency=agency,
-                due_on=today + dt.timedelta(days=14),
-            )
-        ],
+        "actions": actions,
+        "action_rows": case_letters.action_rows(actions, today),
         "recommendations": "Keep a diary of any further incidents.",
         "appeal_upheld": False,
         "appeal_reasons": "The decision followed the procedure and took account of the facts.",

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -28,6 +29,7 @@ from letters.constants import (
     TEMPLATES,
     LetterChannel,
     LetterKind,
+    reader_name,
 )
 from letters.models import AreaLetterSettings, Letter, LetterWording, PrintJob
 
@@ -73,19 +75,30 @@ def wording_check(*, kind: str, body: str) -> None:
         raise LetterWordingError(problems)
 
 
-def wording_pdf(*, body: str, context: dict, values: dict) -> bytes:
+def wording_html(*, body: str, context: dict, values: dict) -> str:
     """An area's wording filled in with ``values`` inside the standard letterhead. The
     wording is never a template: placeholders are filled from the flat ``values``."""
     context = {**context, "wording_html": placeholders.render_html(body, values)}
-    return rendering.render_pdf(AREA_WORDING_TEMPLATE, context)
+    return render_to_string(AREA_WORDING_TEMPLATE, context)
+
+
+def wording_pdf(*, body: str, context: dict, values: dict) -> bytes:
+    return rendering.html_to_pdf(wording_html(body=body, context=context, values=values))
+
+
+def letter_html(*, case: Case, kind: str, context: dict) -> tuple[str, str]:
+    """The letter as HTML, before it becomes a PDF, and which wording it used ("standard"
+    or "area"). The readability test measures this."""
+    area_wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
+    if area_wording is None:
+        return render_to_string(TEMPLATES[LetterKind(kind)], context), "standard"
+    values = wording.values_for(kind, context)
+    return wording_html(body=area_wording.body, context=context, values=values), "area"
 
 
 def _render(case: Case, kind: str, context: dict) -> tuple[bytes, str]:
-    area_wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
-    if area_wording is None:
-        return rendering.render_pdf(TEMPLATES[LetterKind(kind)], context), "standard"
-    values = wording.values_for(kind, context)
-    return wording_pdf(body=area_wording.body, context=context, values=values), "area"
+    html, used = letter_html(case=case, kind=kind, context=context)
+    return rendering.html_to_pdf(html), used
 
 
 def letter_render(
@@ -246,7 +259,7 @@ def letter_send(
         timeline_record(
             case=case,
             kind=EventKind.LETTER,
-            summary=f"{kind.label} letter sent to {recipient['name']} by "
+            summary=f"{reader_name(kind)} sent to {recipient['name']} by "
             f"{LetterChannel(channel).label.lower()}",
             by=by,
             reason=note,
@@ -280,7 +293,7 @@ def letter_email_deliver(*, letter: Letter) -> None:
     if already.exists():
         return
     message = EmailMessage(
-        subject=f"{letter.get_kind_display()}: ASB case review {letter.case.reference}",
+        subject=f"{letter.reader_name}: ASB case review {letter.case.reference}",
         body=(
             f"Dear {letter.recipient_name},\n\n"
             f"Please find attached a letter about your anti-social behaviour case review "
@@ -296,7 +309,7 @@ def letter_email_deliver(*, letter: Letter) -> None:
     timeline_record(
         case=letter.case,
         kind=EventKind.EMAIL,
-        summary=f"{letter.get_kind_display()} letter emailed to {letter.recipient_name}",
+        summary=f"{letter.reader_name} emailed to {letter.recipient_name}",
         detail={"letter": letter.pk, "to": letter.recipient_email},
     )
 
@@ -314,7 +327,7 @@ def letter_mark_printed(*, letter: Letter, by) -> PrintJob:
             timeline_record(
                 case=letter.case,
                 kind=EventKind.LETTER,
-                summary=f"{letter.get_kind_display()} letter printed and posted",
+                summary=f"{letter.reader_name} printed and posted",
                 by=by,
                 detail={"letter": letter.pk},
             )

@@ -7,6 +7,7 @@ nothing else: see ``letters.placeholders``.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import dateformat
 
@@ -60,7 +61,7 @@ APPEAL = {
     ),
     "how_to_appeal": Info(
         "How and by when to appeal, in the standard words (or the area's own)",
-        "You can ask for this decision to be looked at again. This is called an appeal. "
+        "You can ask us to look at this decision again. This is called an appeal. "
         "You need to ask within 28 days, so by 31 March 2026.",
     ),
 }
@@ -76,8 +77,14 @@ PLACEHOLDERS: dict[LetterKind, dict[str, Info]] = {
     K.CR3: {
         **COMMON,
         "reasons": Info(
-            "Why the threshold is not met",
-            "Two of the three reports were made more than 30 days after they happened.",
+            "Why the threshold is not met, in short sentences with the incidents by date",
+            "For a case review, the problem must be reported three times in the 6 months "
+            "before you apply. We counted one report. The report of 3 October 2026: It was "
+            "reported on 5 November 2026. That is 33 days after it happened.",
+        ),
+        "what_you_can_do": Info(
+            "What the person can do now (a list)",
+            ["Report each new incident to the police or the council within 30 days."],
         ),
         **APPEAL,
         **SUPPORT,
@@ -228,9 +235,9 @@ def _appeal(context: dict) -> dict[str, Value]:
     appeal = context.get("appeal") or {}
     route = _text(appeal.get("route"))
     standard = (
-        "You can ask for this decision to be looked at again. This is called an appeal. "
+        "You can ask us to look at this decision again. This is called an appeal. "
         f"You need to ask within {appeal.get('window', '')}, so by {_date(appeal.get('by'))}. "
-        "Write to us, email us or phone us, and tell us why you think the decision is wrong."
+        "Write to us, email us or phone us. Tell us why you think the decision is wrong."
     )
     return {
         "appeal_window": _text(appeal.get("window")),
@@ -247,9 +254,13 @@ def cr1_values(context: dict) -> dict[str, Value]:
 
 
 def cr3_values(context: dict) -> dict[str, Value]:
+    plain = context.get("plain_reasons")
     return {
         **_common(context),
-        "reasons": _text(context.get("reasons")),
+        "reasons": " ".join([*plain.sentences(), _text(context.get("reasons"))]).strip()
+        if plain
+        else _text(context.get("reasons")),
+        "what_you_can_do": list(plain.can_do) if plain else [],
         **_appeal(context),
         **_support(context),
     }
@@ -325,20 +336,27 @@ def withdrawal_values(context: dict) -> dict[str, Value]:
     }
 
 
-def _action_line(action) -> str:
-    agency = getattr(getattr(action, "agency", None), "name", "")
-    line = _text(action.what)
-    if agency:
-        line += f": {agency}"
-    if action.due_on:
-        line += f", by {_date(action.due_on)}"
+def _action_line(row: dict) -> str:
+    line = _text(row.get("what"))
+    if row.get("who"):
+        line += f": {row['who']}"
+    if row.get("when"):
+        line += f". {row['when']}"
     return line
+
+
+def _action_rows(context: dict) -> list[dict]:
+    if "action_rows" in context:
+        return context["action_rows"]
+    from cases.letters import action_rows
+
+    return action_rows(context.get("actions") or [], context.get("today") or date.today())
 
 
 def outcome_values(context: dict) -> dict[str, Value]:
     return {
         **_common(context),
-        "actions": [_action_line(a) for a in context.get("actions") or []],
+        "actions": [_action_line(row) for row in _action_rows(context)],
         "recommendations": _text(context.get("recommendations")),
         **_appeal(context),
         **_support(context),
@@ -409,13 +427,17 @@ Please quote ((reference)) when you contact us.
 If you are in danger, call 999.
 
 {SUPPORT_SECTION}""",
-    K.CR3: f"""Thank you for your application of ((received_on)). We have looked at it carefully with the local services.
+    K.CR3: f"""Thank you for your application. We got it on ((received_on)). We have looked at it with the local services.
 
-We are sorry, but your case does not meet the threshold for a case review. The threshold is the set of rules that says when a review must take place.
+We are sorry. Your case does not meet the rules for a case review.
 
 # Why
 
 ((reasons))
+
+# What you can do
+
+((what_you_can_do))
 
 # What will still happen
 
@@ -429,14 +451,14 @@ We are sorry, but your case does not meet the threshold for a case review. The t
 
 # Who will look at your appeal
 
-Your appeal will be looked at by: ((appeal_reviewer)). They will read your application, the first decision and what you have told us.
+Who will look at your appeal: ((appeal_reviewer)). They will read your application, the first decision and what you have told us.
 
 # When you will hear from us
 
 We aim to tell you the result by ((appeal_result_by)). If it will take longer, we will write and tell you why.
 
 {SUPPORT_SECTION}""",
-    K.CR4: f"""Thank you for your application of ((received_on)). Your case meets the threshold for an anti-social behaviour case review.
+    K.CR4: f"""Thank you for your application. We got it on ((received_on)). Your case meets the rules for an anti-social behaviour case review.
 
 # Your voice at the review
 
@@ -455,9 +477,9 @@ Your case officer is ((officer_name)), ((officer_title)). Phone: ((officer_phone
 * After the meeting we will write to tell you what was agreed.
 
 {SUPPORT_SECTION}""",
-    K.CR5: """An anti-social behaviour case review has been asked for by a resident, received on ((received_on)). Please check your records for the incidents below and any others about the same address or people.
+    K.CR5: """A resident has asked for an anti-social behaviour case review. We got the application on ((received_on)). Please check your records for the incidents below. Look for any others about the same address or people too.
 
-Return this form within ((due_within)), by ((due_on)).
+Please return this form within ((due_within)), by ((due_on)).
 
 # Incidents to check
 
@@ -521,12 +543,12 @@ We have stopped the case review and closed it.
 {APPEAL_SECTION}
 
 {SUPPORT_SECTION}""",
-    K.APPEAL_OUTCOME: f"""Thank you for your appeal. It has now been looked at by someone who was not part of the first decision.
+    K.APPEAL_OUTCOME: f"""Thank you for your appeal. Someone who was not part of the first decision has now looked at it.
 
 # The result
 
-((appeal_upheld??Your appeal has been upheld. The case goes back to the local services to look at again.))
-((appeal_not_upheld??Your appeal has not been upheld. The first decision stays the same.))
+((appeal_upheld??We agree with your appeal. The local services will look at your case again.))
+((appeal_not_upheld??We do not agree with your appeal. The first decision stays the same.))
 
 # Why
 

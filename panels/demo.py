@@ -54,7 +54,7 @@ def _hertsmere(stdout) -> bool:
         by=officer,
         interim=True,
         data=ActionInput(
-            what="Fit a video doorbell at the victim's front door",
+            what="Fit a video doorbell at your front door",
             why="Immediate risk: threats made at the door (recorded before the meeting)",
             owner=housing,
             due_on=today - dt.timedelta(days=4),
@@ -90,7 +90,7 @@ def _hertsmere(stdout) -> bool:
         ("Issue a community protection warning to the neighbour", "Racist abuse", spoc, 14, False),
         ("Refer the neighbour to the mental health liaison team", "Drivers", spoc, 21, True),
         ("Install a camera covering the stairwell", "Evidence", housing, 10, False),
-        ("Weekly welfare call to the victim", "Support", officer, 28, False),
+        ("Phone you each week to check how you are", "Support", officer, 28, False),
     ]
     actions = [
         services.action_add(

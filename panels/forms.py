@@ -118,7 +118,12 @@ class MinutesForm(VersionFormMixin, GDSForm):
 
 
 class ActionForm(GDSForm):
-    what = forms.CharField(label="What is to be done", widget=forms.Textarea)
+    what = forms.CharField(
+        label="What is to be done",
+        widget=forms.Textarea,
+        help_text="The outcome letter shows this to the victim, unless it is withheld. "
+        "Write it to them: “Fit a video doorbell at your front door”.",
+    )
     why = forms.CharField(label="Why", widget=forms.Textarea)
     owner = StaffChoiceField(label="Named owner", queryset=None)
     agency = AgencyChoiceField(

@@ -57,6 +57,7 @@ def load_reference_data(*, with_users: bool = True) -> dict:
                 "kind": row["kind"],
                 "spoc_email": row.get("spoc_email", ""),
                 "spoc_name": row.get("spoc_name", ""),
+                "spoc_phone": row.get("spoc_phone", ""),
             },
         )
         agency.areas.set([areas[a] for a in row["areas"]])

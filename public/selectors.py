@@ -165,6 +165,18 @@ def letter_for_applicant(*, case: Case, letter_id: int):
     return None
 
 
+def applicant_summary(text: str) -> str:
+    """A timeline line as the applicant reads it: a letter named in words, not by its
+    series code (lines written before letters had names in words start with the code)."""
+    from letters.constants import READER_NAMES, LetterKind
+
+    for kind, name in READER_NAMES.items():
+        prefix = f"{LetterKind(kind).label} letter"
+        if text.startswith(prefix):
+            return str(name) + text[len(prefix) :]
+    return text
+
+
 def tracking_summary(*, case: Case) -> dict:
     """Everything the tracking page shows: nothing agency-only, nobody else's data."""
     from public.models import AppealRequest
@@ -185,7 +197,7 @@ def tracking_summary(*, case: Case) -> dict:
         "state_text": text,
         "received_on": case.received_on,
         "next_deadline": next_deadline(case=case),
-        "events": [{"at": e.at, "summary": e.summary} for e in events],
+        "events": [{"at": e.at, "summary": applicant_summary(e.summary)} for e in events],
         "letters": letters_for_applicant(case=case),
         "statements": [{"received_on": s.received_on} for s in statements],
         "appeal": appeal,

@@ -94,7 +94,9 @@ def test_letters_as_sent_are_attached_after_the_bundle(reference):
     assert "Attached documents" in text
     letter = "\n".join(p.extract_text() for p in reader.pages[-2:])
     assert "We have your appeal" in letter  # the CR3a, as sent
-    assert "Appoint an officer and request documents (5 working days)" in letter
+    # The letter as sent says when the result is due, in its own words (the procedure's
+    # stage rules are staff wording and stay out of it).
+    assert "tell you the result by" in " ".join(letter.split())
 
 
 def test_compliance_checklist_prefills_from_the_record(reference):

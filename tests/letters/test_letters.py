@@ -24,7 +24,7 @@ EXPECTED = {
     LetterKind.CR1: ("received", ["We have your application", "What happens next"]),
     LetterKind.CR3: (
         "threshold_not_met",
-        ["does not meet the threshold", "Reasons given by the officer.", "appeal"],
+        ["does not meet the rules for a case review", "Reasons given by the officer.", "appeal"],
     ),
     LetterKind.CR3A: ("threshold_not_met", ["We have your appeal", "Who will look at your appeal"]),
     LetterKind.CR4: ("panel_arranged", ["Your voice at the review", "Helen", "Help and support"]),
