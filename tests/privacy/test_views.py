@@ -88,7 +88,11 @@ def test_confirming_nothing_says_what_to_do(client, case, admin):
         ("subject_name", "A" * 100_000, "200 characters or fewer"),
         ("subject_email", "\x00", "Null characters are not allowed"),
         ("notes", "x" * 100_000, "5000 characters or fewer"),
-        ("received_on_2", "99999999999999999999", "The date the request was received must be a real date"),
+        (
+            "received_on_2",
+            "99999999999999999999",
+            "The date the request was received must be a real date",
+        ),
     ],
 )
 def test_a_hostile_request_gives_a_message_at_the_field_not_a_500(
