@@ -37,8 +37,14 @@ def lockout_message() -> str:
 
 def _next_url(request, default: str | None = None) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: anything else ("999", a view name) would be taken by
+    # redirect() as a URL name to reverse, and a NUL can never be part of a path.
+    if (
+        candidate.startswith("/")
+        and "\x00" not in candidate
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default or resolve_url(settings.LOGIN_REDIRECT_URL)
