@@ -146,6 +146,7 @@ class _ProcedureLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = self._nodes = self._aliases = 0
+        self._open_anchors: list[str] = []
 
     def _refuse(self, problem, mark):
         raise yaml.composer.ComposerError(None, None, problem, mark)
@@ -156,6 +157,9 @@ class _ProcedureLoader(yaml.SafeLoader):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 self._refuse(f"more than {MAX_ALIASES} aliases (*name)", event.start_mark)
+            if event.anchor in self._open_anchors:
+                # "&a [*a]" is a value that contains itself: endless to read or check.
+                self._refuse(f"the alias *{event.anchor} refers to itself", event.start_mark)
             return super().compose_node(parent, index)
         if getattr(event, "tag", None) not in (None, "!"):
             self._refuse(
@@ -167,11 +171,14 @@ class _ProcedureLoader(yaml.SafeLoader):
         if self._nodes > MAX_NODES:
             self._refuse(f"more than {MAX_NODES} values", event.start_mark)
         self._depth += 1
+        anchor = getattr(event, "anchor", None)
+        self._open_anchors.append(anchor)
         try:
             if self._depth > MAX_DEPTH:
                 self._refuse(f"nested too deeply (more than {MAX_DEPTH} levels)", event.start_mark)
             return super().compose_node(parent, index)
         finally:
+            self._open_anchors.pop()
             self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
