@@ -1,6 +1,7 @@
 from django import forms
 
 from appeals.constants import AppealOutcome, AuditAnswer, RecommendationKind
+from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
 from cases.constants import Channel
 from cases.forms import GDSForm
@@ -53,7 +54,7 @@ class DelayForm(GDSForm):
     )
 
 
-class EvidenceNoteForm(GDSForm):
+class EvidenceNoteForm(VersionFormMixin, GDSForm):
     item = forms.ChoiceField(label="Evidence item")
     reason = forms.CharField(
         label="Why it is not available", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
@@ -64,7 +65,7 @@ class EvidenceNoteForm(GDSForm):
         self.fields["item"].choices = list(items)
 
 
-class ComplianceForm(GDSForm):
+class ComplianceForm(VersionFormMixin, GDSForm):
     def __init__(self, *args, checklist=(), **kwargs):
         super().__init__(*args, **kwargs)
         for item in checklist:

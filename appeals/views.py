@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appeals import bundle, forms, selectors, services
 from appeals.audit import compliance_checklist
 from appeals.constants import AppealOutcome, AppealStatus
+from asbcr.concurrency import ConflictError
+from asbcr.forms import attach_errors
 from cases.constants import AccessKind
 from cases.selectors import case_get
 from cases.services import access_log_record
@@ -19,6 +21,9 @@ from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 
 def _add_reasons(form, exc: services.AppealError) -> None:
+    if isinstance(exc, ConflictError):
+        attach_errors(form, exc)  # at the top of the form, its version moved on
+        return
     for reason in exc.reasons or [exc.message]:
         form.add_error(None, reason)
 
@@ -183,7 +188,12 @@ def assign_view(request, pk):
 def evidence_note_view(request, pk):
     appeal = selectors.appeal_get(user=request.user, pk=pk)
     form = forms.EvidenceNoteForm(
-        request.POST or None, items=bundle.ITEMS, initial={"item": request.GET.get("item")}
+        request.POST or None,
+        items=bundle.ITEMS,
+        initial={
+            "item": request.GET.get("item"),
+            "version": services.evidence_notes_version(appeal),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,6 +202,7 @@ def evidence_note_view(request, pk):
                 by=request.user,
                 item=form.cleaned_data["item"],
                 reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             )
         except services.AppealError as exc:
             _add_reasons(form, exc)
@@ -208,16 +219,27 @@ def compliance_view(request, pk):
     if not selectors.can_review(request.user, appeal):
         raise PermissionDenied
     checklist = compliance_checklist(appeal)
-    form = forms.ComplianceForm(request.POST or None, checklist=checklist)
+    form = forms.ComplianceForm(
+        request.POST or None,
+        checklist=checklist,
+        initial={"version": services.compliance_version(appeal)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.appeal_compliance_record(
-            appeal=appeal,
-            by=request.user,
-            answers={i.key: (data[f"{i.key}_answer"], data[f"{i.key}_note"]) for i in checklist},
-        )
-        messages.success(request, "Compliance audit saved.")
-        return redirect("appeals:detail", pk=appeal.pk)
+        try:
+            services.appeal_compliance_record(
+                appeal=appeal,
+                by=request.user,
+                answers={
+                    i.key: (data[f"{i.key}_answer"], data[f"{i.key}_note"]) for i in checklist
+                },
+                version=data["version"],
+            )
+        except services.AppealError as exc:
+            _add_reasons(form, exc)
+        else:
+            messages.success(request, "Compliance audit saved.")
+            return redirect("appeals:detail", pk=appeal.pk)
     return _page(request, appeal=appeal, form=form, title="Compliance audit (Appendix B)")
 
 

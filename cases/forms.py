@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Size
 from django import forms
 from django.conf import settings
 
+from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField, TypedDateField
 from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
 from cases.constants import (
@@ -403,7 +404,7 @@ class RiskForm(GDSForm):
         return {q["key"]: self.cleaned_data[f"q_{q['key']}"] for q in self.matrix["questions"]}
 
 
-class AgencyResponseForm(GDSForm):
+class AgencyResponseForm(VersionFormMixin, GDSForm):
     agency = AgencyChoiceField(label="Agency", queryset=Agency.objects.none())
     reports_held = forms.CharField(
         label="Reports this body holds about the ASB",
@@ -421,7 +422,7 @@ class AgencyResponseForm(GDSForm):
         self.fields["agency"].queryset = agencies if agencies is not None else Agency.objects.none()
 
 
-class AssignOfficerForm(GDSForm):
+class AssignOfficerForm(VersionFormMixin, GDSForm):
     officer = StaffChoiceField(label="Case officer", queryset=None)
 
     def __init__(self, *args, officers=None, **kwargs):

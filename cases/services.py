@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict_message
+from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, conflict, conflict_message, lock
 from asbcr.files import EVIDENCE_KINDS, STATEMENT_KINDS, check_upload
 from asbcr.templatetags.words import long_date
 from cases import hooks, risk
@@ -538,10 +538,31 @@ def case_involve_agency(
     return involvement
 
 
+RESPONSE_RECEIVED = "Response received from "
+
+
+def agency_responses_version(case: Case) -> int:
+    """How many agency responses the case has had: the response form's version."""
+    return TimelineEvent.objects.filter(
+        case_id=case.pk, kind=EventKind.AGENCY, summary__startswith=RESPONSE_RECEIVED
+    ).count()
+
+
 def agency_response_record(
-    *, case: Case, agency: Agency, by, reports_held: str, actions_taken: str
+    *,
+    case: Case,
+    agency: Agency,
+    by,
+    reports_held: str,
+    actions_taken: str,
+    version: int | None = None,
 ) -> CaseAgency:
-    """A relevant body returns its response (CR5): the reports it holds, actions taken."""
+    """A relevant body returns its response (CR5): the reports it holds, actions taken.
+
+    ``version`` is ``agency_responses_version`` as the page showed it: if this agency's
+    response was recorded since (another SPOC, or a double click), nothing is overwritten
+    and the caller is told who recorded it and when. Other agencies' responses recorded
+    meanwhile do not refuse it."""
     if not (
         by.is_superuser
         or (by.agency_id == agency.pk and by.has_perm("cases.respond_for_agency", case))
@@ -550,6 +571,24 @@ def agency_response_record(
         raise PermissionDenied("Only the body's SPOC or the case officer can record its response.")
     agency_choosable_check(case=case, agency=agency, field="agency")
     with transaction.atomic():
+        lock(case)  # responses to one case are recorded one at a time, in order
+        if version is not None:
+            responses = list(
+                TimelineEvent.objects.filter(
+                    case_id=case.pk, kind=EventKind.AGENCY, summary__startswith=RESPONSE_RECEIVED
+                )
+                .select_related("actor")
+                .order_by("id")
+            )
+            since = [e for e in responses[version:] if e.detail.get("agency") == agency.slug]
+            if since:
+                raise conflict(
+                    what=f"recorded {agency.name}'s response",
+                    at=since[-1].at,
+                    actor=since[-1].actor,
+                    by=by,
+                    version=len(responses),
+                )
         involvement = case_involve_agency(case=case, agency=agency, by=by)
         involvement.reports_held = reports_held
         involvement.actions_taken = actions_taken
@@ -559,7 +598,7 @@ def agency_response_record(
         timeline_record(
             case=case,
             kind=EventKind.AGENCY,
-            summary=f"Response received from {agency.name}",
+            summary=f"{RESPONSE_RECEIVED}{agency.name}",
             by=by,
             detail={"agency": agency.slug},
         )
@@ -718,22 +757,51 @@ def case_update_details(*, case: Case, by, lock_version: int, changes: dict) -> 
     return case
 
 
-def case_assign_officer(*, case: Case, by, officer) -> Case:
-    """Allocate a case officer (Bedfordshire: name and contact within 5 working days)."""
+OFFICER_ALLOCATED = "Case officer allocated: "
+
+
+def _allocations(case: Case):
+    return TimelineEvent.objects.filter(case_id=case.pk, summary__startswith=OFFICER_ALLOCATED)
+
+
+def officer_allocations_version(case: Case) -> int:
+    """How many times a case officer has been allocated: the allocation form's version."""
+    return _allocations(case).count()
+
+
+def case_assign_officer(*, case: Case, by, officer, version: int | None = None) -> Case:
+    """Allocate a case officer (Bedfordshire: name and contact within 5 working days).
+
+    ``version`` is ``officer_allocations_version`` as the page showed it: if someone
+    allocated an officer since (or this is a double click), the case is left as it is and
+    the caller is told who allocated whom and when."""
     staff_choosable_check(
         case=case, purpose=PickPurpose.CASE_OFFICER, person=officer, field="officer"
     )
     if not officer.has_perm("cases.manage_case", case):
         raise ValidationError({"officer": f"{officer} is not a case officer in {case.area}."})
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(
+        locked = lock(case)
+        if version is not None:
+            count = officer_allocations_version(case)
+            last = _allocations(case).select_related("actor").order_by("-id").first()
+            if count != version and last is not None:
+                raise conflict(
+                    what=f"allocated {last.summary.removeprefix(OFFICER_ALLOCATED)} "
+                    "as case officer",
+                    at=last.at,
+                    actor=last.actor,
+                    by=by,
+                    version=count,
+                )
+        Case.objects.filter(pk=locked.pk).update(
             case_officer=officer, lock_version=F("lock_version") + 1
         )
         case.refresh_from_db()
         timeline_record(
             case=case,
             kind=EventKind.NOTE,
-            summary=f"Case officer allocated: {officer}",
+            summary=f"{OFFICER_ALLOCATED}{officer}",
             by=by,
             detail={"officer_id": officer.pk},
             visible_to_applicant=True,
@@ -792,6 +860,23 @@ def risk_assess(
     except risk.RiskAnswerError as exc:
         raise ValidationError(exc.errors) from exc
     with transaction.atomic():
+        lock(case)  # a double click records the assessment once
+        for same in case.risk_assessments.filter(
+            subject=subject,
+            matrix=matrix["name"],
+            assessed_on=assessed_on,
+            notes=notes,
+            created_by=by,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).order_by("-created_at"):
+            if same.answers == answers:
+                raise conflict(
+                    what="recorded this risk assessment",
+                    at=same.created_at,
+                    actor=by,
+                    by=by,
+                    outcome=RiskLevel(same.level).label,
+                )
         assessment = RiskAssessment.objects.create(
             case=case,
             subject=subject,

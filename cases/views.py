@@ -465,7 +465,12 @@ def agency_response_view(request, reference):
     else:
         raise PermissionDenied
     form = AgencyResponseForm(
-        request.POST or None, agencies=agencies, initial={"agency": request.user.agency_id}
+        request.POST or None,
+        agencies=agencies,
+        initial={
+            "agency": request.user.agency_id,
+            "version": services.agency_responses_version(case),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -475,6 +480,7 @@ def agency_response_view(request, reference):
                 agency=form.cleaned_data["agency"],
                 reports_held=form.cleaned_data["reports_held"],
                 actions_taken=form.cleaned_data["actions_taken"],
+                version=form.cleaned_data["version"],
             )
         except PermissionDenied as exc:
             form.add_error("agency", str(exc))
@@ -498,12 +504,20 @@ def assign_officer_view(request, reference):
         raise PermissionDenied
     officers = staff_choosable_for(case=case, purpose=PickPurpose.CASE_OFFICER)
     form = AssignOfficerForm(
-        request.POST or None, officers=officers, initial={"officer": case.case_officer_id}
+        request.POST or None,
+        officers=officers,
+        initial={
+            "officer": case.case_officer_id,
+            "version": services.officer_allocations_version(case),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_assign_officer(
-                case=case, by=request.user, officer=form.cleaned_data["officer"]
+                case=case,
+                by=request.user,
+                officer=form.cleaned_data["officer"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             attach_errors(form, exc)

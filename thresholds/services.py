@@ -1,5 +1,7 @@
 """Writes for thresholds: evaluate on a case, record views, decide, import, detect."""
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,25 +55,50 @@ def threshold_preview(*, case: Case, discretionary=None, senior_manager=None) ->
     )
 
 
+def _meet(met: bool) -> str:
+    return "meet" if met else "do not meet"
+
+
 def threshold_evaluate(*, case: Case, by) -> ThresholdEvaluation:
     """Evaluate the case's threshold and keep the explanation (shown on the case)."""
     if not (_can(by, DECIDE, case) or _can(by, RECORD_VIEW, case)):
         raise PermissionDenied("You cannot evaluate the threshold on this case.")
     decision = threshold_preview(case=case)
+    explanation = decision.explanation()
+    # As stored, so a repeat compares equal (tuples become lists, dates strings).
+    encoder = ThresholdEvaluation._meta.get_field("explanation").encoder
+    stored = json.loads(json.dumps(explanation, cls=encoder))
     with transaction.atomic():
+        lock(case)  # a double click records the evaluation once
+        for same in ThresholdEvaluation.objects.filter(
+            case=case,
+            by=by,
+            procedure_version=case.procedure_version,
+            met=decision.met,
+            at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).order_by("-at", "-id"):
+            if same.explanation == stored:
+                raise conflict(
+                    what="evaluated the threshold",
+                    at=same.at,
+                    actor=by,
+                    by=by,
+                    outcome=f"the recorded complaints {_meet(decision.met)} the procedure's rules",
+                    kept_input=False,
+                )
         evaluation = ThresholdEvaluation.objects.create(
             case=case,
             by=by,
             application_date=case.received_on,
             procedure_version=case.procedure_version,
             met=decision.met,
-            explanation=decision.explanation(),
+            explanation=explanation,
         )
         timeline_record(
             case=case,
             kind=EventKind.DECISION,
             summary=f"Threshold evaluated: the recorded complaints "
-            f"{'meet' if decision.met else 'do not meet'} the procedure's rules",
+            f"{_meet(decision.met)} the procedure's rules",
             by=by,
             detail={"evaluation_id": evaluation.pk},
         )

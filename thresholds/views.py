@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asbcr.concurrency import ConflictError
 from asbcr.forms import attach_errors
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
@@ -63,8 +64,9 @@ def case_threshold_view(request, reference):
     if request.method == "POST":
         try:
             services.threshold_evaluate(case=case, by=request.user)
-        except PermissionDenied:
-            raise
+        except ConflictError as exc:
+            attach_errors(None, exc, request)
+            return redirect("thresholds:case", reference=case.reference)
         messages.success(request, "Threshold evaluated and recorded on the timeline.")
         return redirect("thresholds:case", reference=case.reference)
     return render(request, "thresholds/case.html", _threshold_context(case, request.user))

@@ -55,3 +55,17 @@ def new_action(area, users):
 
 def received(area, users):
     return receive_case(area=area, by=users["hertsmere.officer"])
+
+
+def second_spoc(users):
+    """Another SPOC of the same police force as hertsmere.spoc (Owen Pryce)."""
+    from partnerships.models import RoleAssignment, User
+
+    spoc = users["hertsmere.spoc"]
+    other, _ = User.objects.get_or_create(
+        username="hertsmere.spoc2",
+        defaults={"first_name": "Nia", "last_name": "Hughes", "agency": spoc.agency},
+    )
+    for assignment in RoleAssignment.objects.filter(user=spoc):
+        RoleAssignment.objects.get_or_create(user=other, role=assignment.role, area=assignment.area)
+    return other

@@ -2,6 +2,7 @@
 and POST. Any database (these run on SQLite too)."""
 
 import datetime as dt
+import html
 
 import pytest
 import time_machine
@@ -251,3 +252,173 @@ def test_a_body_view_submitted_twice_is_recorded_once(area, users):
     with pytest.raises(ConflictError, match="recorded Hertsmere Borough Council's view"):
         threshold_services.body_view_record(**record, reasons="Three reports.")
     assert BodyView.objects.filter(case=case).count() == 1
+
+
+# -- allocation, agency responses, appeal evidence and audit, double clicks ------------
+
+
+def test_officer_allocated_by_someone_else_meanwhile(client, area, users):
+    officer, manager = users["hertsmere.officer"], users["hertsmere.manager"]
+    case = received(area, users)
+    url = reverse("cases:assign_officer", args=[case.reference])
+    client.force_login(officer)
+    version = case_services.officer_allocations_version(case)
+    assert f'name="version" value="{version}"' in text_of(client.get(url))
+    case_services.case_assign_officer(case=case, by=manager, officer=manager, version=version)
+    response = client.post(url, {"officer": officer.pk, "version": version})
+    assert response.status_code == 200
+    assert "Another officer (Ravi Shah) allocated Ravi Shah as case officer at" in text_of(response)
+    assert response.context["form"]["officer"].value() == str(officer.pk)  # their choice kept
+    case.refresh_from_db()
+    assert case.case_officer == manager
+    # Having read that, the officer can still allocate themselves on purpose.
+    assert f'name="version" value="{version + 1}"' in text_of(response)
+    assert client.post(url, {"officer": officer.pk, "version": version + 1}).status_code == 302
+    case.refresh_from_db()
+    assert case.case_officer == officer
+
+
+def test_an_allocation_double_click_is_recorded_once(area, users):
+    officer = users["hertsmere.officer"]
+    case = received(area, users)
+    version = case_services.officer_allocations_version(case)
+    case_services.case_assign_officer(case=case, by=officer, officer=officer, version=version)
+    with pytest.raises(ConflictError, match="You already allocated Helen Marsh as case officer"):
+        case_services.case_assign_officer(case=case, by=officer, officer=officer, version=version)
+    assert case_services.officer_allocations_version(case) == version + 1
+
+
+def test_agency_response_saved_by_another_spoc_meanwhile(client, area, users):
+    from cases.models import CaseAgency
+    from tests.concurrency.builders import second_spoc
+
+    spoc, other = users["hertsmere.spoc"], second_spoc(users)
+    police = spoc.agency
+    case = received(area, users)
+    case_services.case_involve_agency(case=case, agency=police, by=users["hertsmere.officer"])
+    url = reverse("cases:agency_response", args=[case.reference])
+    client.force_login(spoc)
+    version = case_services.agency_responses_version(case)
+    assert f'name="version" value="{version}"' in text_of(client.get(url))
+    case_services.agency_response_record(
+        case=case,
+        agency=police,
+        by=other,
+        reports_held="Two calls logged",
+        actions_taken="Visited the flat",
+        version=version,
+    )
+    form = {
+        "agency": police.pk,
+        "reports_held": "My own reports",
+        "actions_taken": "My own actions",
+        "version": version,
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    text = html.unescape(text_of(response))
+    assert "Another officer (Nia Hughes) recorded Hertfordshire Constabulary's response at" in text
+    assert "My own reports" in text and "My own actions" in text
+    assert CaseAgency.objects.get(case=case, agency=police).reports_held == "Two calls logged"
+    # Saving again, knowingly, replaces it.
+    assert client.post(url, {**form, "version": version + 1}).status_code == 302
+    assert CaseAgency.objects.get(case=case, agency=police).reports_held == "My own reports"
+
+
+def test_another_agencys_response_meanwhile_does_not_refuse_this_one(area, users):
+    from partnerships.models import Agency
+
+    officer, spoc = users["hertsmere.officer"], users["hertsmere.spoc"]
+    case = received(area, users)
+    version = case_services.agency_responses_version(case)
+    council = Agency.objects.get(slug="hertsmere-borough-council")
+    record = {"case": case, "reports_held": "Reports", "actions_taken": "Actions"}
+    case_services.agency_response_record(**record, agency=council, by=officer, version=version)
+    case_services.agency_response_record(**record, agency=spoc.agency, by=spoc, version=version)
+    assert case_services.agency_responses_version(case) == version + 2
+
+
+def test_evidence_note_written_by_someone_else_meanwhile(client, reference, users):
+    from appeals.models import EvidenceNote
+
+    officer = users["devon.officer"]
+    appeal = lodge(threshold_not_met_case(reference, "devon-and-cornwall"), officer)
+    url = reverse("appeals:evidence_note", args=[appeal.pk])
+    client.force_login(officer)
+    version = appeal_services.evidence_notes_version(appeal)
+    assert f'name="version" value="{version}"' in text_of(client.get(url + "?item=minutes"))
+    appeal_services.appeal_evidence_note(
+        appeal=appeal, by=officer, item="minutes", reason="No panel met.", version=version
+    )
+    form = {"item": "minutes", "reason": "My longer reason", "version": version}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "You already recorded why this item is not available at" in text
+    assert "My longer reason" in text
+    assert EvidenceNote.objects.get(appeal=appeal, item="minutes").missing_reason == (
+        "No panel met."
+    )
+    # A note on another item meanwhile does not refuse it; a knowing save replaces it.
+    assert client.post(url, {**form, "item": "risk"}).status_code == 302
+    assert client.post(url, {**form, "version": version + 2}).status_code == 302
+    assert EvidenceNote.objects.get(appeal=appeal, item="minutes").missing_reason == (
+        "My longer reason"
+    )
+
+
+def test_compliance_audit_saved_in_another_tab_meanwhile(client, reference, users):
+    from appeals.audit import QUESTIONS
+
+    reviewer = users["devon.reviewer"]
+    appeal = lodge(threshold_not_met_case(reference, "devon-and-cornwall"), users["devon.officer"])
+    url = reverse("appeals:compliance", args=[appeal.pk])
+    client.force_login(reviewer)
+    assert 'name="version" value="0"' in text_of(client.get(url))
+    answers = {key: ("yes", "") for key, *_ in QUESTIONS}
+    appeal_services.appeal_compliance_record(appeal=appeal, by=reviewer, answers=answers, version=0)
+    data = {f"{key}_answer": "no" for key, *_ in QUESTIONS}
+    data["risk_before_note"] = "My careful note"
+    response = client.post(url, {**data, "version": 0})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "You already saved the compliance audit at" in text
+    assert "My careful note" in text
+    assert appeal.compliance.get(item="risk_before").answer == "yes"
+    assert client.post(url, {**data, "version": 1}).status_code == 302
+    assert appeal.compliance.get(item="risk_before").answer == "no"
+
+
+def test_a_threshold_evaluation_clicked_twice_is_recorded_once(client, area, users):
+    from tests.concurrency.test_thresholds import decidable_case
+    from thresholds.models import ThresholdEvaluation
+
+    case = decidable_case(area, users["hertsmere.officer"])
+    client.force_login(users["hertsmere.officer"])
+    url = reverse("thresholds:case", args=[case.reference])
+    assert client.post(url).status_code == 302
+    response = client.post(url, follow=True)
+    assert "You already evaluated the threshold at" in text_of(response)
+    assert ThresholdEvaluation.objects.filter(case=case).count() == 1
+    events = TimelineEvent.objects.filter(case=case, summary__startswith="Threshold evaluated")
+    assert events.count() == 1
+
+
+def test_a_risk_assessment_submitted_twice_is_recorded_once(area, users):
+    officer = users["hertsmere.officer"]
+    case = received(area, users)
+    record = {
+        "case": case,
+        "by": officer,
+        "subject": "victim",
+        "matrix_key": "hertsmere-victim",
+        "answers": {"repeat": "Often", "vulnerable": "Yes", "fear": "Yes", "impact": "Low"},
+        "assessed_on": timezone.localdate(),
+    }
+    case_services.risk_assess(**record)
+    with pytest.raises(ConflictError, match="You already recorded this risk assessment at"):
+        case_services.risk_assess(**record)
+    assert case.risk_assessments.count() == 1
+    # A different answer is a new assessment, not a double click.
+    case_services.risk_assess(**record | {"answers": {**record["answers"], "fear": "No"}})
+    assert case.risk_assessments.count() == 2

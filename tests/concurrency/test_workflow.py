@@ -297,3 +297,64 @@ def test_merton_votes_and_the_failed_vote_are_counted_once(transactional_db, ref
             for _, exc in outcomes
         ), outcomes
         assert timeline(case, to_state=CaseState.THRESHOLD_NOT_MET).count() == 1
+
+
+def test_officer_allocated_once(transactional_db, reference, area, users):
+    from cases.services import officer_allocations_version
+
+    officer, manager = users["hertsmere.officer"], users["hertsmere.manager"]
+    for _ in range(TRIALS):
+        case = received(area, users)
+        url = reverse("cases:assign_officer", args=[case.reference])
+        version = officer_allocations_version(case)
+        choices = [officer, manager]
+        outcomes = race(
+            *(
+                lambda c=c, o=o: c.post(url, {"officer": o.pk, "version": version})
+                for c, o in zip(two_officers(users), choices, strict=True)
+            )
+        )
+        loser = one_winner(outcomes)
+        assert "Another officer" in loser and "as case officer at" in loser
+        assert officer_allocations_version(case) == version + 1
+        winner = next(
+            o for o, (r, _) in zip(choices, outcomes, strict=True) if r.status_code == 302
+        )
+        assert Case.objects.get(pk=case.pk).case_officer == winner
+
+
+def test_agency_response_saved_once(transactional_db, reference, area, users):
+    from cases.models import CaseAgency
+    from cases.services import agency_responses_version, case_involve_agency
+    from tests.concurrency.builders import second_spoc
+
+    spocs = [users["hertsmere.spoc"], second_spoc(users)]
+    police = spocs[0].agency
+    for trial in range(TRIALS):
+        case = received(area, users)
+        case_involve_agency(case=case, agency=police, by=users["hertsmere.officer"])
+        url = reverse("cases:agency_response", args=[case.reference])
+        version = agency_responses_version(case)
+        texts = [f"Two calls logged ({trial} A)", f"Three calls logged ({trial} B)"]
+        outcomes = race(
+            *(
+                lambda c=c, t=t: c.post(
+                    url,
+                    {
+                        "agency": police.pk,
+                        "reports_held": t,
+                        "actions_taken": "Visited",
+                        "version": version,
+                    },
+                )
+                for c, t in zip(map(client_for, spocs), texts, strict=True)
+            )
+        )
+        loser = one_winner(outcomes)
+        assert "Another officer" in loser and "Constabulary&#x27;s response at" in loser
+        assert any(t in loser for t in texts)  # the loser keeps their text
+        assert agency_responses_version(case) == version + 1
+        saved = CaseAgency.objects.get(case=case, agency=police).reports_held
+        assert saved == next(
+            t for t, (r, _) in zip(texts, outcomes, strict=True) if r.status_code == 302
+        )
