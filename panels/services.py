@@ -642,6 +642,10 @@ def threshold_vote_cast(*, listing: Listing, by, agency, vote: str, reason: str 
     if vote not in Vote.values:
         raise ValidationError({"vote": "Vote met or not met."})
     if vote_result(listing) is not None:
+        if listing.votes.filter(agency=agency).exists():
+            # This agency's vote is in (a double click, or a colleague a moment ago): say
+            # who recorded it and when, as the locked check below would.
+            raise _listing_conflict(listing, by, what="recorded a vote")
         raise PanelError("The vote has already decided the threshold.")
     with transaction.atomic():
         # Votes are counted one at a time, so a late vote cannot slip past a decided one.
