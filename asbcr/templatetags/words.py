@@ -52,6 +52,18 @@ def agency_name(slug) -> str:
     return name or plain_words(slug)
 
 
+@register.simple_tag(takes_context=True)
+def agency_name_of(context, slug, default="–") -> str:
+    """``agency_name`` for a table: each agency is looked up once per page, not once per
+    row (the names are kept in the render context, which lives as long as the page)."""
+    if not slug:
+        return default
+    names = context.render_context.setdefault("agency_names", {})
+    if slug not in names:
+        names[slug] = agency_name(slug)
+    return names[slug]
+
+
 @register.filter
 def route_name(route) -> str:
     """A threshold route by the procedure's own name for it, else its key in words."""

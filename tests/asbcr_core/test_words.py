@@ -61,3 +61,21 @@ def test_pick_lists_offer_a_choice_in_words_not_dashes(reference):
     assert StaffChoiceField(queryset=None).empty_label == "Choose a person"
     field = AgencyChoiceField(queryset=Agency.objects.all())
     assert "---------" not in field.widget.render("agency", None)
+
+
+@pytest.mark.django_db
+def test_the_complaints_table_names_each_agency_once_per_page(django_assert_num_queries):
+    """The threshold page's table looked an agency up once per row (a query per complaint)."""
+    from django.template.loader import render_to_string
+
+    complaints = [
+        {"id": str(n), "incident_date": "2026-10-03", "agency": "hertfordshire-constabulary"}
+        for n in range(20)
+    ]
+    with django_assert_num_queries(1):
+        html = render_to_string(
+            "thresholds/_explanation.html",
+            {"explanation": {"routes": [], "complaints": complaints}},
+        )
+    # No agency in this database, so the slug is written as words: on every row.
+    assert html.count("Hertfordshire constabulary") == 20
