@@ -57,8 +57,6 @@ class LetterConflict(LetterError, ConflictError):
     """The same letter was sent a moment ago (a double click, or two officers at once)."""
 
 
-LetterTemplateError = LetterWordingError  # the name older code used
-
 # The template an area's own wording goes into: the standard letterhead, address,
 # sign-off and footer, with the wording (already escaped HTML) as the body.
 AREA_WORDING_TEMPLATE = "letters/area_wording.html"
