@@ -41,6 +41,7 @@ test-services: install
 lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	@$(VENV)/bin/ruff check --fix .

@@ -14,7 +14,7 @@ Shape (every field is checked and errors name the field at fault)::
       follow_up: {amount: 3, unit: months, rule: "..."}   # optional (Devon & Cornwall)
 """
 
-from partnerships.procedures import ProcedureError
+from partnerships.procedure_schema import ProcedureError
 
 UNITS = ("days", "weeks", "months", "working_days")
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -136,9 +136,18 @@ def calendar_for(nation: str, extra_closed: Iterable[dt.date] = ()) -> WorkingCa
     return WorkingCalendar(nation=nation, extra_closed=frozenset(extra_closed))
 
 
+_closure_days: Callable[[object], Iterable[dt.date]] | None = None
+
+
+def register_closure_days(provider: Callable[[object], Iterable[dt.date]]) -> None:
+    """Where an area's closure days come from: the deadlines app, which keeps them,
+    registers its selector here when it is ready (this module sits below every app)."""
+    global _closure_days
+    _closure_days = provider
+
+
 def calendar_for_area(area) -> WorkingCalendar:
     """The calendar of an area: its nation's bank holidays and the closure days an admin
     recorded for the area or for every area in that nation."""
-    from deadlines.selectors import closure_days_for_area
-
-    return calendar_for(area.nation, closure_days_for_area(area))
+    closed = _closure_days(area) if _closure_days is not None else ()
+    return calendar_for(area.nation, closed)

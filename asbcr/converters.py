@@ -2,8 +2,8 @@
 
 A case reference (``HER-2026-0001``) is letters, digits and hyphens, at most as long as
 the field that holds it, so a NUL byte, a quote or a 3,000-character id never reaches a
-query: the URL simply does not match and the visitor gets the 404 page. Financial years
-in URLs are four digits within the years the statistics cover (see ``reporting.periods``).
+query: the URL simply does not match and the visitor gets the 404 page. (Financial years
+in URLs have their converter with the reporting app: ``reporting.converters``.)
 """
 
 from django.urls import register_converter
@@ -21,19 +21,4 @@ class CaseReferenceConverter:
         return str(value)
 
 
-class FinancialYearConverter:
-    """A financial year such as 2026 (for 2026-27), within the years reported on."""
-
-    regex = r"[0-9]{4}"
-
-    def to_python(self, value: str) -> int:
-        from reporting.periods import check_financial_year
-
-        return check_financial_year(int(value))  # ValueError: the URL does not match
-
-    def to_url(self, value) -> str:
-        return f"{int(value):04d}"
-
-
 register_converter(CaseReferenceConverter, "reference")
-register_converter(FinancialYearConverter, "financial_year")

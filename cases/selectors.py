@@ -6,9 +6,9 @@ from django.db.models.functions import Replace, Upper
 from django.http import Http404
 from django.utils import timezone
 
-from asbcr.permissions import AREA_WIDE_ROLES
 from cases.constants import OPEN_STATES
 from cases.models import Case, CaseAccessGrant, CaseAgency
+from partnerships.permissions import AREA_WIDE_ROLES
 
 
 def case_involves_agency_filter(agency_id) -> Q:

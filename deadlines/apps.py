@@ -12,3 +12,7 @@ class DeadlinesConfig(AppConfig):
         hooks.after_transition(services.on_case_transition)
         hooks.overdue_filter(selectors.overdue_case_filter)
         hooks.case_section(views.case_deadlines_section)
+
+        from asbcr.calendar import register_closure_days
+
+        register_closure_days(selectors.closure_days_for_area)

@@ -68,7 +68,7 @@ class Rung:
 
 
 def _error(path: str, message: str):
-    from partnerships.procedures import ProcedureError
+    from partnerships.procedure_schema import ProcedureError
 
     return ProcedureError(path, message)
 

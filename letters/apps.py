@@ -9,3 +9,7 @@ class LettersConfig(AppConfig):
         from letters.sections import letters_case_section
 
         hooks.case_section(letters_case_section)
+
+        from letters import words
+
+        words.register()

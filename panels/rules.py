@@ -17,8 +17,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
 def validate_section(value, path) -> list:
     """Validate the procedure's ``panel`` section, naming the exact field at fault."""
-    from partnerships.procedure_schema import QUORUM_MAX, whole_number_errors
-    from partnerships.procedures import ProcedureError
+    from partnerships.procedure_schema import QUORUM_MAX, ProcedureError, whole_number_errors
 
     if not isinstance(value, dict):
         return [ProcedureError(path, "Give the panel rules as a mapping.")]

@@ -14,3 +14,8 @@ class PartnershipsConfig(AppConfig):
         from asbcr import lookups
 
         lookups.register()
+
+        from asbcr import words
+        from partnerships.selectors import agency_name_for_slug
+
+        words.register_labels("agency", agency_name_for_slug)

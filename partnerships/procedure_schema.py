@@ -1,4 +1,4 @@
-"""Validators for the procedure sections owned by partnerships and cases.
+"""Validators for the procedure sections owned by partnerships, and the error they report.
 
 Each takes ``(value, path)`` and returns a list of ``ProcedureError``, each naming the
 exact field at fault (``risk_matrices[0].questions[2].options``). The schema is in
@@ -6,9 +6,23 @@ exact field at fault (``risk_matrices[0].questions[2].options``). The schema is 
 """
 
 import difflib
+from dataclasses import dataclass
 
-from cases.constants import Exclusion
-from partnerships.procedures import ProcedureError
+
+@dataclass(frozen=True)
+class ProcedureError:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+class InvalidProcedure(ValueError):
+    def __init__(self, errors: list[ProcedureError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
 
 DECISION_RULES = ("any_one", "majority", "administering_body", "unanimous")
 DECISION_KEYS = ("rule", "required", "of", "at_meeting", "who")
@@ -103,25 +117,6 @@ def validate_text(value, path):
     if not _is_text(value):
         return [ProcedureError(path, "Give some text here.")]
     return []
-
-
-def validate_exclusions(value, path):
-    if not isinstance(value, list):
-        return [ProcedureError(path, "Give a list of exclusions, e.g. [anonymous, repeat].")]
-    errors = []
-    seen = set()
-    for i, item in enumerate(value):
-        if item not in Exclusion.values:
-            errors.append(
-                ProcedureError(
-                    f"{path}[{i}]",
-                    f"'{item}' is not an exclusion; use one of {', '.join(Exclusion.values)}.",
-                )
-            )
-        elif item in seen:
-            errors.append(ProcedureError(f"{path}[{i}]", f"'{item}' is listed twice."))
-        seen.add(item if isinstance(item, str) else repr(item))
-    return errors
 
 
 def validate_decision(value, path):

@@ -9,7 +9,6 @@ import difflib
 import importlib
 import math
 import re
-from dataclasses import dataclass
 
 import yaml
 from django.db import transaction
@@ -17,22 +16,7 @@ from django.db import transaction
 from asbcr.concurrency import conflict_message
 from asbcr.plain_text import template_code_paths
 from partnerships.models import Procedure, ProcedureVersion
-
-
-@dataclass(frozen=True)
-class ProcedureError:
-    path: str
-    message: str
-
-    def __str__(self):
-        return f"{self.path}: {self.message}"
-
-
-class InvalidProcedure(ValueError):
-    def __init__(self, errors: list[ProcedureError]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
-
+from partnerships.procedure_schema import InvalidProcedure, ProcedureError  # noqa: F401 (re-exported)
 
 REQUIRED_TOP_LEVEL = ("slug", "name", "source", "threshold", "decision", "timescales")
 
@@ -40,7 +24,7 @@ SECTION_VALIDATORS = {
     # section: "module.function" taking (value, path) and returning [ProcedureError]
     "name": "partnerships.procedure_schema.validate_text",
     "source": "partnerships.procedure_schema.validate_text",
-    "exclusions": "partnerships.procedure_schema.validate_exclusions",
+    "exclusions": "cases.rules.validate_exclusions",
     "decision": "partnerships.procedure_schema.validate_decision",
     "risk_matrices": "partnerships.procedure_schema.validate_risk_matrices",
     "support_services": "partnerships.procedure_schema.validate_support_services",

@@ -225,3 +225,8 @@ def area_staff_sign_in(*, area) -> list[dict]:
         }
         for u in users
     ]
+
+
+def agency_name_for_slug(slug) -> str | None:
+    """An agency's name from its slug (the ``agency_name`` word filter), or None."""
+    return Agency.objects.filter(slug=slug).values_list("name", flat=True).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-import asbcr.converters  # noqa: F401  (registers the path converters)
+import reporting.converters  # noqa: F401  (registers the financial_year converter)
 from reporting import views
 
 app_name = "reporting"

@@ -9,3 +9,9 @@ class ThresholdsConfig(AppConfig):
         from thresholds.hooks import threshold_case_section
 
         hooks.case_section(threshold_case_section)
+
+        from asbcr import words
+        from thresholds.constants import DECISION_RULE_LABELS, View
+
+        words.register_labels("threshold_view", View)
+        words.register_labels("decision_rule", DECISION_RULE_LABELS)

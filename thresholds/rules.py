@@ -6,7 +6,7 @@ Unknown keys are errors too, so a typo never silently changes a rule.
 
 import difflib
 
-from partnerships.procedures import ProcedureError
+from partnerships.procedure_schema import ProcedureError
 from thresholds.engine import DISCRETIONARY_FACTORS
 from thresholds.route_fields import ROUTE_FIELDS, ROUTE_KINDS, RouteField
 

@@ -126,7 +126,7 @@ AUTHENTICATION_BACKENDS = [
     # is checked (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "asbcr.permissions.RoleBackend",
+    "partnerships.permissions.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

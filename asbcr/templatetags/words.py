@@ -10,6 +10,8 @@ from datetime import date, datetime
 from django import template
 from django.utils import dateformat, timezone
 
+from asbcr import words
+
 register = template.Library()
 
 LONG_DATE = "j F Y"
@@ -24,32 +26,19 @@ def plain_words(code) -> str:
 @register.filter
 def state_label(code) -> str:
     """A case state's label ("gathering_information" -> "Gathering information")."""
-    from cases.constants import CaseState
-
-    try:
-        return str(CaseState(code).label)
-    except ValueError:
-        return plain_words(code)
+    return words.label("case_state", code) or plain_words(code)
 
 
 @register.filter
 def view_label(code) -> str:
     """A body's view on the threshold ("not_met" -> "Not met")."""
-    from thresholds.constants import View
-
-    try:
-        return str(View(code).label)
-    except ValueError:
-        return plain_words(code)
+    return words.label("threshold_view", code) or plain_words(code)
 
 
 @register.filter
 def agency_name(slug) -> str:
     """An agency's name from its slug."""
-    from partnerships.models import Agency
-
-    name = Agency.objects.filter(slug=slug).values_list("name", flat=True).first()
-    return name or plain_words(slug)
+    return words.label("agency", slug) or plain_words(slug)
 
 
 @register.simple_tag(takes_context=True)
@@ -76,9 +65,7 @@ def route_name(route) -> str:
 def decision_rule_label(rule) -> str:
     """A procedure's decision rule in words ("administering_body" -> "the administering
     body decides")."""
-    from thresholds.constants import DECISION_RULE_LABELS
-
-    return DECISION_RULE_LABELS.get(rule, plain_words(rule).lower())
+    return words.label("decision_rule", rule) or plain_words(rule).lower()
 
 
 @register.filter
@@ -119,25 +106,9 @@ def record_key(key) -> str:
 @register.filter
 def event_summary(event) -> str:
     """A timeline event's headline, rebuilt from what it records where it can be, so an
-    event stored with field names in its summary still reads in words."""
-    from cases.constants import DETAIL_LABELS, EventKind
-
-    fields = (event.detail or {}).get("fields") if isinstance(event.detail, dict) else None
-    if event.kind == EventKind.DETAILS and fields:
-        return "Details changed: " + ", ".join(
-            DETAIL_LABELS.get(name, plain_words(name).lower()) for name in fields
-        )
-    letter_id = (event.detail or {}).get("letter_id") if isinstance(event.detail, dict) else None
-    if letter_id and event.summary.startswith("The applicant downloaded letter "):
-        from letters.models import Letter
-
-        letter = Letter.objects.filter(pk=letter_id).first()
-        if letter is not None:
-            return (
-                f"The applicant downloaded the {letter.get_kind_display().lower()} letter of "
-                f"{long_date(letter.sent_at)} from the tracking page"
-            )
-    return event.summary
+    event stored with field names in its summary still reads in words (each app that
+    records events registers how its own are read: ``asbcr.words.register_summary``)."""
+    return words.summary(event) or event.summary
 
 
 @register.simple_tag
