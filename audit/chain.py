@@ -1,115 +1,12 @@
-"""Hash chains over the timeline and the access log.
+"""The hash chains live in ``asbcr.audit_chain`` (the hub writes the rows, so the chain sits
+below it). This name stays for the landed migration ``cases 0007``, which imports it."""
 
-Each row stores ``prev_hash`` (the ``row_hash`` of the row before it in its chain) and
-``row_hash`` = sha256 of a canonical JSON of the row's content and ``prev_hash``. A row
-changed, inserted or removed after the fact breaks the chain at that point.
-
-Personal free text (a timeline row's summary, reason and detail; an access-log row's
-target and query) enters the row hash through ``personal_hash``, its own digest, so the
-retention job can erase the text and keep the chain whole: an erased row is checked by
-its stored ``personal_hash`` (and must be covered by a later erasure event of its case).
-
-Chains: the timeline per case; the access log per case, else per area, else one global
-chain (``AccessLogEntry.chain`` holds the key). Rows are ordered by id within a chain.
-Format version 1; the functions here must not change meaning for rows already written.
-"""
-
-import datetime as dt
-import hashlib
-import ipaddress
-import json
-
-FORMAT = 1
-
-
-def canonical(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def digest(value) -> str:
-    return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
-
-
-def _json(value):
-    """What a JSON column gives back: tuples become lists, keys become strings."""
-    return json.loads(json.dumps(value if value is not None else {}))
-
-
-def _at(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def _ip(value) -> str:
-    return str(ipaddress.ip_address(str(value))) if value else ""
-
-
-# -- the timeline ----------------------------------------------------------------
-
-
-def timeline_personal_hash(row) -> str:
-    return digest({"summary": row.summary, "reason": row.reason, "detail": _json(row.detail)})
-
-
-def timeline_row_hash(row) -> str:
-    return digest(
-        {
-            "v": FORMAT,
-            "case": row.case_id,
-            "at": _at(row.at),
-            "actor": row.actor_id,
-            "actor_agency": row.actor_agency_id,
-            "ip": _ip(row.ip_address),
-            "kind": row.kind,
-            "from_state": row.from_state,
-            "to_state": row.to_state,
-            "visible_to_applicant": bool(row.visible_to_applicant),
-            "personal": row.personal_hash,
-            "prev": row.prev_hash,
-        }
-    )
-
-
-def seal_timeline(row, *, prev_hash: str) -> None:
-    """Set the hashes of an unsaved timeline row that follows ``prev_hash``."""
-    row.prev_hash = prev_hash
-    row.personal_hash = timeline_personal_hash(row)
-    row.row_hash = timeline_row_hash(row)
-
-
-# -- the access log --------------------------------------------------------------
-
-
-def access_chain_key(*, case_id, area_id) -> str:
-    if case_id:
-        return f"case:{case_id}"
-    if area_id:
-        return f"area:{area_id}"
-    return "global"
-
-
-def access_personal_hash(row) -> str:
-    return digest({"target": row.target, "query": row.query})
-
-
-def access_row_hash(row) -> str:
-    return digest(
-        {
-            "v": FORMAT,
-            "chain": row.chain,
-            "at": _at(row.at),
-            "user": row.user_id,
-            "user_agency": row.user_agency_id,
-            "ip": _ip(row.ip_address),
-            "kind": row.kind,
-            "area": row.area_id,
-            "case": row.case_id,
-            "personal": row.personal_hash,
-            "prev": row.prev_hash,
-        }
-    )
-
-
-def seal_access(row, *, prev_hash: str) -> None:
-    row.prev_hash = prev_hash
-    row.personal_hash = access_personal_hash(row)
-    row.row_hash = access_row_hash(row)
+from asbcr.audit_chain import (  # noqa: F401
+    access_chain_key,
+    access_personal_hash,
+    access_row_hash,
+    seal_access,
+    seal_timeline,
+    timeline_personal_hash,
+    timeline_row_hash,
+)

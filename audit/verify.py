@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from audit import chain
+from asbcr import audit_chain as chain
 from cases.constants import EventKind
 from cases.models import AccessLogEntry, Case, TimelineEvent
 

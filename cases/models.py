@@ -489,7 +489,7 @@ class TimelineEvent(AppendOnlyModel):
         default=False, help_text="Shown on the applicant's tracking page."
     )
     # Standing alone in court: the actor's agency at the time, the client's address,
-    # and the hash chain (audit.chain). Written once, in cases.services.timeline_record.
+    # and the hash chain (asbcr.audit_chain). Written once, in cases.services.timeline_record.
     actor_agency = models.ForeignKey(
         "partnerships.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

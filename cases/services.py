@@ -133,8 +133,8 @@ def timeline_record(
     (``ip``, else the current request's), and joins the case's hash chain. For a change,
     ``detail`` holds ``{"fields": [...], "before": {field: old}, "after": {field: new}}``.
     """
-    from audit import chain
-    from audit.context import current_ip
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
 
     actor = by if getattr(by, "is_authenticated", False) else None
     with transaction.atomic():
@@ -175,8 +175,8 @@ def timeline_record_many(entries: list[dict], *, batch_size: int = 1000) -> list
     from django.db import connection
     from django.db.models import OuterRef, Subquery
 
-    from audit import chain
-    from audit.context import current_ip
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
 
     if not entries:
         return []
@@ -236,8 +236,8 @@ def access_log_record(
     ip: str | None = None,
 ) -> AccessLogEntry:
     """Record that a user opened, exported or searched for something."""
-    from audit import chain
-    from audit.context import current_ip
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
 
     area = area or (case.area if case else None)
     key = chain.access_chain_key(

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "asbcr.signin.middleware.SecondFactorMiddleware",
     "asbcr.concurrency.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "audit.context.AuditContextMiddleware",
+    "asbcr.audit_context.AuditContextMiddleware",
     # Last, so it sees a failed sign-in and answers with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

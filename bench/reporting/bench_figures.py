@@ -65,7 +65,7 @@ STATES = [
 
 def add_cases(n: int, *, start_index: int, areas, versions) -> None:
     """Bulk-insert n cases spread over three financial years, with their timelines."""
-    from audit import chain
+    from asbcr import audit_chain as chain
     from cases.models import Case, Person, TimelineEvent
 
     people = Person.objects.bulk_create(

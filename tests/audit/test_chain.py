@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, models
 from django.urls import reverse
 
-from audit import chain, erasure, verify
+from asbcr import audit_chain as chain
+from audit import erasure, verify
 from cases.constants import AccessKind, EventKind
 from cases.models import AccessLogEntry, TimelineEvent
 from cases.services import access_log_record, case_add_note, case_update_details
