@@ -10,5 +10,10 @@ class AppealsConfig(AppConfig):
 
         hooks.case_section(sections.appeals_section)
         hooks.close_blocker(sections.open_appeal_blocks_closing)
+
+        from appeals.selectors import latest_appeal
+        from letters.context import register_latest_appeal
+
+        register_latest_appeal(latest_appeal)
         if apps.is_installed("panels"):
             import appeals.evidence_panels  # noqa: F401  (registers the panels' evidence)

@@ -159,3 +159,8 @@ def appeal_options_for_applicant(case) -> AppealOptions | None:
         reviewing_body=reviewing_body_for(case),
         open_appeal=case.appeals.filter(status__in=OPEN_APPEAL_STATUSES).first(),
     )
+
+
+def latest_appeal(case):
+    """The case's most recent appeal, or None (what its letters say about the appeal)."""
+    return Appeal.objects.filter(case=case).order_by("-lodged_on", "-id").first()

@@ -4,9 +4,9 @@ already on a case (for that body, for CR5) is not sent again."""
 
 from django.db import transaction
 
-from cases import letters as case_letters
 from cases.constants import CaseState
 from cases.models import Case
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 from letters.models import Letter
@@ -42,9 +42,9 @@ def load_demo(stdout) -> None:
         for kind in kinds:
             # A letter that no longer fits the state (CR1 after gathering) is history, so it
             # is rendered as sent then; only letters that fit now are sent through the service.
-            if kind not in case_letters.letters_for_case(case):
+            if kind not in letter_context.letters_for_case(case):
                 continue
-            bodies = case_letters.relevant_bodies(case) if kind == LetterKind.CR5 else [None]
+            bodies = letter_context.relevant_bodies(case) if kind == LetterKind.CR5 else [None]
             for body in bodies:
                 if Letter.objects.filter(case=case, kind=kind, agency=body).exists():
                     continue

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from cases import letters as case_letters
+from letters import context as letter_context
 from letters.constants import LetterKind
 
 
@@ -23,7 +23,7 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
             data=procedure, section=lambda name, default=None: procedure.get(name, default or {})
         ),
     )
-    settings = settings or case_letters.area_settings(area)
+    settings = settings or letter_context.area_settings(area)
     kind = LetterKind(kind)
     agency = SimpleNamespace(name="Sample Housing Association", pk=0)
     actions = [
@@ -47,7 +47,7 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
         "reference": "SAMPLE-0001",
         "today": today,
         "received_on": today - dt.timedelta(days=3),
-        "brand": case_letters.branding(area, settings=settings),
+        "brand": letter_context.branding(area, settings=settings),
         "area": area,
         "recipient": {
             "name": "Alex Sample",
@@ -63,11 +63,11 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
             "email": "sam.officer@example.org",
             "agency": "Sample Council",
         },
-        "support_services": case_letters.support_services(fake_case, settings=settings),
-        "next_steps": case_letters.next_steps(fake_case),
+        "support_services": letter_context.support_services(fake_case, settings=settings),
+        "next_steps": letter_context.next_steps(fake_case),
         "reasons": "Two of the three reports were made more than 30 days after they happened.",
         "appeal": {
-            "window": case_letters.period(window["amount"], window["unit"]),
+            "window": letter_context.period(window["amount"], window["unit"]),
             "by": today + dt.timedelta(days=28),
             "grounds": [
                 g.get("label", "") for g in (procedure.get("appeal") or {}).get("grounds", [])
@@ -92,7 +92,7 @@ def sample_context(*, area, kind: str, settings=None) -> dict:
         "new_date": today + dt.timedelta(days=14),
         "withdrawn_reason": "You told us you no longer want a review.",
         "actions": actions,
-        "action_rows": case_letters.action_rows(actions, today),
+        "action_rows": letter_context.action_rows(actions, today),
         "recommendations": "Keep a diary of any further incidents.",
         "appeal_upheld": False,
         "appeal_reasons": "The decision followed the procedure and took account of the facts.",

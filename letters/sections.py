@@ -1,6 +1,6 @@
 """The letters section of the staff case page (registered in LettersConfig.ready)."""
 
-from cases import letters as case_letters
+from letters import context as letter_context
 from letters import selectors
 
 
@@ -19,7 +19,7 @@ def letters_case_section(case, user) -> dict | None:
             "sent": sent,
             "can_send": can_send,
             "offered": selectors.letters_offered(case) if can_send else [],
-            "bodies": case_letters.relevant_bodies(case),
+            "bodies": letter_context.relevant_bodies(case),
             "chairs_pack": selectors.can_open_chairs_pack(user, case),
         },
     }

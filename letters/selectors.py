@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from cases import letters as case_letters
 from cases.constants import CaseState
 from cases.selectors import case_visible_to, user_can_see_case
+from letters import context as letter_context
 from letters.constants import LetterKind
 from letters.models import Letter, PrintJob
 
@@ -60,4 +60,4 @@ def can_open_chairs_pack(user, case) -> bool:
 
 
 def letters_offered(case) -> list[LetterKind]:
-    return [LetterKind(k) for k in case_letters.letters_for_case(case)]
+    return [LetterKind(k) for k in letter_context.letters_for_case(case)]

@@ -1,6 +1,6 @@
 """Writes for letters: render, store, send on the right channel, and record it.
 
-A letter is rendered from the case (``cases.letters``), stored with its SHA-256 as an
+A letter is rendered from the case (``letters.context``), stored with its SHA-256 as an
 immutable ``Letter``, emailed as an attachment or queued for printing, and written on the
 case's timeline; a letter that ends a deadline meets it (``deadlines.services``).
 """
@@ -17,11 +17,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock
-from cases import letters as case_letters
 from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
 from cases.services import access_log_record, timeline_record
+from letters import context as letter_context
 from letters import placeholders, rendering, wording
 from letters.constants import (
     CHAIRS_PACK_TEMPLATE,
@@ -106,7 +106,7 @@ def letter_render(
     if kind == LetterKind.CR5 and agency is None:
         raise LetterError("Choose the relevant body the agency response form is for.")
     try:
-        context = case_letters.letter_context(
+        context = letter_context.letter_context(
             case=case, kind=kind, agency=agency, extra=extra_context
         )
     except ImportError as exc:
@@ -195,14 +195,14 @@ def letter_send(
     if not by.is_superuser and not user_can_see_case(by, case):
         raise PermissionDenied("You cannot see this case.")
     kind = LetterKind(kind)
-    if kind not in case_letters.letters_for_case(case):
+    if kind not in letter_context.letters_for_case(case):
         raise LetterError(
             f"A {kind.label} letter does not fit a case that is ‘{case.get_state_display()}’."
         )
     if kind == LetterKind.OFFICER and case.case_officer_id is None:
         raise LetterError("Allocate a case officer before sending their details.")
     if kind == LetterKind.CR5 and agency is not None:
-        if agency not in case_letters.relevant_bodies(case):
+        if agency not in letter_context.relevant_bodies(case):
             raise LetterError(f"{agency} is not a relevant body on this case.")
     pdf, context = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
     recipient = context["recipient"]
@@ -364,7 +364,7 @@ def letter_preview(
 
 def chairs_pack_render(*, case: Case) -> bytes:
     """The chair's pack as one PDF (pure apart from reading the case)."""
-    return rendering.render_pdf(CHAIRS_PACK_TEMPLATE, case_letters.chairs_pack_context(case=case))
+    return rendering.render_pdf(CHAIRS_PACK_TEMPLATE, letter_context.chairs_pack_context(case=case))
 
 
 def chairs_pack_open(*, case: Case, user) -> bytes:

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from asbcr.forms import submitted
-from cases import letters as case_letters
 from cases.selectors import case_get
+from letters import context as letter_context
 from letters import selectors, services
 from letters.constants import LetterKind
 from letters.forms import AreaLetterSettingsForm, LetterWordingForm, SendLetterForm
@@ -38,7 +38,7 @@ def _kind(kind: str) -> LetterKind:
 def _agency(case, value):
     if not value:
         return None
-    bodies = {str(b.pk): b for b in case_letters.relevant_bodies(case)}
+    bodies = {str(b.pk): b for b in letter_context.relevant_bodies(case)}
     if str(value) not in bodies:
         raise Http404("That body is not involved in this case.")
     return bodies[str(value)]
@@ -48,7 +48,7 @@ def _send_form(request, case, kind):
     return SendLetterForm(
         request.POST or None,
         kind=kind,
-        bodies=case_letters.relevant_bodies(case),
+        bodies=letter_context.relevant_bodies(case),
         timescales=case.procedure_version.section("timescales"),
         initial={
             "channel": _preferred_channel(case, kind),
@@ -79,7 +79,7 @@ def letter_preview_view(request, reference, kind):
         extra["appeal_upheld"] = request.GET["appeal_upheld"] == "yes"
     agency = _agency(case, submitted(request.GET, "agency"))
     if kind == LetterKind.CR5 and agency is None:
-        bodies = case_letters.relevant_bodies(case)
+        bodies = letter_context.relevant_bodies(case)
         agency = bodies[0] if bodies else None
     try:
         pdf = services.letter_preview(

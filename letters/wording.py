@@ -2,7 +2,7 @@
 they mean, an example of each, and one function per letter kind that fills them in.
 
 The values are plain strings (or lists of strings, shown as bullets), built from the
-letter's context, which ``cases.letters`` builds from the case. A wording can reach
+letter's context, which ``letters.context`` builds from the case. A wording can reach
 nothing else: see ``letters.placeholders``.
 """
 
@@ -348,7 +348,7 @@ def _action_line(row: dict) -> str:
 def _action_rows(context: dict) -> list[dict]:
     if "action_rows" in context:
         return context["action_rows"]
-    from cases.letters import action_rows
+    from letters.context import action_rows
 
     return action_rows(context.get("actions") or [], context.get("today") or date.today())
 

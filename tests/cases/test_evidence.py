@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.constants import AccessKind, Channel, EventKind
-from cases.letters import chairs_pack_context
 from cases.models import AccessLogEntry, EvidenceFile, ImpactStatement
 from cases.services import evidence_attach
+from letters.context import chairs_pack_context
 from public import services as public_services
 from tests.factories import IncidentInputFactory, receive_case
 

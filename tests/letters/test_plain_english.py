@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cases import letters as case_letters
 from cases.models import TimelineEvent
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind, reader_name
 from public.selectors import applicant_summary
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _html(case, kind, **extra):
-    context = case_letters.letter_context(case=case, kind=kind, extra=extra)
+    context = letter_context.letter_context(case=case, kind=kind, extra=extra)
     return services.letter_html(case=case, kind=kind, context=context)[0]
 
 
@@ -53,11 +53,11 @@ def test_an_action_past_its_date_is_not_shown_as_a_promise():
         what="Visit", agency=None, status="in_progress", due_on=dt.date(2026, 12, 20)
     )
     done = SimpleNamespace(what="Call", agency=None, status="done", due_on=dt.date(2026, 10, 3))
-    assert case_letters.action_when(late, today).startswith(
+    assert letter_context.action_when(late, today).startswith(
         "We aimed to do this by 3 October 2026."
     )
-    assert case_letters.action_when(soon, today) == "By 20 December 2026"
-    assert case_letters.action_when(done, today) == "Done"
+    assert letter_context.action_when(soon, today) == "By 20 December 2026"
+    assert letter_context.action_when(done, today) == "Done"
 
 
 def test_an_appeal_result_date_that_has_passed_says_we_aimed(reference, officer):

@@ -15,8 +15,8 @@ import pytest
 import textstat
 from django.core.management import call_command
 
-from cases import letters as case_letters
 from cases.models import Case
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 from public.demo import demo_token
@@ -91,10 +91,10 @@ def letter_text(html: str) -> LetterText:
 def demo_letters():
     """(case, kind, agency, html) for every letter that fits every demo case."""
     for case in Case.objects.select_related("area", "applicant", "victim").order_by("reference"):
-        for kind in case_letters.letters_for_case(case):
-            bodies = case_letters.relevant_bodies(case) if kind == LetterKind.CR5 else [None]
+        for kind in letter_context.letters_for_case(case):
+            bodies = letter_context.relevant_bodies(case) if kind == LetterKind.CR5 else [None]
             for agency in bodies:
-                context = case_letters.letter_context(case=case, kind=kind, agency=agency)
+                context = letter_context.letter_context(case=case, kind=kind, agency=agency)
                 html, _ = services.letter_html(case=case, kind=kind, context=context)
                 yield case, kind, agency, html
 

@@ -12,8 +12,8 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.urls import reverse
 
-from cases import letters as case_letters
 from cases.services import case_assign_officer
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 from letters.models import LetterWording
@@ -106,8 +106,8 @@ def test_the_preview_renders_with_the_example_values(area):
 def test_each_letter_kind_fills_exactly_its_placeholders_with_plain_strings(case, kind):
     from letters.wording import values_for
 
-    agency = case_letters.relevant_bodies(case)[0] if kind == LetterKind.CR5 else None
-    context = case_letters.letter_context(case=case, kind=kind, agency=agency)
+    agency = letter_context.relevant_bodies(case)[0] if kind == LetterKind.CR5 else None
+    context = letter_context.letter_context(case=case, kind=kind, agency=agency)
     values = values_for(kind, context)
     assert set(values) == set(allowed_names(kind))
     for name, value in values.items():
@@ -119,7 +119,7 @@ def test_a_letter_in_the_areas_own_wording_is_sent(area, officer, case, kind):
     from letters.wording import STARTING_WORDING
 
     LetterWording.objects.create(area=area, kind=kind, body=STARTING_WORDING[kind])
-    agency = case_letters.relevant_bodies(case)[0] if kind == LetterKind.CR5 else None
+    agency = letter_context.relevant_bodies(case)[0] if kind == LetterKind.CR5 else None
     pdf, context = services.letter_render(case=case, kind=kind, agency=agency)
     text = pdf_text(pdf)
     assert context["wording"] == "area"

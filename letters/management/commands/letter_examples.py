@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import letters as case_letters
 from cases.models import Case
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             case = next(
                 (c for s in EXAMPLE_STATES[kind] for c in cases if c.state == s), cases.first()
             )
-            bodies = case_letters.relevant_bodies(case)
+            bodies = letter_context.relevant_bodies(case)
             agency = bodies[0] if kind == LetterKind.CR5 and bodies else None
             pdf, _ = services.letter_render(
                 case=case, kind=kind, agency=agency, extra_context=EXTRA.get(kind)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import letters as case_letters
 from cases.models import Case
+from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             kind = kinds[letter.lower()]
             agency = None
             if kind == LetterKind.CR5:
-                bodies = case_letters.relevant_bodies(case)
+                bodies = letter_context.relevant_bodies(case)
                 matching = [
                     b for b in bodies if not options["agency"] or b.slug == options["agency"]
                 ]

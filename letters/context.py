@@ -1,6 +1,8 @@
 """What the case-stage letters say: one context builder per letter, from the case, its
 procedure version and the area's letter settings. Pure reads; rendering and sending
-live in ``letters``.
+live in ``letters.rendering`` and ``letters.services``. Each app's part of a letter comes
+from that app: panels and thresholds through their selectors (they sit below letters),
+appeals by registering its lookup (it sits above).
 
 Every builder returns a plain dict for a template under ``templates/letters/``. User
 text goes in as text and is escaped by the template.
@@ -326,13 +328,19 @@ def _cr3(case, *, today, **_):
     }
 
 
+_latest_appeal = None
+
+
+def register_latest_appeal(lookup) -> None:
+    """The appeals app, which sits above letters, gives the letters its latest appeal of a
+    case this way when it is ready (``appeals.selectors.latest_appeal``)."""
+    global _latest_appeal
+    _latest_appeal = lookup
+
+
 def latest_appeal(case: Case):
     """The case's most recent appeal, if the appeals app is installed and holds one."""
-    try:
-        from appeals.models import Appeal
-    except ImportError:
-        return None
-    return Appeal.objects.filter(case=case).order_by("-lodged_on", "-id").first()
+    return _latest_appeal(case) if _latest_appeal is not None else None
 
 
 def _cr3a(case, *, today, extra, **_):
