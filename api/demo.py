@@ -22,3 +22,11 @@ def load_demo(stdout) -> None:
         secret=DEMO_API_SECRET,
     )
     stdout.write("API: a demo client for Hertfordshire Constabulary (see demo_logins).")
+
+
+def print_logins(stdout) -> None:
+    """For ``manage.py demo_logins``: the demo agency system's API secret."""
+    stdout.write(
+        f"Demo API secret ({DEMO_API_CLIENT['agency']} in {DEMO_API_CLIENT['area']}, docs/api.md):"
+    )
+    stdout.write(f"  {DEMO_API_SECRET}")

@@ -136,6 +136,12 @@ class AppealOptions:
     open_appeal: Appeal | None
 
 
+def reviewing_body_for(case) -> str:
+    """The procedure's reviewer for the case's area (Bedfordshire names one per area)."""
+    reviewer = case.procedure_version.section("appeal").get("reviewer", {})
+    return reviewer.get("areas", {}).get(case.area.slug) or reviewer.get("default", "")
+
+
 def appeal_options_for_applicant(case) -> AppealOptions | None:
     """The decision the applicant may appeal, the last day to do it, and the grounds.
 
@@ -143,7 +149,6 @@ def appeal_options_for_applicant(case) -> AppealOptions | None:
     made after ``window_ends_on`` are still accepted by ``appeal_lodge`` and refused.
     """
     from appeals.dates import add_period
-    from appeals.services import reviewing_body_for
 
     section = case.procedure_version.section("appeal")
     decision = appealable_decision(case)

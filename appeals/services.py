@@ -29,6 +29,7 @@ from appeals.selectors import (
     can_manage_appeals,
     can_review,
     reviewer_candidates,
+    reviewing_body_for,
 )
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock, refresh_from
 from cases.constants import Channel, EventKind
@@ -270,12 +271,6 @@ def _letter(appeal: Appeal, kind: str, *, by, extra_context: dict) -> bool:
 
 
 # -- routing ------------------------------------------------------------------------
-
-
-def reviewing_body_for(case: Case) -> str:
-    """The procedure's reviewer for the case's area (Bedfordshire names one per area)."""
-    reviewer = case.procedure_version.section("appeal").get("reviewer", {})
-    return reviewer.get("areas", {}).get(case.area.slug) or reviewer.get("default", "")
 
 
 def _route(appeal: Appeal, *, by) -> None:

@@ -174,3 +174,14 @@ DETAIL_LABELS = {
     "wants_to_send_statement": "whether they want to send an impact statement",
     "asb_persists": "whether the ASB still persists",
 }
+
+
+RECTIFIABLE_FIELDS = {
+    "name": "Name",
+    "organisation_contact": "Named contact",
+    "address": "Address",
+    "postcode": "Postcode",
+    "phone": "Phone number",
+    "email": "Email address",
+}
+"""The fields of a person on a case that a rectification may correct, with their labels."""

@@ -54,6 +54,10 @@ VICTIMS = [
 
 DEMO_VICTIM_NAMES = [v[0] for v in VICTIMS]
 
+# A journey that ends in a decision: where the bodies decide outside a meeting, the
+# threshold app takes the case from here (``thresholds.demo``, loaded after this module).
+DECIDE_STEPS = {"DECIDE_MET": True, "DECIDE_NOT_MET": False}
+
 # (state path to walk, victim index)
 JOURNEYS = [
     ([], 0),
@@ -116,23 +120,13 @@ def _application(area: Area, victim_index: int, today: dt.date) -> ApplicationIn
     )
 
 
-def _decide(case: Case, officer: User, *, met: bool) -> None:
-    """The administering body's view, then the decision through the threshold engine."""
-    from thresholds.services import body_view_record, involved_bodies, threshold_decide
-
-    for agency in involved_bodies(case):
-        body_view_record(
-            case=case,
-            agency=agency,
-            by=officer,
-            view="met" if met else "not_met",
-            reasons=(
-                "Three complaints reported promptly within the window; the ASB persists."
-                if met
-                else "Two of the three reports were made more than a month after the incident."
-            ),
-        )
-    threshold_decide(case=case, by=officer)
+def demo_officer(area: Area) -> User | None:
+    """The officer who works the area's demo cases."""
+    return (
+        User.objects.filter(role_assignments__area=area, role_assignments__role="case_officer")
+        .order_by("username")
+        .first()
+    )
 
 
 def load_demo(stdout) -> None:
@@ -141,11 +135,7 @@ def load_demo(stdout) -> None:
     for area in Area.objects.select_related("procedure").order_by("slug"):
         if Case.objects.filter(area=area, victim__name__in=DEMO_VICTIM_NAMES).exists():
             continue
-        officer = (
-            User.objects.filter(role_assignments__area=area, role_assignments__role="case_officer")
-            .order_by("username")
-            .first()
-        )
+        officer = demo_officer(area)
         if officer is None:
             continue
         at_meeting = area.procedure.current_version.data.get("decision", {}).get("at_meeting")
@@ -161,9 +151,8 @@ def load_demo(stdout) -> None:
             )
             created += 1
             for name in path:
-                if name in ("DECIDE_MET", "DECIDE_NOT_MET") and not at_meeting:
-                    _decide(case, officer, met=name == "DECIDE_MET")
-                    continue
+                if name in DECIDE_STEPS and not at_meeting:
+                    continue  # the threshold engine decides these: thresholds.demo, next
                 reason = ""
                 if name == "DECIDE_MET":
                     name = "arrange_panel_for_decision"

@@ -168,10 +168,10 @@ def notifications_queue_many(messages: list[Message]) -> list[Notification]:
 
 def enqueue_delivery(notification_id: int) -> bool:
     """Hand delivery to Celery; if the broker is unreachable, leave it for the sweep."""
-    from deadlines.tasks import deliver_notification
+    from asbcr.queue import task
 
     try:
-        deliver_notification.apply_async((notification_id,), retry=False)
+        task("deadlines.tasks.deliver_notification").apply_async((notification_id,), retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure must not fail the request
         logger.warning(
             "Could not enqueue notification %s (%s); the next sweep will send it.",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock
+from asbcr.queue import enqueue
 from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
@@ -266,9 +267,7 @@ def letter_send(
         )
         _record_deadline_event(case, kind, by)
         if channel == LetterChannel.EMAIL:
-            from letters.tasks import deliver_letter_email
-
-            transaction.on_commit(lambda: deliver_letter_email.delay(letter.pk))
+            transaction.on_commit(lambda: enqueue("letters.tasks.deliver_letter_email", letter.pk))
     return letter
 
 

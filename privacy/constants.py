@@ -24,12 +24,4 @@ Sch. 2 para. 2: the force decides whether disclosure would prejudice policing)."
 REDACTED = "[another person]"
 """What replaces another person's name or contact details in an export."""
 
-RECTIFIABLE_FIELDS = {
-    "name": "Name",
-    "organisation_contact": "Named contact",
-    "address": "Address",
-    "postcode": "Postcode",
-    "phone": "Phone number",
-    "email": "Email address",
-}
-"""The fields of a person on a case that a rectification may correct, with their labels."""
+from cases.constants import RECTIFIABLE_FIELDS  # noqa: E402,F401 (the hub owns the person)

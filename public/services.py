@@ -299,7 +299,7 @@ CONTACT_FIELDS = ("preferred_contact", "email", "phone", "address", "postcode")
 def applicant_contact_update(*, case: Case, changes: dict) -> list[str]:
     """The applicant changes their own contact details from the tracking page: a recorded
     correction, with the values before and after on the timeline (UK GDPR Art. 16)."""
-    from privacy.services import person_changes_record
+    from cases.people import person_changes_record
 
     person = case.applicant
     changed = [f for f in CONTACT_FIELDS if f in changes and getattr(person, f) != changes[f]]

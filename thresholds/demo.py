@@ -10,8 +10,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from cases.demo import DECIDE_STEPS, JOURNEYS, VICTIMS, demo_officer
+from cases.models import Case
 from partnerships.models import Area
 from thresholds import services
+from thresholds.selectors import latest_decision
 
 HEADER = "reference,incident_date,reported_date,complainant_key,description,issue,location\n"
 
@@ -34,7 +37,51 @@ def _csv(area: Area, today: dt.date) -> str:
     return HEADER + "\n".join(rows) + "\n"
 
 
+def _decide(case: Case, officer, *, met: bool) -> None:
+    """The administering body's view, then the decision through the threshold engine."""
+    for agency in services.involved_bodies(case):
+        services.body_view_record(
+            case=case,
+            agency=agency,
+            by=officer,
+            view="met" if met else "not_met",
+            reasons=(
+                "Three complaints reported promptly within the window; the ASB persists."
+                if met
+                else "Two of the three reports were made more than a month after the incident."
+            ),
+        )
+    services.threshold_decide(case=case, by=officer)
+
+
+def decide_demo_cases() -> int:
+    """The demo journeys that end in a threshold decision, in areas whose bodies decide
+    outside a meeting (``cases.demo`` walks them up to that step). Idempotent: a case
+    already decided is left alone."""
+    decided = 0
+    for area in Area.objects.select_related("procedure").order_by("slug"):
+        if area.procedure.current_version.data.get("decision", {}).get("at_meeting"):
+            continue
+        officer = demo_officer(area)
+        for path, victim_index in JOURNEYS:
+            if not path or path[-1] not in DECIDE_STEPS:
+                continue
+            case = (
+                Case.objects.filter(area=area, victim__name=VICTIMS[victim_index][0])
+                .order_by("id")
+                .first()
+            )
+            if case is None or officer is None or latest_decision(case) is not None:
+                continue
+            _decide(case, officer, met=DECIDE_STEPS[path[-1]])
+            decided += 1
+    return decided
+
+
 def load_demo(stdout) -> None:
+    decided = decide_demo_cases()
+    if decided:
+        stdout.write(f"Demo threshold decisions: {decided}.")
     today = timezone.localdate()
     imported = 0
     for area in Area.objects.select_related("procedure", "administering_agency").order_by("slug"):

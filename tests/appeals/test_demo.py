@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_appeals_and_the_bundle_for_a_demo_case(reference):
     from appeals import demo
     from cases import demo as case_demo
+    from thresholds.demo import decide_demo_cases
 
     case_demo.load_demo(io.StringIO())
+    decide_demo_cases()
     demo.load_demo(io.StringIO())
     count = Appeal.objects.count()
     assert count >= 1

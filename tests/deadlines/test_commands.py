@@ -46,8 +46,10 @@ def test_preview_errors_are_plain():
 @pytest.mark.django_db
 def test_the_demo_deadline_breaches_at_the_first_sweep(reference, mailoutbox):
     from cases.demo import load_demo as cases_demo
+    from thresholds.demo import decide_demo_cases
 
     cases_demo(io.StringIO())
+    decide_demo_cases()
     demo.load_demo(io.StringIO())
     demo.load_demo(io.StringIO())
     deadline = Deadline.objects.get(key=demo.DEMO_KEY)

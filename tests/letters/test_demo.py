@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 def test_demo_letters_are_sent_once(reference):
     from cases.demo import load_demo as load_cases
     from letters.demo import load_demo
+    from thresholds.demo import decide_demo_cases
 
     load_cases(io.StringIO())
+    decide_demo_cases()
     load_demo(io.StringIO())
     count = Letter.objects.count()
     assert count > 0

@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_loads_once_with_actions_in_several_states(reference):
     from cases import demo as case_demo
+    from thresholds.demo import decide_demo_cases
 
     case_demo.load_demo(io.StringIO())
+    decide_demo_cases()
     demo.load_demo(io.StringIO())
     counts = (Listing.objects.count(), Action.objects.count())
     demo.load_demo(io.StringIO())

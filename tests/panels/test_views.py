@@ -129,8 +129,10 @@ def test_pages_render_for_the_demo_meeting(client, reference, officer):
     from cases import demo as case_demo
     from panels import demo
     from panels.models import Listing
+    from thresholds.demo import decide_demo_cases
 
     case_demo.load_demo(io.StringIO())
+    decide_demo_cases()
     demo.load_demo(io.StringIO())
     listing = Listing.objects.get(case__area__slug="hertsmere")
     client.force_login(officer)

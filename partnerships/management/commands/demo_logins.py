@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from asbcr.signin.devices import demo_app_code, demo_app_key
+from partnerships.demo_loader import demo_modules
 from partnerships.reference import DEMO_PASSWORD, demo_users
 
 
@@ -34,12 +35,6 @@ class Command(BaseCommand):
             )
             code = demo_app_code(key, at=now)
             self.stdout.write(f"  {row['username']:24} {code}  {secret}  {roles}")
-        try:
-            from api.demo import DEMO_API_CLIENT, DEMO_API_SECRET
-        except ModuleNotFoundError:
-            return
-        self.stdout.write(
-            f"Demo API secret ({DEMO_API_CLIENT['agency']} in {DEMO_API_CLIENT['area']}, "
-            "docs/api.md):"
-        )
-        self.stdout.write(f"  {DEMO_API_SECRET}")
+        for module in demo_modules():  # what else each app's demo signs in with
+            if hasattr(module, "print_logins"):
+                module.print_logins(self.stdout)
