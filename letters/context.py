@@ -543,31 +543,15 @@ def threshold_explanation(case: Case) -> str:
 
 
 def chairs_pack_context(*, case: Case, today=None) -> dict:
-    """Everything the panel chair reads before the meeting, in the pack's order."""
-    from cases.constants import RiskSubject
+    """Everything the panel chair reads before the meeting: the pack's sections, built once
+    as data (``panels.pack``), with the letterhead."""
+    from panels.pack import chairs_pack_sections
 
-    assessments = list(case.risk_assessments.order_by("-assessed_on", "-id"))
-    latest = {}
-    for assessment in assessments:
-        latest.setdefault(assessment.subject, assessment)
-    procedure = case.procedure_version
     return {
         "case": case,
         "reference": case.reference,
         "today": today or timezone.localdate(),
         "brand": branding(case.area),
         "area": case.area,
-        "perpetrators": list(case.perpetrators.all()),
-        "incidents": list(case.incidents.select_related("reported_to").order_by("incident_date")),
-        "threshold_explanation": threshold_explanation(case),
-        "involvements": list(case.involvements.select_related("agency").order_by("agency__name")),
-        "latest_risk": [
-            latest[s] for s in (RiskSubject.VICTIM, RiskSubject.PERPETRATOR) if s in latest
-        ],
-        "risk_history": assessments,
-        "impact_statements": list(case.impact_statements.all()),
-        "evidence_files": list(case.evidence_files.select_related("incident", "uploaded_by")),
-        "enforcement_options": list(procedure.section("enforcement_options", [])),
-        "terms_of_reference": procedure.data.get("terms_of_reference", ""),
-        "officer": officer_details(case),
+        "sections": chairs_pack_sections(case),
     }

@@ -18,6 +18,7 @@ from panels import forms as panel_forms
 from panels import selectors, services
 from panels.constants import ListingStatus, MeetingStatus
 from panels.models import Meeting
+from panels.pack import chairs_pack_sections
 from panels.services import ActionInput, PanelError
 from partnerships.models import Area
 from partnerships.selectors import agencies_choosable_for
@@ -289,23 +290,10 @@ def chairs_pack_view(request, pk):
     access_log_record(
         user=request.user, kind=AccessKind.VIEW_DOCUMENT, case=case, target="Chair's pack"
     )
-    procedure = case.procedure_version
     return render(
         request,
         "panels/chairs_pack.html",
-        {
-            "listing": listing,
-            "case": case,
-            "incidents": case.incidents.select_related("reported_to"),
-            "involvements": agencies_involved(case),
-            "risk_assessments": case.risk_assessments.all(),
-            "impact_statements": case.impact_statements.all(),
-            "evidence_files": case.evidence_files.select_related("incident"),
-            "perpetrators": case.perpetrators.all(),
-            "interim": case.panel_actions.filter(interim=True),
-            "enforcement_options": procedure.data.get("enforcement_options") or [],
-            "terms_of_reference": procedure.data.get("terms_of_reference") or "",
-        },
+        {"listing": listing, "case": case, "sections": chairs_pack_sections(case)},
     )
 
 
