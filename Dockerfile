@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=asbcr.settings.production
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-      libharfbuzz-subset0 fonts-liberation \
+      libharfbuzz-subset0 fonts-liberation poppler-utils \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/ requirements/

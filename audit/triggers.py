@@ -8,13 +8,19 @@ SQLite has no TRUNCATE; its ``DELETE FROM t`` without WHERE skips the row-by-row
 "truncate optimisation" whenever the table has triggers, so the DELETE trigger fires.
 """
 
-PROTECTED_TABLES = (
+AUDIT_TABLES = (
     "cases_timelineevent",
     "cases_accesslogentry",
     "letters_letter",
     "partnerships_procedureversion",
     "audit_erasurelog",
 )
+"""Made append-only by audit 0002 (its migration installs exactly these)."""
+
+REPORTING_TABLES = ("reporting_publication", "reporting_datareturn")
+"""Published figures and data returns, made append-only by a reporting migration."""
+
+PROTECTED_TABLES = AUDIT_TABLES + REPORTING_TABLES
 PERMIT_TABLE = "audit_erasurepermit"
 MESSAGE = "append-only: rows of this table cannot be changed or removed"
 
@@ -57,35 +63,41 @@ def _sqlite_statements(table: str) -> list[str]:
     ]
 
 
-def install_sql(vendor: str) -> list[str]:
+def install_sql(vendor: str, tables=AUDIT_TABLES) -> list[str]:
+    """The statements that protect ``tables`` (by default those of audit 0002, so that
+    migration does the same whatever tables later migrations add)."""
     if vendor == "postgresql":
-        return [PG_FUNCTION] + [s for t in PROTECTED_TABLES for s in _pg_statements(t)]
+        return [PG_FUNCTION] + [s for t in tables for s in _pg_statements(t)]
     if vendor == "sqlite":
-        return [s for t in PROTECTED_TABLES for s in _sqlite_statements(t)]
+        return [s for t in tables for s in _sqlite_statements(t)]
     raise NotImplementedError(f"No append-only triggers for the {vendor} database.")
 
 
-def uninstall_sql(vendor: str) -> list[str]:
+def uninstall_sql(vendor: str, tables=AUDIT_TABLES, *, drop_function: bool = True) -> list[str]:
     if vendor == "postgresql":
         return [
             f'DROP TRIGGER IF EXISTS {name} ON "{t}";'
-            for t in PROTECTED_TABLES
+            for t in tables
             for name in ("audit_append_only_rows", "audit_append_only_truncate")
-        ] + ["DROP FUNCTION IF EXISTS audit_refuse_change();"]
+        ] + (["DROP FUNCTION IF EXISTS audit_refuse_change();"] if drop_function else [])
     return [
         f'DROP TRIGGER IF EXISTS "audit_no_{op.lower()}_{t}";'
-        for t in PROTECTED_TABLES
+        for t in tables
         for op in ("UPDATE", "DELETE")
     ]
 
 
 def install(connection) -> None:
-    """Create (or re-create) every trigger; safe to run any number of times."""
+    """Create (or re-create) the trigger of every protected table that exists yet; safe
+    to run any number of times."""
     existing = set(connection.introspection.table_names())
-    if not set(PROTECTED_TABLES) | {PERMIT_TABLE} <= existing:
+    if PERMIT_TABLE not in existing:
+        return
+    tables = [t for t in PROTECTED_TABLES if t in existing]
+    if not tables:
         return
     with connection.cursor() as cursor:
-        for statement in install_sql(connection.vendor):
+        for statement in install_sql(connection.vendor, tables):
             cursor.execute(statement)
 
 

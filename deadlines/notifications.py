@@ -210,7 +210,10 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
 
 
 def _send(notification: Notification, *, connection=None) -> bool:
-    """Hand one claimed message to the mail server; on failure record why (it is retried)."""
+    """Hand one claimed message to the mail server, or to GOV.UK Notify when it is
+    configured (``notify.services``); on failure record why (it is retried)."""
+    if _notify_sends_email():
+        return _send_by_notify(notification)
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
@@ -224,6 +227,29 @@ def _send(notification: Notification, *, connection=None) -> bool:
         message.send()
     except Exception as exc:  # noqa: BLE001 - SMTP errors of every kind are retried later
         logger.warning("Sending notification %s failed: %s", notification.key, exc)
+        Notification.objects.filter(pk=notification.pk).update(
+            state=NotificationState.FAILED, last_error=str(exc)[:2000]
+        )
+        return False
+    return True
+
+
+def _notify_sends_email() -> bool:
+    try:
+        from notify.services import sends_email
+    except ImportError:
+        return False
+    return sends_email()
+
+
+def _send_by_notify(notification: Notification) -> bool:
+    from notify.client import NotifyError
+    from notify.services import notification_send
+
+    try:
+        notification_send(notification=notification)
+    except NotifyError as exc:
+        logger.warning("Notify refused notification %s: %s", notification.key, exc)
         Notification.objects.filter(pk=notification.pk).update(
             state=NotificationState.FAILED, last_error=str(exc)[:2000]
         )

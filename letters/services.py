@@ -254,7 +254,12 @@ def letter_send(
         letter.pdf.save(f"{case.reference}-{kind.value}.pdf", ContentFile(pdf), save=False)
         letter.save()
         if channel == LetterChannel.POST:
-            PrintJob.objects.create(letter=letter)
+            if _notify_posts_letters():
+                from notify.services import letter_enqueue
+
+                transaction.on_commit(lambda: letter_enqueue(letter.pk))
+            else:
+                PrintJob.objects.create(letter=letter)
         timeline_record(
             case=case,
             kind=EventKind.LETTER,
@@ -269,6 +274,15 @@ def letter_send(
         if channel == LetterChannel.EMAIL:
             transaction.on_commit(lambda: enqueue("letters.tasks.deliver_letter_email", letter.pk))
     return letter
+
+
+def _notify_posts_letters() -> bool:
+    """GOV.UK Notify posts letters instead of the print queue (``notify.services``)."""
+    try:
+        from notify.services import posts_letters
+    except ImportError:
+        return False
+    return posts_letters()
 
 
 def _summary(context: dict, extra: dict | None) -> dict:

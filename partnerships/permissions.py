@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "letters.manage_templates",
             "reporting.view_statistics",
             "reporting.publish_statistics",
+            "reporting.produce_data_return",
             "appeals.manage_appeal",
             "deadlines.manage_deadline",
             "privacy.handle_subject_access",

@@ -102,3 +102,13 @@ class PublishForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [c for c in year_choices() if c[0] < current_financial_year()]
+
+
+class DataReturnForm(forms.Form):
+    """Which ended financial year the data return is for."""
+
+    year = forms.TypedChoiceField(label="Financial year", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [c for c in year_choices() if c[0] < current_financial_year()]

@@ -64,3 +64,57 @@ class Publication(AppendOnlyModel):
             (labels[f], suppress(self.figures.get(str(f), 0), self.suppression_threshold))
             for f in STATUTORY_FIGURES
         ]
+
+
+class DataReturn(AppendOnlyModel):
+    """An area's data return for a financial year, as produced for the Home Office and
+    the Commissioner: the JSON and CSV exactly as they were given out, with a hash.
+
+    Never changed or deleted (the database refuses it too, ``audit.triggers``). Producing
+    the year again after a figure has changed is a new return that supersedes the last.
+    Every count in it is already suppressed (``reporting.returns``).
+    """
+
+    area = models.ForeignKey(
+        "partnerships.Area", on_delete=models.PROTECT, related_name="data_returns"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="Financial year starting 1 April of this year (2026 is 2026-27)."
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    format_version = models.CharField(max_length=10)
+    json_text = models.TextField(help_text="The return as JSON, exactly as produced.")
+    csv_text = models.TextField(help_text="The same return as CSV, exactly as produced.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the JSON, as UTF-8.")
+    suppression_threshold = models.PositiveSmallIntegerField()
+    produced_at = models.DateTimeField(default=timezone.now)
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["area", "-year", "-produced_at", "-id"]
+        permissions = [("produce_data_return", "Can produce an area's data return")]
+
+    def __str__(self):
+        return f"{self.area} {self.year_label} data return of {long_date(self.produced_at)}"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}-{str(self.year + 1)[-2:]}"
+
+    @property
+    def document(self) -> dict:
+        import json
+
+        return json.loads(self.json_text)
+
+    def filename(self, fmt: str) -> str:
+        return (
+            f"asb-case-review-data-return-v{self.format_version}-{self.area.slug}-"
+            f"{self.year_label}-{self.pk}.{fmt}"
+        )

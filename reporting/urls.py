@@ -15,6 +15,12 @@ urlpatterns = [
     ),
     path("publish/", views.publish_list_view, name="publish_list"),
     path("publish/<slug:slug>/", views.publish_view, name="publish"),
+    path("data-return/<slug:slug>/", views.data_return_produce_view, name="data_return_produce"),
+    path(
+        "data-return/download/<int:pk>.<slug:fmt>",
+        views.data_return_download_view,
+        name="data_return_download",
+    ),
     path("monitoring/", views.monitoring_view, name="monitoring"),
     path("monitoring/export.<slug:fmt>", views.monitoring_export_view, name="monitoring_export"),
 ]

@@ -6,16 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asbcr.templatetags.words import long_datetime
 from cases.constants import AccessKind
 from cases.services import access_log_record
 from partnerships.models import Area
 from reporting import charts, exports, selectors, services
 from reporting.constants import STATUTORY_FIGURES, Figure, Timeliness
-from reporting.forms import MonitoringForm, PublishForm, ReportForm
-from reporting.models import Publication
+from reporting.forms import DataReturnForm, MonitoringForm, PublishForm, ReportForm
+from reporting.models import DataReturn, Publication
 from reporting.periods import Period, last_complete_financial_year
 from reporting.rendering import render_annual_report
 from reporting.suppression import suppress, suppression_threshold
@@ -168,6 +170,15 @@ def publish_list_view(request):
     areas = list(selectors.areas_for_statistics(user=request.user, perm=services.PUBLISH))
     if not areas:
         raise PermissionDenied("Only a partnership admin can publish statistics.")
+    return_areas = {
+        a.pk
+        for a in selectors.areas_for_statistics(user=request.user, perm=services.PRODUCE_RETURN)
+    }
+    returns_by_area = {a.pk: [] for a in areas}
+    for data_return in DataReturn.objects.filter(area_id__in=return_areas).select_related(
+        "area", "produced_by"
+    ):
+        returns_by_area[data_return.area_id].append(data_return)
     year = last_complete_financial_year()
     period = Period.financial_year(year)
     by_area = {a.pk: [] for a in areas}
@@ -186,13 +197,21 @@ def publish_list_view(request):
                 for f in STATUTORY_FIGURES
             ],
             "form": PublishForm(initial={"year": year}, prefix=area.slug),
+            "can_produce_return": area.pk in return_areas,
+            "data_returns": returns_by_area[area.pk],
         }
         for area in areas
     ]
     return render(
         request,
         "reporting/publish.html",
-        {"rows": rows, "period": period, "year": year, "threshold": threshold},
+        {
+            "rows": rows,
+            "period": period,
+            "year": year,
+            "threshold": threshold,
+            "return_years": DataReturnForm().fields["year"].choices,
+        },
     )
 
 
@@ -222,6 +241,57 @@ def publish_view(request, slug: str):
         f"{area.name}: the {publication.year_label} figures are published on the public page.",
     )
     return redirect("reporting:publish_list")
+
+
+@login_required
+@require_POST
+def data_return_produce_view(request, slug: str):
+    """Produce (and keep) an area's data return for a financial year that has ended."""
+    area = get_object_or_404(Area, slug=slug)
+    if not (request.user.is_superuser or request.user.has_perm(services.PRODUCE_RETURN, area)):
+        raise PermissionDenied
+    form = DataReturnForm(request.POST, prefix=f"return-{area.slug}")
+    if not form.is_valid():
+        messages.error(request, "Choose a financial year that has ended.")
+        return redirect("reporting:publish_list")
+    try:
+        record, created = services.data_return_produce(
+            area=area, year=form.cleaned_data["year"], by=request.user
+        )
+    except services.DataReturnError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:publish_list")
+    if created:
+        messages.success(
+            request, f"{area.name}: the {record.year_label} data return is ready to download."
+        )
+    else:
+        messages.success(
+            request,
+            f"{area.name}: nothing has changed since the {record.year_label} data return of "
+            f"{long_datetime(record.produced_at)}; download that one.",
+        )
+    return redirect(f"{reverse('reporting:publish_list')}#returns-{area.slug}")
+
+
+DATA_RETURN_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_return_download_view(request, pk: int, fmt: str):
+    """A kept data return, exactly as produced, for the area's partnership admin."""
+    if fmt not in DATA_RETURN_TYPES:
+        raise Http404
+    record = get_object_or_404(DataReturn.objects.select_related("area"), pk=pk)
+    if not (
+        request.user.is_superuser or request.user.has_perm(services.PRODUCE_RETURN, record.area)
+    ):
+        raise PermissionDenied
+    filename = record.filename(fmt)
+    access_log_record(user=request.user, kind=AccessKind.EXPORT, area=record.area, target=filename)
+    text = record.json_text if fmt == "json" else record.csv_text
+    return _download(text.encode("utf-8"), DATA_RETURN_TYPES[fmt], filename)
 
 
 def _monitoring_from_request(request):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,17 @@ CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# GOV.UK Notify (docs/notify.md): optional. With an API key and an email template id,
+# outbox emails go through Notify; with NOTIFY_LETTERS as well, posted letters do.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_LETTERS = env.bool("NOTIFY_LETTERS", default=False)
+NOTIFY_LETTER_POSTAGE = env.str("NOTIFY_LETTER_POSTAGE", default="second")
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=30.0)
 
 # Email: console by default; set EMAIL_URL (smtp://user:pass@host:587/?tls=True) for SMTP.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

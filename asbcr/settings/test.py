@@ -31,3 +31,8 @@ AXES_ENABLED = False
 
 # The append-only audit trail may be wiped by `manage.py flush` only here (audit app).
 AUDIT_ALLOW_FLUSH = True
+
+# Notify is off in tests unless a test turns it on against its fake server.
+NOTIFY_API_KEY = ""
+NOTIFY_LETTERS = False
+NOTIFY_CALLBACK_TOKEN = ""
