@@ -26,7 +26,7 @@ run: install
 	@echo "ASB Case Review is starting on http://$(HOST):$(PORT)/staff/ (public pages at http://$(HOST):$(PORT)/)"
 	@echo "A Celery worker with beat runs alongside on the embedded transport. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(VENV)/bin/celery -A asbcr worker --beat --loglevel=INFO --concurrency=1 \
+	  $(VENV)/bin/celery -A asbcr worker --beat --loglevel=INFO --concurrency=1 -Q celery,mail,pdf \
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -248,6 +248,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# Three queues, so a burst of letters or mail never delays the sweep or detection:
+# "celery" (the default: schedulers and per-area sweeps and detection), "mail" (outgoing
+# email) and "pdf" (rendering; any task named *.render_*). A worker started without -Q
+# consumes only "celery": `make run` and docker-compose name all three
+# (asbcr.celery.QUEUES; docs/deployment.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "deadlines.deliver_notification": {"queue": "mail"},
+    "deadlines.deliver_after": {"queue": "mail"},
+    "deadlines.deliver_pending": {"queue": "mail"},
+    "letters.tasks.deliver_letter_email": {"queue": "mail"},
+    "*.render_*": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long publishing a task may block a web request when the broker is down; the
 # outbox/sweep picks the work up later (see docs/decisions/0003-celery.md).
