@@ -175,7 +175,8 @@ def _queue_for(
                 .order_by("pk")
             )
             messages = [message for deadline in deadlines for message in build(deadline)]
-            fresh = notifications_queue_many(messages)
+            # Bodies are rendered by delivery (the mail queue), off the sweep's path.
+            fresh = notifications_queue_many(messages, render_bodies=False)
             if timeline is not None and fresh:
                 timeline_record_many([timeline(n) for n in fresh])
         written += len(fresh)
