@@ -140,10 +140,6 @@ class Notification(TimeStampedModel):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    # Bodies the sweep left to delivery (``notifications_queue_many(render_bodies=False)``):
-    # the template to render them from and the values beside the deadline and case.
-    body_template = models.CharField(max_length=100, blank=True)
-    body_context = models.JSONField(default=dict, blank=True)
     state = models.CharField(
         max_length=20,
         choices=NotificationState.choices,

@@ -68,22 +68,17 @@ class Message:
     deadline: Deadline | None = None
 
 
-def _message_context(message: Message) -> dict:
-    return {
+def _render(message: Message) -> Notification:
+    """The outbox row for a message (not saved): its three templates rendered."""
+    context = {
         "site_url": _site_url(),
         "service_name": settings.SERVICE_NAME,
         **_link_for(case=message.case, deadline=message.deadline),
         **message.context,
     }
-
-
-def _render(message: Message, *, bodies: bool = True) -> Notification:
-    """The outbox row for a message (not saved): its three templates rendered, or with
-    ``bodies=False`` only the subject, the bodies left to delivery (``_render_bodies``)."""
-    context = _message_context(message)
     subject = render_to_string(f"deadlines/email/{message.template}_subject.txt", context).strip()
     email = message.recipient_email or ""
-    notification = Notification(
+    return Notification(
         key=message.key[:255],
         kind=message.kind,
         case=message.case,
@@ -92,64 +87,10 @@ def _render(message: Message, *, bodies: bool = True) -> Notification:
         recipient_name=message.recipient_name[:200],
         recipient_email=email,
         subject=" ".join(subject.split())[:300],
+        body_text=render_to_string(f"deadlines/email/{message.template}.txt", context),
+        body_html=render_to_string(f"deadlines/email/{message.template}.html", context),
         state=NotificationState.PENDING if email else NotificationState.SKIPPED,
         last_error="" if email else "No email address for the recipient.",
-    )
-    if bodies or not email:  # a message nobody will send is rendered now, to be read
-        _fill_bodies(notification, message.template, context)
-    else:
-        notification.body_template = message.template
-        notification.body_context = {
-            k: _plain(v) for k, v in message.context.items() if k not in _REBUILT
-        }
-    return notification
-
-
-_REBUILT = {"deadline", "case"}
-"""Context values delivery rebuilds from the row itself."""
-
-
-def _plain(value):
-    """A context value as JSON keeps it: words as text (a lazy label too), numbers as they
-    are; anything else (an object the templates do not print) as its text."""
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    return str(value)
-
-
-def _fill_bodies(notification: Notification, template: str, context: dict) -> None:
-    notification.body_text = render_to_string(f"deadlines/email/{template}.txt", context)
-    notification.body_html = render_to_string(f"deadlines/email/{template}.html", context)
-    notification.body_template, notification.body_context = "", {}
-
-
-def _render_bodies(notifications: list[Notification]) -> None:
-    """Render (and store) the bodies the sweep left to delivery, for these claimed rows:
-    the deadlines and cases they speak of in one query."""
-    waiting = [n for n in notifications if n.body_template]
-    if not waiting:
-        return
-    deadlines = {
-        d.pk: d
-        for d in Deadline.objects.filter(pk__in={n.deadline_id for n in waiting})
-        .select_related("case", "responsible_user__agency", "responsible_agency")
-        .prefetch_related("subject")
-    }
-    for notification in waiting:
-        deadline = deadlines.get(notification.deadline_id)
-        case = deadline.case if deadline is not None else notification.case
-        message = Message(
-            key=notification.key,
-            kind=notification.kind,
-            template=notification.body_template,
-            context={"deadline": deadline, "case": case, **notification.body_context},
-            recipient_email=notification.recipient_email,
-            case=case,
-            deadline=deadline,
-        )
-        _fill_bodies(notification, message.template, _message_context(message))
-    Notification.objects.bulk_update(
-        waiting, ["body_text", "body_html", "body_template", "body_context"], batch_size=500
     )
 
 
@@ -209,16 +150,10 @@ def existing_keys(keys) -> set[str]:
     return found
 
 
-def notifications_queue_many(
-    messages: list[Message], *, render_bodies: bool = True
-) -> list[Notification]:
+def notifications_queue_many(messages: list[Message]) -> list[Notification]:
     """Write many messages to the outbox at once; those whose key is already there are
     skipped before anything is rendered. Delivery is left to the caller (the sweep
-    delivers its own messages in bulk at the end of the run, or the mail queue does).
-
-    ``render_bodies=False`` renders only each subject now and leaves the two bodies to
-    delivery (two thirds of the rendering, off the sweep's path); a message with no
-    address is rendered in full, as nobody will deliver it.
+    delivers its own messages in bulk at the end of the run).
 
     The caller must stop a concurrent writer of the same keys (the sweep holds the
     deadline rows locked); the unique key still backs that up (``ignore_conflicts``).
@@ -229,7 +164,7 @@ def notifications_queue_many(
         if message.key[:255] in there or message.key[:255] in seen:
             continue
         seen.add(message.key[:255])
-        fresh.append(_render(message, bodies=render_bodies))
+        fresh.append(_render(message))
     Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     return fresh
 
@@ -263,7 +198,6 @@ def notification_deliver(*, notification_id: int, now: dt.datetime | None = None
     if not claimed:
         return False
     notification = Notification.objects.select_related("case").get(pk=notification_id)
-    _render_bodies([notification])
     if not _send(notification):
         return False
     with transaction.atomic():
@@ -351,7 +285,6 @@ def notifications_deliver_pending(*, now: dt.datetime | None = None) -> int:
     try:
         for start in range(0, len(waiting), DELIVERY_BATCH):
             claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
-            _render_bodies(claimed)
             sent = []
             for notification in claimed:
                 if _send(notification, connection=mail_connection):

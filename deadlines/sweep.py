@@ -175,8 +175,7 @@ def _queue_for(
                 .order_by("pk")
             )
             messages = [message for deadline in deadlines for message in build(deadline)]
-            # Bodies are rendered by delivery (the mail queue), off the sweep's path.
-            fresh = notifications_queue_many(messages, render_bodies=False)
+            fresh = notifications_queue_many(messages)
             if timeline is not None and fresh:
                 timeline_record_many([timeline(n) for n in fresh])
         written += len(fresh)

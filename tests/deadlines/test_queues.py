@@ -72,26 +72,3 @@ def test_the_scheduler_fans_out_one_sweep_per_area_and_they_add_up(reference, of
     assert result["breached"] == by_area[areas[1].pk]  # the first area's were done
     assert again["breached"] == again["breach_notices"] == again["escalations"] == 0
     assert not live.exists()
-
-
-@pytest.mark.django_db
-def test_the_sweep_leaves_bodies_to_delivery_which_renders_them_once(area, officer):
-    from django.core import mail
-
-    from deadlines.models import Notification
-    from deadlines.notifications import notifications_deliver_pending
-
-    with time_machine.travel(dt.datetime(2026, 12, 22, 10), tick=False):
-        case = receive_case(area=area, by=officer, received_on=D(2026, 12, 22))
-    mail.outbox.clear()
-    with time_machine.travel(dt.datetime(2026, 12, 30, 7), tick=False):
-        assert deadlines_sweep(deliver=False).breach_notices == 1
-        queued = Notification.objects.get(kind="breach")
-        assert case.reference in queued.subject  # the subject is there to be read at once
-        assert (queued.body_text, queued.body_template) == ("", "breach")
-        assert notifications_deliver_pending() == 1
-    queued.refresh_from_db()
-    assert case.reference in queued.body_text and case.reference in queued.body_html
-    assert (queued.body_template, queued.body_context) == ("", {})
-    [sent] = mail.outbox
-    assert sent.body == queued.body_text and sent.subject == queued.subject
