@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-services lint format migrations-check lock frontend clean
+.PHONY: install run test test-services lint format migrations-check lock frontend clean bench
 
 $(VENV)/.installed: requirements/app.lock requirements/dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ run: install
 	@echo "ASB Case Review is starting on http://$(HOST):$(PORT)/staff/ (public pages at http://$(HOST):$(PORT)/)"
 	@echo "A Celery worker with beat runs alongside on the embedded transport. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(VENV)/bin/celery -A asbcr worker --beat --loglevel=INFO --concurrency=1 \
+	  $(VENV)/bin/celery -A asbcr worker --beat --loglevel=INFO --concurrency=1 -Q celery,mail,pdf \
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -37,6 +37,14 @@ test: install
 test-services: install
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest
+
+# Every benchmark at one scale, one table (bench/README.md). Use a scratch database you
+# may fill: DATABASE_URL=postgres://.../scratch make bench CASES=10000 INCIDENTS=100000
+CASES ?= 10000
+INCIDENTS ?= 100000
+REPEAT ?= 3
+bench: install
+	@$(PY) bench/run.py --cases $(CASES) --incidents $(INCIDENTS) --repeat $(REPEAT)
 
 lint: install
 	@$(VENV)/bin/ruff check .

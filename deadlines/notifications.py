@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
@@ -29,6 +30,8 @@ MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 CHUNK = 5000
 DELIVERY_BATCH = 500
+DELIVER_TASK = "deadlines.deliver_notification"
+"""The task that delivers one message (``deadlines.tasks``), routed to the mail queue."""
 
 
 def _site_url() -> str:
@@ -167,11 +170,10 @@ def notifications_queue_many(messages: list[Message]) -> list[Notification]:
 
 
 def enqueue_delivery(notification_id: int) -> bool:
-    """Hand delivery to Celery; if the broker is unreachable, leave it for the sweep."""
-    from asbcr.queue import task
-
+    """Hand delivery to Celery (by task name: tasks call services, never the reverse);
+    if the broker is unreachable, leave it for the sweep."""
     try:
-        task("deadlines.tasks.deliver_notification").apply_async((notification_id,), retry=False)
+        current_app.signature(DELIVER_TASK, args=(notification_id,)).apply_async(retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure must not fail the request
         logger.warning(
             "Could not enqueue notification %s (%s); the next sweep will send it.",

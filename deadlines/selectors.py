@@ -38,6 +38,16 @@ def calendars_by_area() -> dict[int, WorkingCalendar]:
     return calendars
 
 
+def area_ids_with_live_deadlines() -> list[int]:
+    """The areas the sweep has work in: those with an open or breached deadline."""
+    return sorted(
+        Deadline.objects.filter(state__in=LIVE_STATES)
+        .order_by()
+        .values_list("case__area_id", flat=True)
+        .distinct()
+    )
+
+
 def overdue_q(today: dt.date) -> Q:
     """A deadline is overdue when it is still waiting (open or breached) after its due date."""
     return Q(state__in=LIVE_STATES, due__lt=today)

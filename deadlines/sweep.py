@@ -71,10 +71,18 @@ class _Run:
     """What one sweep loads once and shares between its steps."""
 
     today: dt.date
+    area_ids: list[int] | None = None
     calendars: dict[int, WorkingCalendar] = field(default_factory=calendars_by_area)
     _contacts: dict | None = None
     _ladders: dict[int, list[rules.Rung]] = field(default_factory=dict)
     _dates: dict = field(default_factory=dict)
+
+    def deadlines(self):
+        """The deadlines this run sweeps: every area's, or only those of ``area_ids``."""
+        qs = Deadline.objects.all()
+        if self.area_ids is not None:
+            qs = qs.filter(case__area_id__in=self.area_ids)
+        return qs
 
     def calendar(self, area_id: int) -> WorkingCalendar:
         if area_id not in self.calendars:  # an area added while the sweep runs
@@ -178,7 +186,8 @@ def _breach(run: _Run, result: SweepResult) -> None:
     today = run.today
     with transaction.atomic():
         moved = list(
-            Deadline.objects.select_for_update()
+            run.deadlines()
+            .select_for_update(of=("self",))
             .filter(state=DeadlineState.OPEN, due__lt=today)
             .order_by("pk")
             .values_list("pk", "case_id", "key", "rule", "due")
@@ -203,9 +212,15 @@ def _breach(run: _Run, result: SweepResult) -> None:
 
     # Breach notices (the escalation ladder speaks for deadlines that escalate).
     def unnotified():
-        return Deadline.objects.filter(state=DeadlineState.BREACHED, escalates=False).exclude(
-            Exists(
-                Notification.objects.filter(deadline=OuterRef("pk"), kind=NotificationKind.BREACH)
+        return (
+            run.deadlines()
+            .filter(state=DeadlineState.BREACHED, escalates=False)
+            .exclude(
+                Exists(
+                    Notification.objects.filter(
+                        deadline=OuterRef("pk"), kind=NotificationKind.BREACH
+                    )
+                )
             )
         )
 
@@ -225,7 +240,7 @@ def _remind(run: _Run, result: SweepResult) -> None:
     if lead <= 0:
         return
     horizon = today + dt.timedelta(days=lead * 2 + 14)  # generous: holidays stretch the lead
-    soon = Deadline.objects.filter(state=DeadlineState.OPEN, due__gte=today, due__lte=horizon)
+    soon = run.deadlines().filter(state=DeadlineState.OPEN, due__gte=today, due__lte=horizon)
 
     def due_now(area_id: int, due: dt.date) -> bool:
         return today >= run.remind_from(area_id, due, lead)
@@ -296,7 +311,7 @@ def ladder_recipient(
 
 def _escalate(run: _Run, result: SweepResult) -> None:
     today = run.today
-    overdue = Deadline.objects.filter(state__in=LIVE_STATES, escalates=True, due__lte=today)
+    overdue = run.deadlines().filter(state__in=LIVE_STATES, escalates=True, due__lte=today)
     rows = list(overdue.values_list("pk", "due", "case__area_id", "case__procedure_version_id"))
     if not rows:
         return
@@ -365,13 +380,20 @@ def _escalate(run: _Run, result: SweepResult) -> None:
     result.escalations += _queue_for(missing, build, timeline=lambda n: entries[n.key])
 
 
-def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
-    """Mark breaches, send reminders and breach notices, climb the ladder, deliver the outbox."""
-    run = _Run(today=today or timezone.localdate())
+def deadlines_sweep(
+    *, today: dt.date | None = None, area_ids: list[int] | None = None, deliver: bool = True
+) -> SweepResult:
+    """Mark breaches, send reminders and breach notices, climb the ladder, deliver the outbox.
+
+    ``area_ids`` limits the run to those areas' deadlines (``deadlines.tasks.sweep_area``,
+    one task per area); ``deliver=False`` leaves delivery to the mail queue.
+    """
+    run = _Run(today=today or timezone.localdate(), area_ids=area_ids)
     result = SweepResult()
     _breach(run, result)
     _remind(run, result)
     _escalate(run, result)
-    result.delivered = notifications_deliver_pending()
+    if deliver:
+        result.delivered = notifications_deliver_pending()
     logger.info("Deadline sweep for %s: %s", run.today, result)
     return result

@@ -23,6 +23,7 @@ from django.db.models import Count, DateField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Incident, TimelineEvent
 from partnerships.models import Area
@@ -381,12 +382,26 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
     return _saved(new, [ids.get(n.second_incident_id) for n in new])
 
 
+def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str, int]:
+    """Both detections for one area (``thresholds.detect_area``, one task per area).
+
+    Under an advisory lock per area: a second run of the same area waits for the first
+    to commit, then finds its mark and nothing changed since, so it writes nothing.
+    """
+    with advisory_lock(f"thresholds.detection:{area.pk}"):
+        return {
+            "review_suggestions": len(review_suggestions_detect(area=area, today=today)),
+            "second_report_notices": len(second_report_notices_detect(area=area, today=today)),
+        }
+
+
 def detection_run(*, today: dt.date | None = None) -> dict[str, int]:
-    """Run both detections for every area (the scheduled job)."""
+    """Run both detections for every area, one after another (``manage.py``, tests; the
+    scheduled job fans out one task per area instead)."""
     totals = {"review_suggestions": 0, "second_report_notices": 0}
     for area in Area.objects.select_related("procedure"):
-        totals["review_suggestions"] += len(review_suggestions_detect(area=area, today=today))
-        totals["second_report_notices"] += len(second_report_notices_detect(area=area, today=today))
+        for name, value in detection_run_area(area=area, today=today).items():
+            totals[name] += value
     return totals
 
 

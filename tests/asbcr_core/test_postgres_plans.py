@@ -1,0 +1,88 @@
+"""The PostgreSQL settings the product expects, and the indexes its hot queries rely on.
+
+Each query below is the one a scheduled job or a busy page runs (taken from the code, not
+written out by hand), planned with sequential scans disabled: on a small test table the
+planner would otherwise scan, but when the index is missing it has no other plan and the
+EXPLAIN still says "Seq Scan", so an index cannot silently go missing.
+"""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+
+from cases.models import Incident
+from deadlines.constants import LIVE_STATES, DeadlineState
+from deadlines.models import Deadline, Notification
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+TODAY = dt.date(2027, 3, 10)
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_jit_is_off_and_connections_are_kept():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+
+
+@pytest.mark.parametrize(
+    ("name", "queryset", "columns"),
+    [
+        (
+            "sweep: open deadlines past their due date",
+            lambda: Deadline.objects.filter(state=DeadlineState.OPEN, due__lt=TODAY),
+            "(state, due)",
+        ),
+        (
+            "sweep: live deadlines due by today",
+            lambda: Deadline.objects.filter(state__in=LIVE_STATES, due__lte=TODAY),
+            "(state, due)",
+        ),
+        (
+            "outbox: is this message already written",
+            lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
+            "(key)",
+        ),
+        (
+            "detection: one victim's incidents in a window",
+            lambda: Incident.objects.filter(
+                area_id=1, complainant_key="v1", incident_date__gte=TODAY - dt.timedelta(days=400)
+            ),
+            "(area_id, complainant_key, incident_date)",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_hot_queries_use_their_index(name, queryset, columns):
+    plan = _plan(queryset())
+    assert "Seq Scan" not in plan, f"{name}: no index used\n{plan}"
+    wanted = _indexes_on(queryset().model._meta.db_table, columns)
+    assert wanted, f"{name}: no index on {columns}"
+    assert any(f" {index} " in f" {plan} " for index in wanted), f"{name}: {wanted} unused\n{plan}"
+
+
+def _indexes_on(table: str, columns: str) -> set[str]:
+    """Names of the table's indexes on exactly these columns, in this order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        rows = cursor.fetchall()
+    return {
+        name
+        for name, definition in rows
+        if f"btree {columns}" in definition.replace(" varchar_pattern_ops", "")
+    }
