@@ -370,3 +370,29 @@ def test_the_docs_show_every_condition_with_an_example_and_its_explanation():
         assert name in conditions_of(example), name
         summary = evaluate({"routes": [example]}, [], APPLICATION).routes[0].summary
         assert explained == summary, name
+
+
+# -- the letter and the public page read condition sets too ----------------------------------
+
+
+def test_the_letter_and_the_public_page_explain_a_condition_set():
+    from public.explain import threshold_summary
+    from thresholds.letter_explain import letter_reasons
+
+    items = [
+        c(1, "2026-05-01", complainant="ann", location="1 Park Road"),
+        c(2, "2026-06-01", complainant="ann", location="1 Park Road"),
+        c(3, "2026-07-01", complainant="ann", location="1 Park Road"),
+    ]
+    rules = {"routes": [LINKED]}
+    decision = evaluate(rules, items, APPLICATION)
+    letter = letter_reasons(explanation=decision.explanation(), rules=rules)
+    text = " ".join(letter.sentences())
+    assert "at least two different people" in text
+    assert "same place, or places linked to it" in text
+    assert "We did not have reports from two different people." in letter.missing
+    public = threshold_summary(rules)
+    lines = " ".join(" ".join(r) for r in public["routes"])
+    assert "At least 3 separate incidents were reported in the 6 months before you apply." in lines
+    assert "At least 2 different people or households reported it" in lines
+    assert "at places linked to it" in lines
