@@ -174,3 +174,12 @@ def test_the_page_checks_then_shows_what_it_will_create_then_creates_it(client, 
     assert Area.objects.filter(slug="three-rivers").exists()
     again = client.post(URL, {"text": EXAMPLE.read_text(), "step": "create"}).content.decode()
     assert "An area &#x27;three-rivers&#x27; already exists." in again
+
+
+def test_the_postcode_districts_help_text_shows_valid_json():
+    import json
+    import re
+
+    text = Area._meta.get_field("postcode_districts").help_text
+    example = re.search(r"e\.g\. (\[.*\])", text).group(1)
+    assert json.loads(example) == ["WD6", "EN6"]

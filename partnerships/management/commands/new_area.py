@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from partnerships.new_area import NewAreaError, new_area_check, new_area_create
 
@@ -26,7 +27,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot read {file}: {getattr(exc, 'strerror', None) or exc}"
             ) from exc
-        plan, problems = new_area_check(text)
+        try:
+            plan, problems = new_area_check(text)
+        except DatabaseError as exc:
+            raise CommandError(
+                "The database is not ready: run 'python manage.py migrate' first."
+            ) from exc
         if not problems and not check:
             try:
                 area = new_area_create(text=text)
