@@ -62,6 +62,7 @@ class Plan:
     procedure: dict
     new_agencies: list[dict] = field(default_factory=list)
     existing_agencies: list[str] = field(default_factory=list)
+    existing_names: dict[str, str] = field(default_factory=dict)
     staff: list[dict] = field(default_factory=list)
 
 
@@ -323,6 +324,7 @@ def _check(data) -> tuple[Plan | None, list[ProcedureError]]:
                 "slug": area_slug,
                 "name": _text(area["name"], "area.name", errors),
                 "nation": area["nation"],
+                "nation_label": Nation(area["nation"]).label,
                 "police_force_area": _text(
                     area["police_force_area"], "area.police_force_area", errors, limit=100
                 ),
@@ -333,11 +335,15 @@ def _check(data) -> tuple[Plan | None, list[ProcedureError]]:
             procedure={
                 "copy": source.slug,
                 "copy_version": source.current_version.number,
+                "copy_name": source.name,
                 "slug": proc_slug,
                 "name": proc_name,
             },
             new_agencies=new_agencies,
             existing_agencies=existing,
+            existing_names=dict(
+                Agency.objects.filter(slug__in=existing).values_list("slug", "name")
+            ),
             staff=staff,
         ),
         [],
@@ -399,7 +405,11 @@ def new_area_create(*, text: str, by=None) -> Area:
             agencies[row["slug"]] = Agency.objects.create(**row)
         area = Area.objects.create(
             procedure=version.procedure,
-            **{k: v for k, v in plan.area.items() if k != "administering_agency"},
+            **{
+                k: v
+                for k, v in plan.area.items()
+                if k not in ("administering_agency", "nation_label")
+            },
         )
         area.administering_agency = agencies[plan.area["administering_agency"]]
         area.save(update_fields=["administering_agency", "updated_at"])

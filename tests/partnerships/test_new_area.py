@@ -166,6 +166,8 @@ def test_the_page_checks_then_shows_what_it_will_create_then_creates_it(client, 
     assert "Check the new area before you create it" in checked
     assert "Three Rivers District Council (new), administers case reviews" in checked
     assert "Case officer (CSIO), Partnership admin" in checked
+    assert "Hertfordshire Constabulary (already set up; joins this area)" in checked
+    assert "hertfordshire-constabulary" not in checked.split("<textarea")[0]  # no slugs shown
     assert not Area.objects.filter(slug="three-rivers").exists()
     created = client.post(URL, {"text": EXAMPLE.read_text(), "step": "create"})
     assert created.status_code == 302
