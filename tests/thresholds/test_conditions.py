@@ -396,3 +396,19 @@ def test_the_letter_and_the_public_page_explain_a_condition_set():
     assert "At least 3 separate incidents were reported in the 6 months before you apply." in lines
     assert "At least 2 different people or households reported it" in lines
     assert "at places linked to it" in lines
+
+
+def test_the_engine_and_the_rule_modules_stay_pure():
+    """No Django in the engine or the rule language: checked in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import thresholds.engine, thresholds.conditions, thresholds.route_fields; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
