@@ -223,6 +223,8 @@ def _check(data) -> tuple[Plan | None, list[ProcedureError]]:
                 ProcedureError(f"area.postcode_districts[{i}]", "Give an outward code, e.g. WD3.")
             )
     administering = area.get("administering_agency") if area else None
+    if not isinstance(administering, str):
+        administering = None
     if area and administering not in slugs:
         errors.append(
             ProcedureError(
@@ -283,13 +285,15 @@ def _check(data) -> tuple[Plan | None, list[ProcedureError]]:
                     )
                 )
         agency = row.get("agency")
-        if agency not in slugs:
+        if not isinstance(agency, str) or agency not in slugs:
             errors.append(
                 ProcedureError(
                     f"{path}.agency", "Name one of the agencies listed under 'agencies'."
                 )
             )
         roles = row.get("roles")
+        if isinstance(roles, list):
+            roles = [r if isinstance(r, str) else repr(r) for r in roles]
         if not isinstance(roles, list) or not roles:
             errors.append(
                 ProcedureError(f"{path}.roles", f"List one or more of {', '.join(Role.values)}.")

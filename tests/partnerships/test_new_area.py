@@ -185,3 +185,19 @@ def test_the_postcode_districts_help_text_shows_valid_json():
     text = Area._meta.get_field("postcode_districts").help_text
     example = re.search(r"e\.g\. (\[.*\])", text).group(1)
     assert json.loads(example) == ["WD6", "EN6"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"staff__0__roles": [{"a": 1}]},
+        {"staff__0__agency": ["x"]},
+        {"area__administering_agency": {"x": 1}},
+        {"agencies__0__slug": ["x"]},
+        {"procedure__copy": ["hertsmere"]},
+        {"agencies__0__spoc": "Priya"},
+    ],
+)
+def test_values_of_the_wrong_shape_are_named_not_a_crash(reference, changes):
+    plan, problems = new_area_check(example(**changes))
+    assert plan is None and problems
