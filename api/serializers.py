@@ -24,6 +24,9 @@ class IncidentRowSerializer(serializers.Serializer):
     )
     issue = serializers.CharField(max_length=200, required=False, help_text=_HELP["issue"])
     location = serializers.CharField(max_length=300, required=False, help_text=_HELP["location"])
+    postcode = serializers.CharField(max_length=10, required=False, help_text=_HELP["postcode"])
+    building = serializers.CharField(max_length=200, required=False, help_text=_HELP["building"])
+    uprn = serializers.CharField(max_length=20, required=False, help_text=_HELP["uprn"])
     hate_motivated = serializers.BooleanField(required=False, help_text=_HELP["hate_motivated"])
     area = serializers.CharField(
         required=False, help_text="Area slug; defaults to the area the credential is for."

@@ -26,6 +26,7 @@ from cases.services import IncidentInput, PersonInput
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
 from partnerships.selectors import agencies_choosable_for
+from thresholds.locations import BUILDING_MAX, PlaceField, PostcodeField, UPRNField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -246,7 +247,16 @@ class IncidentForm(GDSForm):
     issue = forms.CharField(
         label="Short name of the problem (e.g. noise, drug dealing)", required=False, max_length=200
     )
-    location = forms.CharField(label="Where?", required=False, max_length=300)
+    location = PlaceField(
+        label="Where? (the address or place name)",
+        help_text="For example, 12 High Street, or the play area on Park Road",
+    )
+    postcode = PostcodeField(label="Postcode (if known)", help_text="For example, WD6 1AB")
+    building = PlaceField(label="Building or block (if it is one)", max_length=BUILDING_MAX)
+    uprn = UPRNField(
+        label="UPRN (if known)",
+        help_text="The Unique Property Reference Number: up to 12 digits",
+    )
     hate_motivated = forms.BooleanField(label="Hate-motivated", required=False)
     kind = forms.ChoiceField(
         label="Kind of record",
@@ -277,6 +287,9 @@ class IncidentForm(GDSForm):
             description=d["description"],
             issue=d.get("issue", ""),
             location=d.get("location", ""),
+            postcode=d.get("postcode", ""),
+            building=d.get("building", ""),
+            uprn=d.get("uprn", ""),
             hate_motivated=d.get("hate_motivated", False),
             kind=d.get("kind") or IncidentKind.REPORT,
         )

@@ -414,7 +414,16 @@ class Incident(AuditedModel):
     agency_reference = models.CharField(max_length=100, blank=True)
     description = models.TextField()
     issue = models.CharField(max_length=200, blank=True, help_text="Short name of the problem.")
-    location = models.CharField(max_length=300, blank=True)
+    location = models.CharField(
+        max_length=300, blank=True, help_text="The address or place name, as given."
+    )
+    postcode = models.CharField(max_length=8, blank=True, help_text="As WD6 1AB.")
+    building = models.CharField(
+        max_length=200, blank=True, help_text="The building or block, if it is one."
+    )
+    uprn = models.CharField(
+        "UPRN", max_length=12, blank=True, help_text="Unique Property Reference Number."
+    )
     hate_motivated = models.BooleanField(default=False)
     complainant = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"

@@ -282,6 +282,9 @@ class IncidentInput:
     kind: str = IncidentKind.REPORT
     issue: str = ""
     location: str = ""
+    postcode: str = ""
+    building: str = ""
+    uprn: str = ""
 
 
 @dataclass

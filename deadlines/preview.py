@@ -2,8 +2,11 @@
 
 Pure apart from the calendar: each step starts on its event's date; an event that ends
 another step is assumed to happen on that step's due date (the latest it may), and the
-events that follow a decision are assumed to happen with it. Steps whose starting event
-cannot be placed this way (a withdrawal) are dated from receipt, and say so.
+events that follow a decision are assumed to happen with it. An event on a case's usual
+path that no step ends (a panel meeting with no target of its own) is assumed on the
+latest date of the events before it on that path, so the later steps are dated in the
+order they happen: the outcome is never before the threshold decision. Steps whose
+starting event is off that path (a withdrawal) are dated from receipt, and say so.
 """
 
 import datetime as dt
@@ -24,8 +27,64 @@ SAME_DAY_AS = {
 }
 
 
-def _event_dates(timescales, received: dt.date, calendar: WorkingCalendar) -> dict[str, dt.date]:
-    dates = {"received": received}
+PATH = (
+    "received_by_partner",
+    "received",
+    "acknowledged",
+    "gathering_started",
+    "agency_responses_in",
+    "officer_allocated",
+    "threshold_decided",
+    "threshold_met",
+    "threshold_not_met",
+    "decision_letter_sent",
+    "victim_contacted",
+    "panel_arranged",
+    "panel_held",
+    "minutes_circulated",
+    "outcome_sent",
+    "monitoring_started",
+    "appeal_lodged",
+    "appeal_decided",
+)
+"""The events of a case in the order they happen on its usual path (withdrawal, referral
+and closure can come at any point, so they are not on it)."""
+
+
+def _stages(data: dict) -> list[dict]:
+    return [
+        stage
+        for stage in (data.get("appeal") or {}).get("stages") or []
+        if isinstance(stage, dict) and "amount" in stage and "unit" in stage
+    ]
+
+
+def _event_dates(
+    timescales, received: dt.date, calendar: WorkingCalendar, stages=()
+) -> dict[str, dt.date]:
+    dates = _follow(timescales, {"received": received}, calendar)
+    needed = {ts.starts for ts in timescales} | {"appeal_lodged"}
+    for i, event in enumerate(PATH):
+        if event in dates or event not in needed:
+            continue
+        if event == "appeal_decided" and stages and "appeal_lodged" in dates:
+            day = dates["appeal_lodged"]  # decided when the last stage is due
+            for stage in stages:
+                day = calendar.due(day, stage["amount"], stage["unit"])
+            dates[event] = day
+        else:
+            before = [dates[e] for e in PATH[:i] if e in dates]
+            if not before:
+                continue
+            dates[event] = max(before)
+        dates = _follow(timescales, dates, calendar)
+    return dates
+
+
+def _follow(timescales, dates, calendar: WorkingCalendar) -> dict[str, dt.date]:
+    """Place every event a placed one leads to: a step's end on its due date, and the
+    events that happen with another on the same day."""
+    dates = dict(dates)
     for _ in range(len(timescales) + len(SAME_DAY_AS) + 2):
         changed = False
         for ts in timescales:
@@ -48,7 +107,7 @@ def preview(data: dict, *, received: dt.date, calendar: WorkingCalendar) -> list
     """[{step, due, rule, starts, starts_on, unit, amount, assumed}] in procedure order,
     then the appeal stages one after another from the decision letter."""
     timescales = rules.timescales(data)
-    dates = _event_dates(timescales, received, calendar)
+    dates = _event_dates(timescales, received, calendar, _stages(data))
     rows = []
     for ts in timescales:
         start = dates.get(ts.starts)
@@ -72,13 +131,11 @@ def preview(data: dict, *, received: dt.date, calendar: WorkingCalendar) -> list
     stage_start = dates.get("appeal_lodged", received)
     starts = "appeal_lodged"
     lodged = (
-        "appeal lodged with the decision letter"
+        f"appeal lodged on {stage_start.isoformat()}, when the decision or outcome is sent"
         if "appeal_lodged" in dates
         else "appeal lodged on the day of receipt (no decision date to place it)"
     )
-    for stage in (data.get("appeal") or {}).get("stages") or []:
-        if not isinstance(stage, dict) or "amount" not in stage or "unit" not in stage:
-            continue
+    for stage in _stages(data):
         due = calendar.due(stage_start, stage["amount"], stage["unit"])
         rows.append(
             {

@@ -52,3 +52,27 @@ class AgencyChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", "Choose an agency")
         super().__init__(*args, **kwargs)
+
+
+class NewAreaForm(forms.Form):
+    """The new area's YAML (docs/new-area.md), pasted in."""
+
+    text = forms.CharField(
+        label="The new area's file (YAML)",
+        help_text=(
+            "Paste the file: the area, the procedure to copy, the agencies and their SPOCs, "
+            "and the staff with their roles. The guide 'Setting up a new area' has an example."
+        ),
+        widget=forms.Textarea(
+            attrs={"rows": 30, "spellcheck": "false", "wrap": "off", "class": "app-code-textarea"}
+        ),
+        max_length=200_000,
+        strip=False,
+        error_messages={"required": "Paste the new area's file."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL

@@ -78,7 +78,9 @@ class Area(TimeStampedModel):
         max_length=6, help_text="Start of case references, e.g. HER."
     )
     postcode_districts = models.JSONField(
-        default=list, blank=True, help_text="Outward codes, e.g. ['WD6', 'EN6']."
+        default=list,
+        blank=True,
+        help_text='Outward codes as a JSON list, e.g. ["WD6", "EN6"].',
     )
     welsh_enabled = models.BooleanField(default=False)
 

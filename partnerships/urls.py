@@ -6,6 +6,8 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("procedures/", views.procedure_areas, name="procedures"),
+    path("new-area/", views.new_area, name="new_area"),
+    path("new-area/<slug:area>/created/", views.new_area_done, name="new_area_done"),
     path("areas/<slug:area>/procedure/", views.procedure_detail, name="procedure"),
     path(
         "areas/<slug:area>/procedure/versions/<int:number>/",

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnerships import selectors, services
-from partnerships.forms import ProcedureEditForm
+from partnerships.forms import NewAreaForm, ProcedureEditForm
 from partnerships.models import Area, ProcedureVersion, User
+from partnerships.new_area import NewAreaError, new_area_check, new_area_create
 from partnerships.procedures import InvalidProcedure, error_line, procedure_save_version
 
 ADMINISTER = "partnerships.administer_area"
@@ -221,3 +222,45 @@ def area_second_factor_reset(request, area, user_id):
         "time they sign in.",
     )
     return redirect("partnerships:sign_in", area=area.slug)
+
+
+def _system_admin(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only the system administrator can set up a new area.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_area(request):
+    """Set up a new area in three steps: paste the file, check what it will create, create
+    it (all or nothing). The same checks as ``manage.py new_area``."""
+    _system_admin(request)
+    form = NewAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        if request.POST.get("step") == "create":
+            try:
+                area = new_area_create(text=text, by=request.user)
+            except NewAreaError as exc:
+                for problem in exc.problems:
+                    form.add_error("text", problem)
+            else:
+                return redirect("partnerships:new_area_done", area=area.slug)
+        else:
+            plan, problems = new_area_check(text)
+            for problem in problems:
+                form.add_error("text", problem)
+            if not problems:
+                return render(
+                    request, "partnerships/new_area_check.html", {"plan": plan, "form": form}
+                )
+    return render(request, "partnerships/new_area.html", {"form": form})
+
+
+@login_required
+@require_GET
+def new_area_done(request, area):
+    _system_admin(request)
+    area = get_object_or_404(Area.objects.select_related("procedure"), slug=area)
+    staff = User.objects.filter(role_assignments__area=area).distinct().order_by("username")
+    return render(request, "partnerships/new_area_done.html", {"area": area, "staff": staff})

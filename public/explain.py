@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.constants import CaseState
+from thresholds.conditions import compile_route, conditions_of
 
 FACTORS = {
     "persistence": lambda: _("how long the anti-social behaviour has gone on"),
@@ -31,8 +32,62 @@ def period(value: dict | None) -> str:
     return ngettext("%(n)d day", "%(n)d days", amount) % {"n": amount}
 
 
+def _condition_set_sentences(route: dict) -> list[str]:
+    """A route written as a set of conditions (``kind: all_of``), every one in words."""
+    try:
+        spec = compile_route(route)
+    except (KeyError, TypeError, ValueError):
+        return []
+    window = period(spec.window)
+    if spec.anchor == "application":
+        when = _("in the %(window)s before you apply") % {"window": window}
+    elif spec.anchor == "first_incident":
+        when = _("within %(window)s of the first incident") % {"window": window}
+    else:
+        when = _("within any %(window)s") % {"window": window}
+    lines = []
+    if spec.incidents:
+        lines.append(
+            ngettext(
+                "At least %(n)d incident was reported %(when)s.",
+                "At least %(n)d separate incidents were reported %(when)s.",
+                spec.incidents,
+            )
+            % {"n": spec.incidents, "when": when}
+        )
+    if spec.distinct_complainants:
+        lines.append(
+            ngettext(
+                "At least %(n)d person or household reported it %(when)s.",
+                "At least %(n)d different people or households reported it %(when)s.",
+                spec.distinct_complainants,
+            )
+            % {"n": spec.distinct_complainants, "when": when}
+        )
+    if spec.hate_only:
+        lines.append(_("Only incidents motivated by hate count."))
+    if spec.same_complainant:
+        lines.append(_("The reports were all made by the same person."))
+    if spec.same_issue:
+        lines.append(_("The incidents are about the same or a similar problem."))
+    if spec.groups_by_location:
+        lines.append(_("The incidents happened at the same place, or at places linked to it."))
+    if spec.latest_within_of_request:
+        lines.append(
+            _("The latest incident happened in the %(p)s before you apply.")
+            % {"p": period(spec.latest_within_of_request)}
+        )
+    return lines
+
+
 def _route_sentences(route: dict) -> list[str]:
     kind = route.get("kind", "")
+    if kind == "all_of":
+        lines = _condition_set_sentences(route)
+        # the timing conditions below read the shorthand names
+        route = {**conditions_of(route), "kind": kind}
+        route["require_persisting"] = route.pop("still_persisting", False)
+        return lines + _route_sentences({**route, "kind": "_"})
     lines: list[str] = []
     count = route.get("count")
     window = period(route.get("window"))

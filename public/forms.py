@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from asbcr.fields import DateInputField
 from asbcr.files import STATEMENT_KINDS, UploadField
 from cases.constants import ContactMethod, PartyKind, Relationship
+from thresholds.locations import PlaceField, PostcodeField
 
 SHORT = 200
 MEDIUM = 2000
@@ -325,6 +326,11 @@ class IncidentForm(PublicForm):
     agency_reference = text(
         _("Reference number they gave you (optional)"), max_length=100, required=False
     )
+    location = PlaceField(
+        label=_("Where did it happen? (optional)"),
+        help_text=_("The address, or a place such as the play area on Park Road"),
+    )
+    postcode = PostcodeField(label=_("Postcode, if you know it (optional)"))
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -180,6 +180,8 @@ def application_input(*, draft: DraftApplication) -> case_services.ApplicationIn
             reported_to=agencies.get(i.get("reported_to") or ""),
             agency_reference=i.get("agency_reference", ""),
             description=i["description"],
+            location=i.get("location", ""),
+            postcode=i.get("postcode", ""),
         )
         for i in data.get("incidents", [])
     ]

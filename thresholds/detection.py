@@ -27,6 +27,7 @@ from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Incident, TimelineEvent
 from partnerships.models import Area
+from thresholds.conditions import compile_route
 from thresholds.constants import DetectionJob, SuggestionStatus
 from thresholds.engine import COMPLAINTS_IN_WINDOW, Complaint, evaluate, shift
 from thresholds.models import DetectionMark, ReviewSuggestion, SecondReportNotice
@@ -58,17 +59,18 @@ def _period_days(period: dict) -> int:
 def narrowing(rules: dict) -> tuple[int, int, set[str]]:
     """(fewest reports any individual route needs, widest look-back in days, kinds that
     no route counts) from a procedure's threshold rules."""
-    routes = [r for r in rules["routes"] if r["kind"] == COMPLAINTS_IN_WINDOW]
+    routes = [spec for r in rules["routes"] if (spec := compile_route(r)).individual]
     if not routes:
         return 0, 0, set()
-    fewest = min(r["count"] for r in routes)
+    fewest = min(r.incidents for r in routes)
     widest = 0
     for r in routes:
-        days = _period_days(r["window"])
-        if r.get("window_anchor") == "rolling":
-            days += _period_days(r.get("application_within_of_latest") or r["window"])
+        days = _period_days(r.window)
+        if r.anchor != "application":
+            after = r.latest_within_of_request or r.application_within_of_latest or r.window
+            days += _period_days(after)
         widest = max(widest, days)
-    never = set.intersection(*(set(r.get("exclude_kinds", [])) for r in routes))
+    never = set.intersection(*(set(r.exclude_kinds) for r in routes))
     return fewest, widest, never
 
 
@@ -161,6 +163,9 @@ _COMPLAINT_FIELDS = (
     "hate_motivated",
     "issue",
     "location",
+    "postcode",
+    "building",
+    "uprn",
     "same_incident_as_id",
 )
 
@@ -178,6 +183,9 @@ def _complaint(row: dict, **dates) -> Complaint:
         issue=row["issue"],
         location=row["location"],
         same_incident_as=str(row["same_incident_as_id"]) if row["same_incident_as_id"] else None,
+        postcode=row["postcode"],
+        building=row["building"],
+        uprn=row["uprn"],
     )
 
 

@@ -23,7 +23,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from thresholds.conditions import LOCATION_LINK_WORDS, RouteSpec, compile_route
 from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
+    ALL_OF,
     COMMUNITY,
     COMPLAINTS_IN_WINDOW,
     NEEDED_FIELD,
@@ -101,6 +103,11 @@ class Complaint:
     issue: str = ""
     location: str = ""
     same_incident_as: str | None = None
+    postcode: str = ""
+    building: str = ""
+    uprn: str = ""
+    location_links: tuple[str, ...] = ()
+    """Ids of the complaints an officer has linked this one's location to, on the case."""
 
     @classmethod
     def from_dict(cls, data: dict) -> Complaint:
@@ -138,6 +145,10 @@ class Complaint:
             issue=str(data.get("issue") or ""),
             location=str(data.get("location") or ""),
             same_incident_as=str(same) if same not in (None, "") else None,
+            postcode=str(data.get("postcode") or ""),
+            building=str(data.get("building") or ""),
+            uprn=str(data.get("uprn") or ""),
+            location_links=tuple(str(x) for x in data.get("location_links") or ()),
         )
 
     @property
@@ -158,12 +169,13 @@ class RouteResult:
     unmet: list[str] = field(default_factory=list)
     group: str = ""
     score: int = 0
+    share: float = 0.0
 
     @property
     def closeness(self) -> tuple:
         """How near the route came: met first, then the share of what it needs, then the
         fewest conditions failing."""
-        return (self.met, min(self.score, self.needed) / max(self.needed, 1), -len(self.unmet))
+        return (self.met, self.share, -len(self.unmet))
 
     def as_dict(self) -> dict:
         return {
@@ -270,28 +282,92 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 
 
-def _exclusion(route: dict, c: Complaint, application_date: dt.date) -> str:
+def norm_address(text: str) -> str:
+    """An address or place name compared as written, ignoring case, spacing, hyphens,
+    commas and full stops ("12 High St., Barnet" = "12 high st barnet")."""
+    return " ".join(re.sub(r"[-,.]", " ", text.lower()).split())
+
+
+def norm_postcode(text: str) -> str:
+    """A postcode unit compared without case or spaces ("wd6 1ab" = "WD6 1AB")."""
+    return "".join(text.upper().split())
+
+
+def has_location(c: Complaint) -> bool:
+    return any(x.strip() for x in (c.location, c.postcode, c.building, c.uprn))
+
+
+def location_components(spec: RouteSpec, complaints: list[Complaint]) -> dict[str, str]:
+    """Map each complaint id to its location: complaints whose locations are linked by any
+    of the route's links (the same address or UPRN, the same building in one postcode, the
+    same postcode unit, an officer's link) share one, named by its earliest complaint.
+    Links are followed through chains. The shorthand community route keeps its rule: the
+    location text as recorded, compared ignoring case and spacing."""
+    if spec.kind != ALL_OF:
+        return {c.id: _norm(c.location) for c in complaints}
+    ordered = sorted(complaints, key=lambda c: c.sort_key)
+    parent = {c.id: c.id for c in ordered}
+    rank = {c.id: i for i, c in enumerate(ordered)}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a, b):
+        a, b = find(a), find(b)
+        if a != b:
+            first, second = sorted((a, b), key=rank.__getitem__)
+            parent[second] = first
+
+    seen: dict[tuple, str] = {}
+    for c in ordered:
+        keys = []
+        if "address" in spec.location_links:
+            if norm_address(c.location):
+                keys.append(("address", norm_address(c.location)))
+            if c.uprn.strip():
+                keys.append(("uprn", c.uprn.strip()))
+        if "building" in spec.location_links and c.building.strip():
+            keys.append(("building", norm_address(c.building), norm_postcode(c.postcode)))
+        if "postcode" in spec.location_links and norm_postcode(c.postcode):
+            keys.append(("postcode", norm_postcode(c.postcode)))
+        for key in keys:
+            if key in seen:
+                join(c.id, seen[key])
+            else:
+                seen[key] = c.id
+        if "officer" in spec.location_links:
+            for other in c.location_links:
+                if other in parent:
+                    join(c.id, other)
+    return {c.id: find(c.id) for c in ordered}
+
+
+def _exclusion(spec: RouteSpec, c: Complaint, application_date: dt.date) -> str:
     """Why this complaint cannot count for this route, whatever the others are ("" if it
     can). One reason: the first that applies, in a fixed order."""
     if c.incident_date > application_date:
         return "the incident is after the application date"
     if c.reported_date and c.reported_date < c.incident_date:
         return "reported before the incident date (check the dates)"
-    if c.kind in setting(route, "exclude_kinds"):
+    if c.kind in spec.exclude_kinds:
         return f"{KIND_LABELS.get(c.kind, c.kind)} never counts as a qualifying complaint"
-    if route["kind"] == COMMUNITY and not _norm(c.complainant):
+    if spec.needs_complainant and not _norm(c.complainant):
         return "the complainant is not recorded"
-    window = setting(route, "window")
-    if setting(route, "window_anchor") == "application":
-        start = shift(application_date, window, -1)
+    if spec.needs_location and not has_location(c):
+        return "the location is not recorded"
+    if spec.anchor == "application":
+        start = shift(application_date, spec.window, -1)
         if c.incident_date < start:
             return (
                 f"outside the window: before {_fmt(start)} "
-                f"({describe_period(window)} before the application)"
+                f"({describe_period(spec.window)} before the application)"
             )
-    if setting(route, "hate_only") and not c.hate:
+    if spec.hate_only and not c.hate:
         return "not recorded as hate-motivated"
-    lag = setting(route, "report_lag")
+    lag = spec.report_lag
     if lag:
         if c.reported_date is None:
             return "the date it was reported is not recorded"
@@ -309,128 +385,166 @@ def _complaint_date(c: Complaint) -> dt.date:
     return c.reported_date or c.incident_date
 
 
-def _route_summary(route: dict, application_date: dt.date) -> str:
-    window = setting(route, "window")
-    needed = setting(route, NEEDED_FIELD[route["kind"]])
-    hate = "hate-motivated " if setting(route, "hate_only") else ""
-    if route["kind"] == COMMUNITY:
-        what = plural(needed, "different complainant")
-        if setting(route, "group_by") == "location":
-            what += f" about {hate}incidents at the same location"
-        else:
-            what += f" about {hate}incidents of the same or a similar issue"
+def _links_words(spec: RouteSpec) -> str:
+    words = [LOCATION_LINK_WORDS[link] for link in spec.location_links]
+    if len(words) > 1:
+        return ", ".join(words[:-1]) + " or " + words[-1]
+    return words[0]
+
+
+def _what(spec: RouteSpec) -> str:
+    """What the route counts, in words (the shorthand kinds keep their own wording)."""
+    hate = "hate-motivated " if spec.hate_only else ""
+    if spec.kind == COMMUNITY:
+        what = plural(spec.distinct_complainants, "different complainant")
+        if spec.groups_by_location:
+            return what + f" about {hate}incidents at the same location"
+        return what + f" about {hate}incidents of the same or a similar issue"
+    if spec.kind == COMPLAINTS_IN_WINDOW:
+        what = plural(spec.incidents, f"{hate}qualifying complaint")
+    elif spec.incidents is not None:
+        what = plural(spec.incidents, f"{hate}qualifying incident")
+        if spec.distinct_complainants is not None:
+            what += f" reported by {plural(spec.distinct_complainants, 'different complainant')}"
     else:
-        what = plural(needed, f"{hate}qualifying complaint")
-        if setting(route, "same_complainant"):
-            what += " by one complainant"
-        if setting(route, "same_issue"):
-            what += " about the same or a similar issue"
-    if setting(route, "window_anchor") == "application":
+        what = f"{plural(spec.distinct_complainants, 'different complainant')} reporting {hate}incidents"
+    if spec.same_complainant:
+        what += " by one complainant"
+    if spec.same_issue:
+        what += " about the same or a similar issue"
+    if spec.groups_by_location:
+        what += f" at the same or a linked location ({_links_words(spec)})"
+    return what
+
+
+def _route_summary(spec: RouteSpec, application_date: dt.date) -> str:
+    window = spec.window
+    if spec.anchor == "application":
         start = shift(application_date, window, -1)
         where = (
             f"within the {describe_period(window)} before the application "
             f"({_fmt(start)} to {_fmt(application_date)}, both days included)"
         )
+    elif spec.anchor == "first_incident":
+        where = f"within {describe_period(window)} of the first incident counted"
     else:
         where = f"within any period of {describe_period(window)} (counted from the first incident)"
-    parts = [f"{what} {where}"]
-    if setting(route, "report_lag"):
-        parts.append(
-            f"each reported within {describe_period(setting(route, 'report_lag'))} of the incident"
-        )
-    if setting(route, "same_incident_counts_once"):
+    parts = [f"{_what(spec)} {where}"]
+    if spec.report_lag:
+        parts.append(f"each reported within {describe_period(spec.report_lag)} of the incident")
+    if spec.same_incident_counts_once:
         parts.append("the same incident reported more than once counted once")
-    within = setting(route, "application_within_of_latest")
-    if within:
-        parts.append(f"the application made within {describe_period(within)} of the latest one")
-    if setting(route, "require_persisting"):
+    if spec.latest_within_of_request:
+        start = shift(application_date, spec.latest_within_of_request, -1)
+        parts.append(
+            f"the latest incident within {describe_period(spec.latest_within_of_request)} "
+            f"before the application (on or after {_fmt(start)})"
+        )
+    if spec.application_within_of_latest:
+        parts.append(
+            f"the application made within {describe_period(spec.application_within_of_latest)}"
+            " of the latest one"
+        )
+    if spec.still_persisting:
         parts.append("the behaviour still persisting")
     return ", ".join(parts)
 
 
-def _windows(route: dict, members: list[Complaint]) -> list[list[Complaint]]:
+def _windows(spec: RouteSpec, members: list[Complaint]) -> list[list[Complaint]]:
     """The sets of complaints that may count together for one group: all of them for a
-    window ending on the application date, else one per first incident (rolling)."""
-    if setting(route, "window_anchor") == "application":
+    window ending on the application date; those within the window from the group's first
+    incident; else one per first incident (rolling)."""
+    if spec.anchor == "application":
         return [members]
     ordered = sorted(members, key=lambda c: c.sort_key)
+    if spec.anchor == "first_incident":
+        end = shift(ordered[0].incident_date, spec.window)
+        return [[c for c in ordered if c.incident_date <= end]]
     out = []
     for i, first in enumerate(ordered):
-        end = shift(first.incident_date, setting(route, "window"))
+        end = shift(first.incident_date, spec.window)
         out.append([c for c in ordered[i:] if c.incident_date <= end])
     return out
 
 
-def _group_key(route: dict, c: Complaint) -> tuple:
-    if route["kind"] == COMMUNITY:
-        return (_norm(c.location if setting(route, "group_by") == "location" else c.issue),)
-    parts = []
-    if setting(route, "same_complainant"):
-        parts.append(_norm(c.complainant))
-    if setting(route, "same_issue"):
-        parts.append(_norm(c.issue))
-    return tuple(parts)
+GROUP_PARTS = (
+    ("complainant", "same_complainant"),
+    ("issue", "same_issue"),
+    ("location", "groups_by_location"),
+)
 
 
-def _group_label(key: tuple) -> str:
-    return " / ".join(p or "not stated" for p in key)
+def _group_key(spec: RouteSpec, c: Complaint, places: dict[str, str]) -> tuple:
+    values = {
+        "complainant": _norm(c.complainant),
+        "issue": _norm(c.issue),
+        "location": places.get(c.id, ""),
+    }
+    return tuple(values[name] for name, flag in GROUP_PARTS if getattr(spec, flag))
 
 
-def _different_group(route: dict, c: Complaint, best_key: tuple) -> str:
+def _shown(text: str) -> str:
+    return " ".join(text.split()) or "not stated"
+
+
+def _place(c: Complaint) -> str:
+    return _shown(c.location or c.postcode or c.building)
+
+
+def _different_group(spec: RouteSpec, c: Complaint, mine: tuple, best_key: tuple) -> str:
     """Why a complaint in another group than the one counted does not count, in its own
     words (the group is compared normalised, the text shown as recorded)."""
-
-    def shown(text):
-        return " ".join(text.split()) or "not stated"
-
-    if route["kind"] == COMMUNITY:
-        if setting(route, "group_by") == "location":
-            return f"at a different location ({shown(c.location)}) from those counted"
-        return f"about a different issue ({shown(c.issue)}) from those counted"
-    mine = _group_key(route, c)
-    names = [
-        name
-        for name, flag in (("complainant", "same_complainant"), ("issue", "same_issue"))
-        if setting(route, flag)
-    ]
+    names = [name for name, flag in GROUP_PARTS if getattr(spec, flag)]
     differs = [n for n, a, b in zip(names, mine, best_key, strict=True) if a != b]
-    if differs == ["complainant"]:
-        return f"made by a different complainant ({shown(c.complainant)}) from those counted"
-    if differs == ["issue"]:
-        return f"about a different issue ({shown(c.issue)}) from those counted"
-    return (
-        f"made by a different complainant ({shown(c.complainant)}) about a different issue "
-        f"({shown(c.issue)}) from those counted"
-    )
+    words = {
+        "complainant": f"made by a different complainant ({_shown(c.complainant)})",
+        "issue": f"about a different issue ({_shown(c.issue)})",
+        "location": f"at a different location ({_place(c)})",
+    }
+    if spec.kind == ALL_OF and "location" in differs:
+        words["location"] = f"at a location not the same as or linked to ({_place(c)})"
+        return " ".join(words[n] for n in differs) + " those counted"
+    return " ".join(words[n] for n in differs) + " from those counted"
 
 
 def _distinct_complainants(members: list[Complaint]) -> int:
     return len({_norm(c.complainant) for c in members if _norm(c.complainant)})
 
 
+def _measures(spec: RouteSpec, members: list[Complaint]) -> list[tuple[int, int]]:
+    """(counted, needed) for each measure the route has."""
+    out = []
+    if spec.incidents is not None:
+        out.append((len(members), spec.incidents))
+    if spec.distinct_complainants is not None:
+        out.append((_distinct_complainants(members), spec.distinct_complainants))
+    return out
+
+
 def evaluate_route(
     route: dict, complaints: list[Complaint], application_date: dt.date, factors: dict
 ) -> RouteResult:
     """One route. Every complaint ends up either counted or with exactly one reason."""
-    kind = route["kind"]
-    needed = setting(route, NEEDED_FIELD[kind])
+    spec = compile_route(route)
+    needed = spec.incidents if spec.incidents is not None else spec.distinct_complainants
     result = RouteResult(
-        key=route["key"],
-        kind=kind,
+        key=spec.key,
+        kind=spec.kind,
         met=False,
-        summary=_route_summary(route, application_date),
+        summary=_route_summary(spec, application_date),
         needed=needed,
     )
     ordered = sorted(complaints, key=lambda c: c.sort_key)
     reasons: dict[str, str] = {}
     groups = (
         incident_groups(ordered)
-        if setting(route, "same_incident_counts_once")
+        if spec.same_incident_counts_once
         else {c.id: c.id for c in ordered}
     )
+    places = location_components(spec, ordered) if spec.groups_by_location else {}
     eligible: list[Complaint] = []
     for c in ordered:
-        why = _exclusion(route, c, application_date)
+        why = _exclusion(spec, c, application_date)
         if why:
             reasons[c.id] = why
         else:
@@ -449,56 +563,92 @@ def evaluate_route(
 
     by_group: dict[tuple, list[Complaint]] = defaultdict(list)
     for c in pool:
-        by_group[_group_key(route, c)].append(c)
-    within = setting(route, "application_within_of_latest")
+        by_group[_group_key(spec, c, places)].append(c)
+    within = spec.application_within_of_latest
+    recent = spec.latest_within_of_request
 
-    def score(members):
-        return _distinct_complainants(members) if kind == COMMUNITY else len(members)
+    def share(members) -> tuple:
+        ratios = [have / need for have, need in _measures(spec, members)]
+        return (min(ratios), sum(ratios))
+
+    def enough(members) -> bool:
+        return all(have >= need for have, need in _measures(spec, members))
 
     def in_time(members):
-        if not within:
-            return True
-        return bool(members) and application_date <= shift(
-            max(_complaint_date(c) for c in members), within
-        )
+        if not members:
+            return not (within or recent)
+        if within and application_date > shift(max(_complaint_date(c) for c in members), within):
+            return False
+        latest_incident = max(c.incident_date for c in members)
+        return not (recent and latest_incident < shift(application_date, recent, -1))
 
     # The candidate that meets the route, else the one that came closest: the most
     # counted, then in time, then the most recent.
     best_key, best_members, best_rank = (), [], None
     for key in sorted(by_group):
-        for members in _windows(route, by_group[key]):
-            s = score(members)
+        for members in _windows(spec, by_group[key]):
             latest = max(_complaint_date(c) for c in members)
-            rank = (s >= needed and in_time(members), s, in_time(members), latest)
+            rank = (enough(members) and in_time(members), share(members), in_time(members), latest)
             if best_rank is None or rank > best_rank:
                 best_key, best_members, best_rank = key, members, rank
     best_ids = {c.id for c in best_members}
+    first = min((c.incident_date for c in best_members), default=None)
     for c in pool:
         if c.id in best_ids:
             continue
-        if _group_key(route, c) != best_key:
-            reasons[c.id] = _different_group(route, c, best_key)
-        else:
+        mine = _group_key(spec, c, places)
+        if mine != best_key:
+            reasons[c.id] = _different_group(spec, c, mine, best_key)
+        elif spec.anchor == "first_incident":
             reasons[c.id] = (
-                f"not within {describe_period(setting(route, 'window'))} of the complaints counted"
+                f"not within {describe_period(spec.window)} of the first incident counted "
+                f"({_fmt(first)})"
             )
+        else:
+            reasons[c.id] = f"not within {describe_period(spec.window)} of the complaints counted"
     result.counted = [c.id for c in sorted(best_members, key=lambda c: c.sort_key)]
     result.reasons = {c.id: [reasons[c.id]] for c in ordered if c.id in reasons}
-    result.group = _group_label(best_key) if best_members else ""
-    result.score = score(best_members)
+    result.group = _group_label(spec, best_key, best_members) if best_members else ""
+    measures = _measures(spec, best_members)
+    result.score = measures[0][0]
+    result.share = min(min(have, need) / max(need, 1) for have, need in measures)
 
     def check(ok: bool, text: str):
         result.conditions.append(text)
         if not ok:
             result.unmet.append(text)
 
-    if kind == COMMUNITY:
+    if spec.incidents is not None:
+        have = len(best_members)
+        if spec.kind == COMPLAINTS_IN_WINDOW:
+            check(have >= spec.incidents, f"{have} counted, {spec.incidents} needed")
+        else:
+            check(
+                have >= spec.incidents,
+                f"{plural(have, 'qualifying incident')} counted, {spec.incidents} needed",
+            )
+    if spec.distinct_complainants is not None:
+        people = _distinct_complainants(best_members)
         check(
-            result.score >= needed,
-            f"{plural(result.score, 'different complainant')} counted, {needed} needed",
+            people >= spec.distinct_complainants,
+            f"{plural(people, 'different complainant')} counted, {spec.distinct_complainants} needed",
         )
-    else:
-        check(result.score >= needed, f"{result.score} counted, {needed} needed")
+    if recent and best_members:
+        latest = max(c.incident_date for c in best_members)
+        start = shift(application_date, recent, -1)
+        if latest < start:
+            check(
+                False,
+                f"the latest qualifying incident ({_fmt(latest)}) is more than "
+                f"{describe_period(recent)} before the application on {_fmt(application_date)} "
+                f"(it needed to be on or after {_fmt(start)})",
+            )
+        else:
+            check(
+                True,
+                f"the latest qualifying incident ({_fmt(latest)}) is within "
+                f"{describe_period(recent)} before the application",
+            )
     if within and best_members:
         latest = max(_complaint_date(c) for c in best_members)
         limit = shift(latest, within)
@@ -515,7 +665,7 @@ def evaluate_route(
                 f"the application is within {describe_period(within)} of the latest "
                 f"qualifying complaint ({_fmt(latest)})",
             )
-    if setting(route, "require_persisting"):
+    if spec.still_persisting:
         persists = factors.get("asb_persists")
         if persists is True:
             check(True, "the behaviour still persists")
@@ -527,6 +677,17 @@ def evaluate_route(
             )
     result.met = not result.unmet
     return result
+
+
+def _group_label(spec: RouteSpec, key: tuple, members: list[Complaint]) -> str:
+    names = [name for name, flag in GROUP_PARTS if getattr(spec, flag)]
+    shown = []
+    for name, part in zip(names, key, strict=True):
+        if name == "location" and spec.kind == ALL_OF:
+            shown.append(_place(min(members, key=lambda c: c.sort_key)))
+        else:
+            shown.append(part or "not stated")
+    return " / ".join(shown)
 
 
 # -- discretion and the senior-manager route ------------------------------------------

@@ -125,3 +125,48 @@ class SameIncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("first", "second"):
             self.fields[name].queryset = case.incidents.all()
+
+
+class IncidentChoiceField(forms.ModelChoiceField):
+    """An incident on the case, by its date and place (never a record id)."""
+
+    def label_from_instance(self, obj):
+        from asbcr.templatetags.words import long_date
+
+        place = obj.location or obj.postcode or "no location recorded"
+        return f"{long_date(obj.incident_date)}: {place}"
+
+
+class LocationLinkForm(GDSForm):
+    """Two incidents on the case whose locations are linked, and why."""
+
+    first = IncidentChoiceField(
+        label="First incident",
+        queryset=None,
+        empty_label="Choose an incident",
+        error_messages={
+            "required": "Choose the first incident.",
+            "invalid_choice": "Choose an incident recorded on this case.",
+        },
+    )
+    second = IncidentChoiceField(
+        label="Second incident",
+        queryset=None,
+        empty_label="Choose an incident",
+        error_messages={
+            "required": "Choose the second incident.",
+            "invalid_choice": "Choose an incident recorded on this case.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are these locations linked?",
+        help_text="For example: the car park belongs to the same block of flats",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why these locations are linked."},
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first", "second"):
+            self.fields[name].queryset = case.incidents.order_by("incident_date", "id")

@@ -10,12 +10,14 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cases.constants import IncidentKind, IncidentSource
 from cases.models import Incident
 from partnerships.models import Agency
+from thresholds.locations import clean_place, clean_postcode, clean_uprn
 
 COLUMNS = [
     ("reference", True, "The agency's own reference for the report (unique in its system)."),
@@ -25,7 +27,10 @@ COLUMNS = [
     ("description", True, "What happened."),
     ("kind", False, "report (default) or diary_sheet."),
     ("issue", False, "Short name of the problem, e.g. noise."),
-    ("location", False, "Where it happened."),
+    ("location", False, "Where it happened: the address or place name."),
+    ("postcode", False, "The postcode of the place, e.g. WD6 1AB."),
+    ("building", False, "The building or block, if it is one."),
+    ("uprn", False, "The Unique Property Reference Number, if known (digits)."),
     ("hate_motivated", False, "yes or no (default no)."),
     ("area", False, "Area slug; needed only if the agency works in several areas."),
     ("same_incident_as", False, "Reference of an earlier report of the same incident."),
@@ -69,6 +74,9 @@ MAX_LENGTHS = {
     "description": 10_000,
     "issue": 200,
     "location": 300,
+    "postcode": 10,
+    "building": 200,
+    "uprn": 20,
     "area": 50,
     "same_incident_as": 100,
 }
@@ -144,6 +152,12 @@ def _row_check(number: int, row: dict, *, areas: dict, today: dt.date):
                 "give one of " + ", ".join(sorted(areas)) if areas else "agency has no area",
             )
         )
+    place = {}
+    for name, clean in (("postcode", clean_postcode), ("uprn", clean_uprn)):
+        try:
+            place[name] = clean(row.get(name, ""))
+        except ValidationError as exc:
+            errors.append(RowError(number, name, exc.messages[0]))
     same = row.get("same_incident_as", "")
     if same and same == row.get("reference"):
         errors.append(RowError(number, "same_incident_as", "a report cannot duplicate itself"))
@@ -160,7 +174,10 @@ def _row_check(number: int, row: dict, *, areas: dict, today: dt.date):
             "reported_date": parsed.get("reported_date"),
             "description": row["description"],
             "issue": row.get("issue", ""),
-            "location": row.get("location", ""),
+            "location": clean_place(row.get("location", "")),
+            "postcode": place["postcode"],
+            "building": clean_place(row.get("building", ""), limit=200),
+            "uprn": place["uprn"],
             "hate_motivated": hate in YES,
             "complainant_key": row["complainant_key"],
         },

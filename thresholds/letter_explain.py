@@ -16,6 +16,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from thresholds.conditions import ALL_OF, compile_route
+
 DIARY_SHEET = "diary_sheet"
 COMMUNITY = "community"
 
@@ -120,6 +122,34 @@ def _date(value) -> dt.date | None:
 # -- the explanation -------------------------------------------------------------------
 
 
+def as_rule(rule: dict) -> dict:
+    """A route in the shorthand fields this module reads: a condition set (``all_of``) is
+    compiled and read as a route counting reports (or people, when it counts only people),
+    with the conditions a shorthand has no field for kept under their own names."""
+    if rule.get("kind") != ALL_OF:
+        return rule
+    spec = compile_route(rule)
+    counts_people_only = spec.incidents is None
+    out = {
+        "key": spec.key,
+        "kind": COMMUNITY if counts_people_only else "complaints_in_window",
+        "count": spec.incidents or 0,
+        "window": spec.window,
+        "window_anchor": "application" if spec.anchor == "application" else "rolling",
+        "hate_only": spec.hate_only,
+        "same_complainant": spec.same_complainant,
+        "report_lag": spec.report_lag,
+        "exclude_kinds": list(spec.exclude_kinds),
+        "application_within_of_latest": spec.application_within_of_latest,
+        "require_persisting": spec.still_persisting,
+        "latest_within_of_request": spec.latest_within_of_request,
+        "same_location": spec.groups_by_location,
+    }
+    if spec.distinct_complainants is not None:
+        out["distinct_complainants"] = spec.distinct_complainants
+    return out
+
+
 def _rule_sentences(rule: dict, applied: dt.date) -> list[str]:
     window = period(rule.get("window"))
     fixed = rule.get("window_anchor", "application") == "application"
@@ -143,6 +173,18 @@ def _rule_sentences(rule: dict, applied: dt.date) -> list[str]:
         sentences.append(f"For a case review, {what} within {window}.")
     if rule.get("same_complainant") and rule.get("kind") != COMMUNITY:
         sentences.append("The reports must all be made by the same person.")
+    if rule.get("distinct_complainants") and rule.get("kind") != COMMUNITY:
+        sentences.append(
+            f"They must be reported by at least {number(rule['distinct_complainants'])} "
+            "different people."
+        )
+    if rule.get("same_location"):
+        sentences.append("The incidents must all be at the same place, or places linked to it.")
+    if rule.get("latest_within_of_request"):
+        sentences.append(
+            "The latest incident must have happened in the "
+            f"{period(rule['latest_within_of_request'])} before you apply."
+        )
     if rule.get("report_lag"):
         sentences.append(
             f"Each incident must be reported within {period(rule['report_lag'])} of when it happened."
@@ -193,6 +235,15 @@ def _missing(route: dict, rule: dict, applied: dt.date, counted: list[dict], fac
     if rule.get("kind") != COMMUNITY and have < needed:
         return [f"We needed {number(needed)} reports that count. We found {number(have)}."]
     out = []
+    recent = rule.get("latest_within_of_request")
+    if recent and counted:
+        latest = max(_date(c["incident_date"]) for c in counted)
+        start = _shift(applied, recent, -1)
+        if latest < start:
+            out.append(
+                f"The latest incident must have happened on or after {day(start)}. "
+                f"The latest one we counted happened on {day(latest)}."
+            )
     within = rule.get("application_within_of_latest")
     if within and counted:
         latest = max(_date(c.get("reported_date")) or _date(c["incident_date"]) for c in counted)
@@ -205,6 +256,9 @@ def _missing(route: dict, rule: dict, applied: dt.date, counted: list[dict], fac
             )
     if rule.get("require_persisting") and facts.get("asb_persists") is not True:
         out.append("The rule also asks that the problem is still going on. We did not have that.")
+    people = rule.get("distinct_complainants")
+    if not out and people and rule.get("kind") != COMMUNITY:
+        out.append(f"We did not have reports from {number(people)} different people.")
     if not out and rule.get("kind") == COMMUNITY:
         out.append(
             f"We did not have reports from {number(needed)} different people about the same problem."
@@ -222,7 +276,7 @@ def letter_reasons(*, explanation: dict, rules: dict, facts: dict | None = None)
     """
     facts = facts or {}
     applied = _date(explanation["application_date"])
-    rules_by_key = {r.get("key"): r for r in rules.get("routes", [])}
+    rules_by_key = {r.get("key"): as_rule(r) for r in rules.get("routes", [])}
     routes = [r for r in explanation.get("routes", []) if r.get("key") in rules_by_key]
     result = LetterReasons()
     if not routes:

@@ -158,3 +158,28 @@ class DetectionMark(models.Model):
 
     def __str__(self):
         return f"{self.get_job_display()} in {self.area}: read up to {self.checked_at}"
+
+
+class LocationLink(models.Model):
+    """Two incidents on a case whose locations an officer has linked (the same estate, a
+    block and its car park), with the reason. A procedure's ``same_location`` condition
+    counts them as one location when it lists ``officer`` among its links."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    first = models.ForeignKey("cases.Incident", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("cases.Incident", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_link_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="link_pair_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Locations of incidents {self.first_id} and {self.second_id} linked"

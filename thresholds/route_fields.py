@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 COMPLAINTS_IN_WINDOW = "complaints_in_window"
 COMMUNITY = "community"
-ROUTE_KINDS = (COMPLAINTS_IN_WINDOW, COMMUNITY)
+ALL_OF = "all_of"
+ROUTE_KINDS = (COMPLAINTS_IN_WINDOW, COMMUNITY, ALL_OF)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class RouteField:
 
 
 _KEY = RouteField("text", "a short name, unique in the procedure", required=True, example="r")
-_KIND = RouteField("kind", "complaints_in_window or community", required=True, example="")
+_KIND = RouteField("kind", "complaints_in_window, community or all_of", required=True, example="")
 _WINDOW = RouteField(
     "period",
     "how far back complaints count",
@@ -110,11 +111,25 @@ ROUTE_FIELDS: dict[str, dict[str, RouteField]] = {
         "hate_only": _HATE,
         "require_persisting": _PERSIST,
     },
+    ALL_OF: {
+        "key": _KEY,
+        "kind": _KIND,
+        "conditions": RouteField(
+            "conditions",
+            "the conditions that must all hold (thresholds.conditions.CONDITIONS)",
+            required=True,
+            example=[
+                {"incidents": 3},
+                {"window": {"amount": 6, "unit": "months"}},
+            ],
+        ),
+    },
 }
 """For each route kind, every field it accepts. A field not listed for a kind is refused
 when the procedure is saved, so nothing in a route is ever silently ignored."""
 
 NEEDED_FIELD = {COMPLAINTS_IN_WINDOW: "count", COMMUNITY: "distinct_complainants"}
+"""What a shorthand kind counts (an ``all_of`` route names its measures as conditions)."""
 
 
 def setting(route: dict, name: str):

@@ -7,6 +7,7 @@ Unknown keys are errors too, so a typo never silently changes a rule.
 import difflib
 
 from partnerships.procedure_schema import ProcedureError
+from thresholds.conditions import ANCHORS, CONDITIONS, LOCATION_LINKS, MEASURES
 from thresholds.engine import DISCRETIONARY_FACTORS
 from thresholds.route_fields import ROUTE_FIELDS, ROUTE_KINDS, RouteField
 
@@ -60,6 +61,8 @@ def _field(spec: RouteField, value, here) -> list[ProcedureError]:
         return [ProcedureError(here, f"Use {' or '.join(spec.choices)}.")]
     if spec.type == "flag" and not isinstance(value, bool):
         return [ProcedureError(here, "Use true or false.")]
+    if spec.type == "conditions":
+        return _conditions(value, here)
     if spec.type == "kinds":
         if not isinstance(value, list):
             return [ProcedureError(here, "Give a list.")]
@@ -69,6 +72,101 @@ def _field(spec: RouteField, value, here) -> list[ProcedureError]:
             if k not in KINDS
         ]
     return []
+
+
+def _condition(name, value, here) -> list[ProcedureError]:
+    """One condition's setting, by the type ``CONDITIONS`` gives it."""
+    kind = CONDITIONS[name].type
+    if kind == "whole":
+        return _whole(value, here)
+    if kind == "true":
+        if value is not True:
+            return [ProcedureError(here, "Write true, or leave this condition out.")]
+        return []
+    if kind == "period":
+        return _period(value, here)
+    if kind == "kinds":
+        return _field(RouteField("kinds", ""), value, here)
+    if kind == "window":
+        if not isinstance(value, dict):
+            return [ProcedureError(here, "Give {amount: N, unit: days or months, anchor: ...}.")]
+        errors = _period({k: v for k, v in value.items() if k != "anchor"}, here)
+        if "anchor" in value and value["anchor"] not in ANCHORS:
+            errors.append(ProcedureError(f"{here}.anchor", f"Use one of {', '.join(ANCHORS)}."))
+        return errors
+    # same_location: true (the same address) or {linked_by: [...]}
+    if value is True:
+        return []
+    if not isinstance(value, dict):
+        return [ProcedureError(here, "Write true, or give linked_by: a list of links.")]
+    errors = [
+        ProcedureError(f"{here}.{k}", f"'{k}' is not a field here. Use: linked_by.")
+        for k in sorted(set(value) - {"linked_by"}, key=str)
+    ]
+    links = value.get("linked_by")
+    if not isinstance(links, list) or not links:
+        errors.append(
+            ProcedureError(f"{here}.linked_by", f"List one or more of {', '.join(LOCATION_LINKS)}.")
+        )
+        return errors
+    for i, link in enumerate(links):
+        if link not in LOCATION_LINKS:
+            errors.append(
+                ProcedureError(f"{here}.linked_by[{i}]", f"Use one of {', '.join(LOCATION_LINKS)}.")
+            )
+    return errors
+
+
+def _conditions(value, path) -> list[ProcedureError]:
+    """The conditions of an ``all_of`` route: each a mapping of one known condition to its
+    setting, each at most once, with a window and something to count."""
+    accepts = f"A condition is one of: {', '.join(CONDITIONS)}."
+    if not isinstance(value, list) or not value:
+        return [ProcedureError(path, f"Give a list of conditions. {accepts}")]
+    errors, seen = [], set()
+    for i, item in enumerate(value):
+        here = f"{path}[{i}]"
+        if not isinstance(item, dict) or len(item) != 1:
+            errors.append(
+                ProcedureError(
+                    here, "Write each condition as one name and its setting, e.g. incidents: 3."
+                )
+            )
+            continue
+        ((name, setting_),) = item.items()
+        if name not in CONDITIONS:
+            close = difflib.get_close_matches(str(name), list(CONDITIONS), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            errors.append(
+                ProcedureError(f"{here}.{name}", f"'{name}' is not a condition.{hint} {accepts}")
+            )
+            continue
+        if name in seen:
+            errors.append(
+                ProcedureError(f"{here}.{name}", f"'{name}' is given twice; give it once.")
+            )
+            continue
+        seen.add(name)
+        errors += _condition(name, setting_, f"{here}.{name}")
+    if "window" not in seen:
+        errors.append(
+            ProcedureError(path, "Give a window, e.g. window: {amount: 6, unit: months}.")
+        )
+    if not seen & set(MEASURES):
+        errors.append(
+            ProcedureError(
+                path, "Say what to count: incidents: N, distinct_complainants: N, or both."
+            )
+        )
+    if "same_complainant" in seen and "distinct_complainants" in seen:
+        errors.append(
+            ProcedureError(
+                path,
+                "same_complainant and distinct_complainants cannot both hold: one complainant "
+                "is never several. Keep one.",
+            )
+        )
+    return errors
 
 
 def _route(route, path) -> list[ProcedureError]:

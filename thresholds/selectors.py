@@ -1,5 +1,6 @@
 """Reads for thresholds: the rules in force, a case's complaints, decisions and queues."""
 
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -10,7 +11,13 @@ from cases.models import Case, Incident
 from partnerships.models import Procedure
 from thresholds.constants import SuggestionStatus
 from thresholds.engine import Complaint
-from thresholds.models import BodyView, ReviewSuggestion, SecondReportNotice, ThresholdDecision
+from thresholds.models import (
+    BodyView,
+    LocationLink,
+    ReviewSuggestion,
+    SecondReportNotice,
+    ThresholdDecision,
+)
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "procedures"
 
@@ -33,7 +40,7 @@ def procedure_threshold_rules(slug: str) -> tuple[dict | None, str]:
     return None, ""
 
 
-def incident_as_complaint(incident: Incident) -> Complaint:
+def incident_as_complaint(incident: Incident, location_links=()) -> Complaint:
     return Complaint(
         id=str(incident.pk),
         incident_date=incident.incident_date,
@@ -47,13 +54,26 @@ def incident_as_complaint(incident: Incident) -> Complaint:
         same_incident_as=str(incident.same_incident_as_id)
         if incident.same_incident_as_id
         else None,
+        postcode=incident.postcode,
+        building=incident.building,
+        uprn=incident.uprn,
+        location_links=tuple(location_links),
     )
 
 
 def case_complaints(case: Case) -> list[Complaint]:
     """Every incident on the case, as the engine's complaints."""
     incidents = Incident.objects.filter(case=case).select_related("reported_to")
-    return [incident_as_complaint(i) for i in incidents]
+    links = defaultdict(list)
+    for first, second in LocationLink.objects.filter(case=case).values_list("first", "second"):
+        links[first].append(str(second))
+        links[second].append(str(first))
+    return [incident_as_complaint(i, sorted(links[i.pk])) for i in incidents]
+
+
+def case_location_links(case: Case):
+    """The locations an officer has linked on the case, oldest first."""
+    return LocationLink.objects.filter(case=case).select_related("first", "second", "by")
 
 
 def decision_round(case: Case) -> int:

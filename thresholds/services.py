@@ -24,7 +24,7 @@ from thresholds.detection import (  # noqa: E402, F401
 )
 from thresholds.engine import Decision, evaluate
 from thresholds.importing import incident_import  # noqa: E402, F401
-from thresholds.models import BodyView, ThresholdDecision, ThresholdEvaluation
+from thresholds.models import BodyView, LocationLink, ThresholdDecision, ThresholdEvaluation
 from thresholds.voting import apply_decision_rule
 
 DECIDE = "thresholds.decide_threshold"
@@ -328,3 +328,49 @@ def _store_decision(
         reasons_text=reasons_text,
         recorded_by=by,
     )
+
+
+REASON_MAX = 2000
+
+
+def location_link(*, case: Case, first, second, reason: str, by) -> LocationLink:
+    """An officer links the locations of two incidents on the case (the same estate, a
+    block and its car park), with a reason, on the timeline. Routes whose
+    ``same_location`` lists ``officer`` then count them as one location."""
+    if not (by.is_superuser or by.has_perm("cases.manage_case", case)):
+        raise PermissionDenied("You cannot link locations on this case.")
+    reason = " ".join(str(reason or "").split())
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say why these locations are linked."
+    elif "\x00" in reason or len(reason) > REASON_MAX:
+        errors["reason"] = f"Write the reason in {REASON_MAX:,} characters or fewer, as plain text."
+    if first.case_id != case.pk or second.case_id != case.pk:
+        errors["second"] = "Choose two incidents recorded on this case."
+    elif first.pk == second.pk:
+        errors["second"] = "Choose two different incidents."
+    if errors:
+        raise ValidationError(errors)
+    low, high = sorted((first, second), key=lambda i: i.pk)
+    with transaction.atomic():
+        lock(case)  # two officers linking the same pair at once: one link, one entry
+        existing = LocationLink.objects.filter(first=low, second=high).select_related("by").first()
+        if existing:
+            raise conflict(
+                what="linked these two locations",
+                at=existing.at,
+                actor=existing.by,
+                by=by,
+                outcome="the link is already recorded",
+                kept_input=False,
+            )
+        link = LocationLink.objects.create(case=case, first=low, second=high, reason=reason, by=by)
+        timeline_record(
+            case=case,
+            kind=EventKind.INCIDENT,
+            summary="The locations of two incidents linked",
+            by=by,
+            reason=reason,
+            detail={"location_link_id": link.pk, "incident_ids": [low.pk, high.pk]},
+        )
+    return link

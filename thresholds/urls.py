@@ -14,6 +14,11 @@ urlpatterns = [
     path("case/<reference:reference>/view/", views.record_view_view, name="record_view"),
     path("case/<reference:reference>/decide/", views.decide_view, name="decide"),
     path(
+        "case/<reference:reference>/link-locations/",
+        views.link_locations_view,
+        name="link_locations",
+    ),
+    path(
         "case/<reference:reference>/same-incident/",
         views.link_duplicate_view,
         name="link_duplicate",

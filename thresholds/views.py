@@ -22,6 +22,7 @@ from thresholds.forms import (
     DecisionForm,
     DismissForm,
     IncidentImportForm,
+    LocationLinkForm,
     SameIncidentForm,
 )
 from thresholds.models import ReviewSuggestion, SecondReportNotice
@@ -42,6 +43,7 @@ def _threshold_context(case, user) -> dict:
         or user.has_perm(services.RECORD_VIEW, case)
         or user.has_perm(services.DECIDE, case),
         "can_link": user.is_superuser or user.has_perm("cases.manage_case", case),
+        "location_links": selectors.case_location_links(case),
     }
 
 
@@ -92,6 +94,32 @@ def link_duplicate_view(request, reference):
     else:
         messages.success(request, f"#{second.pk} linked as the same incident as #{first.pk}.")
     return redirect("thresholds:case", reference=case.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_locations_view(request, reference):
+    """An officer links the locations of two incidents on the case, with a reason."""
+    case = case_get(user=request.user, reference=reference)
+    if not (request.user.is_superuser or request.user.has_perm("cases.manage_case", case)):
+        raise PermissionDenied
+    form = LocationLinkForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.location_link(case=case, by=request.user, **form.cleaned_data)
+        except ConflictError as exc:
+            attach_errors(None, exc, request)
+            return redirect("thresholds:case", reference=case.reference)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "The locations are linked and the link is on the timeline.")
+            return redirect("thresholds:case", reference=case.reference)
+    return render(
+        request,
+        "thresholds/form_page.html",
+        {"case": case, "form": form, "title": "Link the locations of two incidents"},
+    )
 
 
 @login_required

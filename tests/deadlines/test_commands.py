@@ -80,3 +80,54 @@ def test_bench_data_fills_a_scratch_database_in_bulk(reference):
     from thresholds.services import detection_run
 
     detection_run()
+
+
+PATH_STEPS = ("threshold_decision", "victim_contact", "meeting", "outcome", "minutes")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("received", ["2026-03-02", "2026-12-22", "2027-02-26"])
+@pytest.mark.parametrize(
+    "procedure", ["hertsmere", "staffordshire", "bedfordshire", "merton", "devon-and-cornwall"]
+)
+def test_later_steps_are_dated_in_the_order_they_happen(procedure, received):
+    """The outcome is never due before the threshold decision, a step never starts before
+    the step it follows is due, and the appeal is decided when its last stage is due."""
+    rows = _preview("--procedure", procedure, "--received", received)
+    due = {r["step"]: r["due"] for r in rows}
+    if "threshold_decision" in due and "outcome" in due:
+        assert due["outcome"] >= due["threshold_decision"], rows
+    present = [due[s] for s in PATH_STEPS if s in due]
+    assert present == sorted(present), rows
+    ends = {"panel_held": "meeting", "threshold_met": "threshold_decision"}
+    for row in rows:
+        assert row["starts_on"] >= received, row
+        if row["starts"] in ends and ends[row["starts"]] in due:
+            assert row["starts_on"] >= due[ends[row["starts"]]], row
+    stages = [r for r in rows if r["step"].startswith("appeal.")]
+    for row in rows:
+        if row["starts"] == "appeal_decided" and stages:
+            assert row["starts_on"] == stages[-1]["due"], row
+
+
+@pytest.mark.django_db
+def test_hertsmere_outcome_follows_the_decision_and_the_victim_contact():
+    due = {
+        r["step"]: r["due"]
+        for r in _preview("--procedure", "hertsmere", "--received", "2026-03-02")
+    }
+    assert due["threshold_decision"] == "2026-03-16"
+    assert due["victim_contact"] == "2026-03-23"
+    assert due["outcome"] == "2026-03-30"  # was 9 March: before the decision
+
+
+@pytest.mark.django_db
+def test_the_nation_option_changes_which_bank_holidays_count():
+    # St Andrew's Day (Monday 30 November 2026) is a bank holiday in Scotland only.
+    england = _preview("--procedure", "merton", "--received", "2026-11-27")
+    scotland = _preview("--procedure", "merton", "--received", "2026-11-27", "--nation", "scotland")
+    ack = {r["step"]: r["due"] for r in england}["acknowledge"]
+    assert ack == "2026-12-01"
+    assert {r["step"]: r["due"] for r in scotland}["acknowledge"] == "2026-12-02"
+    with pytest.raises(CommandError):
+        _preview("--procedure", "merton", "--received", "2026-11-27", "--nation", "france")

@@ -327,3 +327,228 @@ def test_random_routes_decide_as_the_brute_force_oracle_and_explain_every_compla
     assert sorted(c["id"] for c in explained["complaints"]) == ids
     for listed in explained["complaints"]:
         assert listed["counted"] or len(listed["reasons"]) == 1, listed
+
+
+# -- random condition sets (kind: all_of) against a second brute-force oracle ----------------
+
+LINKS = ["address", "building", "postcode", "officer"]
+
+
+@st.composite
+def random_condition_route(draw):
+    conditions = []
+    measure = draw(st.sampled_from(["incidents", "distinct_complainants", "both"]))
+    if measure in ("incidents", "both"):
+        conditions.append({"incidents": draw(st.integers(1, 3))})
+    if measure in ("distinct_complainants", "both"):
+        conditions.append({"distinct_complainants": draw(st.integers(1, 3))})
+    window = _period(draw)
+    if draw(st.booleans()):
+        window["anchor"] = draw(st.sampled_from(["application", "first_incident", "rolling"]))
+    conditions.append({"window": window})
+    if measure == "incidents" and draw(st.integers(0, 2)) == 0:
+        conditions.append({"same_complainant": True})
+    for flag in ("same_issue", "hate_motivated", "same_incident_counts_once", "still_persisting"):
+        if draw(st.integers(0, 5)) == 0:
+            conditions.append({flag: True})
+    if draw(st.integers(0, 2)) == 0:
+        links = draw(st.lists(st.sampled_from(LINKS), min_size=1, max_size=4, unique=True))
+        conditions.append({"same_location": {"linked_by": links}})
+    for timing in ("report_lag", "latest_within_of_request", "application_within_of_latest"):
+        if draw(st.integers(0, 4)) == 0:
+            conditions.append({timing: _period(draw)})
+    if draw(st.integers(0, 3)) == 0:
+        conditions.append({"exclude_kinds": ["diary_sheet"]})
+    order = draw(st.permutations(range(len(conditions))))
+    return {"key": "r", "kind": "all_of", "conditions": [conditions[i] for i in order]}
+
+
+@st.composite
+def placed_complaints(draw):
+    """Random complaints with locations: addresses, buildings, postcodes, UPRNs, officer
+    links; close together in time, so that many routes are met or nearly met."""
+    n = draw(st.integers(0, 8))
+    spread = draw(st.sampled_from([40, 120, 250]))
+    out = []
+    for i in range(n):
+        incident = APPLICATION - dt.timedelta(days=draw(st.integers(-5, spread)))
+        reported = draw(
+            st.one_of(
+                st.integers(0, 40).map(lambda d, i=incident: i + dt.timedelta(days=d)),
+                st.just(None),
+            )
+        )
+        earlier = [c.id for c in out]
+        out.append(
+            Complaint(
+                id=f"c{i}",
+                incident_date=incident,
+                reported_date=reported,
+                agency=draw(st.sampled_from(["council", "police"])),
+                kind=draw(st.sampled_from(["report"] * 4 + ["diary_sheet"])),
+                hate=draw(st.booleans()),
+                complainant=draw(st.sampled_from(["ann", "Ann ", "bob", "cy", ""])),
+                issue=draw(st.sampled_from(["noise", "Noise", "noise", "parking"])),
+                location=draw(st.sampled_from(["", "1 Park Rd", "1 park rd.", "Shop", "Flat 2"])),
+                postcode=draw(st.sampled_from(["", "WD6 1AB", "wd61ab", "EN6 2XY"])),
+                building=draw(st.sampled_from(["", "", "Elm Court", "elm  court"])),
+                uprn=draw(st.sampled_from(["", "", "", "100021"])),
+                same_incident_as=draw(st.sampled_from([None, None, None, *earlier])),
+                location_links=tuple(draw(st.lists(st.sampled_from(earlier), max_size=1)))
+                if earlier
+                else (),
+            )
+        )
+    return out
+
+
+def _same_place_oracle(items, links):
+    """Pairs of complaint ids at linked locations (one step), written from the docs."""
+
+    def address(c):
+        return " ".join(
+            c.location.lower().replace("-", " ").replace(",", " ").replace(".", " ").split()
+        )
+
+    def postcode(c):
+        return c.postcode.replace(" ", "").upper()
+
+    def linked(a, b):
+        if "address" in links:
+            if address(a) and address(a) == address(b):
+                return True
+            if a.uprn and a.uprn == b.uprn:
+                return True
+        if (
+            "building" in links
+            and a.building.strip()
+            and " ".join(a.building.lower().split()) == " ".join(b.building.lower().split())
+            and postcode(a) == postcode(b)
+        ):
+            return True
+        if "postcode" in links and postcode(a) and postcode(a) == postcode(b):
+            return True
+        return "officer" in links and (b.id in a.location_links or a.id in b.location_links)
+
+    # the places: connected components over every complaint given
+    place = {c.id: {c.id} for c in items}
+    for a in items:
+        for b in items:
+            if a.id != b.id and linked(a, b) and place[a.id] is not place[b.id]:
+                merged = place[a.id] | place[b.id]
+                for cid in merged:
+                    place[cid] = merged
+    return {cid: frozenset(ids) for cid, ids in place.items()}
+
+
+def oracle_all_of(route, items, application, factors):
+    """Met iff some set of complaints meets every condition at once (tried exhaustively)."""
+    cond = {k: v for item in route["conditions"] for k, v in item.items()}
+    window = {"amount": cond["window"]["amount"], "unit": cond["window"]["unit"]}
+    anchor = cond["window"].get("anchor", "application")
+    lag = cond.get("report_lag")
+    links = (cond.get("same_location") or {}).get("linked_by", [])
+    place = _same_place_oracle(items, links) if "same_location" in cond else {}
+
+    def qualifies(c):
+        if c.incident_date > application:
+            return False
+        if c.reported_date is not None and c.reported_date < c.incident_date:
+            return False
+        if c.kind in cond.get("exclude_kinds", []):
+            return False
+        if "distinct_complainants" in cond and not c.complainant.strip():
+            return False
+        if (
+            "same_location" in cond
+            and not (c.location or c.postcode or c.building or c.uprn).strip()
+        ):
+            return False
+        if anchor == "application" and c.incident_date < _move(application, window, -1):
+            return False
+        if cond.get("hate_motivated") and not c.hate:
+            return False
+        late = lag and (c.reported_date is None or c.reported_date > _move(c.incident_date, lag))
+        return not late
+
+    pool = [c for c in items if qualifies(c)]
+    if cond.get("same_incident_counts_once"):
+        ids = {c.id for c in items}
+        links_ = {c.id: set() for c in items}
+        for c in items:
+            if c.same_incident_as in ids:
+                links_[c.id].add(c.same_incident_as)
+                links_[c.same_incident_as].add(c.id)
+
+        def incident(cid):
+            seen, todo = {cid}, [cid]
+            while todo:
+                for other in links_[todo.pop()] - seen:
+                    seen.add(other)
+                    todo.append(other)
+            return frozenset(seen)
+
+        first = {}
+        for c in sorted(
+            pool, key=lambda c: (c.incident_date, c.reported_date or dt.date.max, c.id)
+        ):
+            first.setdefault(incident(c.id), c)
+        pool = list(first.values())
+    if cond.get("still_persisting") and factors.get("asb_persists") is not True:
+        return False
+
+    def group(c):
+        return (
+            _norm_text(c.complainant) if cond.get("same_complainant") else None,
+            _norm_text(c.issue) if cond.get("same_issue") else None,
+            place.get(c.id),
+        )
+
+    for size in range(1, len(pool) + 1):
+        for chosen in itertools.combinations(pool, size):
+            if len({group(c) for c in chosen}) > 1:
+                continue
+            if len(chosen) < cond.get("incidents", 0):
+                continue
+            people = {_norm_text(c.complainant) for c in chosen if c.complainant.strip()}
+            if len(people) < cond.get("distinct_complainants", 0):
+                continue
+            start = min(c.incident_date for c in chosen)
+            if anchor == "first_incident":
+                start = min(c.incident_date for c in pool if group(c) == group(chosen[0]))
+            if anchor != "application" and max(c.incident_date for c in chosen) > _move(
+                start, window
+            ):
+                continue
+            latest = cond.get("latest_within_of_request")
+            if latest and max(c.incident_date for c in chosen) < _move(application, latest, -1):
+                continue
+            within = cond.get("application_within_of_latest")
+            if within and application > _move(
+                max(c.reported_date or c.incident_date for c in chosen), within
+            ):
+                continue
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    routes=st.lists(random_condition_route(), min_size=1, max_size=2),
+    items=placed_complaints(),
+    persists=st.sampled_from([True, False, None]),
+)
+def test_random_condition_sets_decide_as_the_oracle_and_explain_every_complaint(
+    routes, items, persists
+):
+    routes = [{**r, "key": f"r{i}"} for i, r in enumerate(routes)]
+    rules = {"routes": routes}
+    assert validate_section(rules, "threshold") == []
+    factors = {"asb_persists": persists}
+    decision = evaluate(rules, items, APPLICATION, factors)
+    expected = [oracle_all_of(r, items, APPLICATION, factors) for r in routes]
+    assert [r.met for r in decision.routes] == expected, decision.reasons_text
+    ids = sorted(c.id for c in items)
+    for route in decision.explanation()["routes"]:
+        assert sorted(route["counted"] + list(route["excluded"])) == ids, route
+        assert all(len(r) == 1 and r[0] for r in route["excluded"].values()), route

@@ -10,7 +10,7 @@ import pytest
 
 from tests.thresholds.helpers import c, d
 from thresholds.engine import evaluate
-from thresholds.route_fields import COMMUNITY, COMPLAINTS_IN_WINDOW, ROUTE_FIELDS
+from thresholds.route_fields import ALL_OF, COMMUNITY, COMPLAINTS_IN_WINDOW, ROUTE_FIELDS
 from thresholds.rules import validate_section
 
 WINDOW = {"amount": 6, "unit": "months"}
@@ -87,6 +87,11 @@ BASE = {
         "distinct_complainants": 2,
         "window": WINDOW,
     },
+    ALL_OF: {
+        "key": "r",
+        "kind": ALL_OF,
+        "conditions": [{"incidents": 2}, {"window": WINDOW}],
+    },
 }
 TWO = [c(1, "2026-06-01", complainant="ann"), c(2, "2026-07-01", complainant="bob")]
 WALK = {
@@ -98,6 +103,12 @@ WALK = {
         {},
     ),
     "count": (2, 3, TWO, {}),
+    "conditions": (
+        [{"incidents": 2}, {"window": WINDOW}],
+        [{"incidents": 2}, {"window": WINDOW}, {"same_complainant": True}],
+        TWO,
+        {},
+    ),
     "distinct_complainants": (2, 3, TWO, {}),
     "group_by": (
         "issue",

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from asbcr.calendar import calendar_for
 from deadlines.preview import preview
+from partnerships.constants import Nation
 from partnerships.models import Area, Procedure
 from partnerships.procedures import InvalidProcedure, parse_yaml
 
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--received", required=True, help="Date received, YYYY-MM-DD")
         parser.add_argument(
             "--nation",
-            help="Whose bank holidays count (default: the nation of an area using the procedure)",
+            choices=Nation.values,
+            help=(
+                "Whose bank holidays count (default: the nation of the first area, by slug, "
+                "using the procedure; england for a seed file or a procedure no area uses)"
+            ),
         )
         parser.add_argument(
             "--procedure-version", type=int, help="Procedure version (default: latest)"
