@@ -22,11 +22,11 @@ from cases.constants import (
     Relationship,
     RiskSubject,
 )
+from cases.locations import BUILDING_MAX, PlaceField, PostcodeField, UPRNField
 from cases.services import IncidentInput, PersonInput
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
 from partnerships.selectors import agencies_choosable_for
-from thresholds.locations import BUILDING_MAX, PlaceField, PostcodeField, UPRNField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

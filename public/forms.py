@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from asbcr.fields import DateInputField
 from asbcr.files import STATEMENT_KINDS, UploadField
 from cases.constants import ContactMethod, PartyKind, Relationship
-from thresholds.locations import PlaceField, PostcodeField
+from cases.locations import PlaceField, PostcodeField
 
 SHORT = 200
 MEDIUM = 2000

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.constants import IncidentKind, IncidentSource
+from cases.locations import clean_place, clean_postcode, clean_uprn
 from cases.models import Incident
 from partnerships.models import Agency
-from thresholds.locations import clean_place, clean_postcode, clean_uprn
 
 COLUMNS = [
     ("reference", True, "The agency's own reference for the report (unique in its system)."),

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from asbcr.concurrency import ConflictError
 from cases.forms import IncidentForm
+from cases.locations import clean_place, clean_postcode, clean_uprn
 from cases.models import Incident, TimelineEvent
 from public.forms import IncidentForm as PublicIncidentForm
 from tests.concurrency.race import TRIALS, race
 from tests.factories import receive_case
 from thresholds import selectors, services
-from thresholds.locations import clean_place, clean_postcode, clean_uprn
 from thresholds.models import LocationLink
 
 
