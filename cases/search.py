@@ -1,0 +1,107 @@
+"""Finding cases by what a person remembers about them.
+
+A search finds a case by its reference, the name, address or postcode of anyone on it
+(victim, applicant, the people complained about), and words in its incidents'
+descriptions and its notes. On PostgreSQL the words are matched by full-text search
+(English stemming: "noisy" finds "noise") and names also by trigram similarity, so a
+misspelt name ("Kowalsky") still finds "Kowalski"; the indexes behind both are made in
+``cases/migrations/0009_search_indexes.py``. On SQLite (development and the quick test
+run) each word is matched as a substring instead.
+
+The search only narrows ``case_visible_to``: it is an extra filter on the cases the user
+may see, never a query of its own.
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.functions import Replace, Upper
+
+from cases.constants import EventKind
+from cases.models import Incident, Perpetrator, Person, TimelineEvent
+
+# Words longer than this, or more of them, are not what anyone types to find a case.
+MAX_WORDS = 8
+NOTE_KINDS = (EventKind.NOTE, EventKind.CONTACT_ATTEMPT)
+
+
+class _TextMatches(Func):
+    """``to_tsvector('english', column) @@ websearch_to_tsquery('english', words)``,
+    written exactly as the GIN expression indexes are, so PostgreSQL uses them."""
+
+    arg_joiner = ") @@ websearch_to_tsquery('english'::regconfig, "
+    template = "(to_tsvector('english'::regconfig, %(expressions)s))"
+    output_field = BooleanField()
+
+
+class _NameLike(Func):
+    """``words <% name``: the words are like a run of words in the name (pg_trgm's word
+    similarity, at its default threshold of 0.6). ``%%`` is how the driver reads ``%``."""
+
+    arg_joiner = " <%% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _words(query: str) -> list[str]:
+    return query.split()[:MAX_WORDS]
+
+
+def _person_ids(query: str):
+    """People whose name, address or postcode matches."""
+    compact = query.replace(" ", "").upper()
+    people = Person.objects.annotate(
+        postcode_compact=Replace(Upper("postcode"), Value(" "), Value(""))
+    )
+    match = Q(name__icontains=query) | Q(address__icontains=query)
+    if compact:
+        match |= Q(postcode_compact__startswith=compact)
+    if connection.vendor == "postgresql":
+        match |= Q(_NameLike(Value(query), F("name")))
+    else:
+        words = _words(query)
+        if len(words) > 1:  # every word somewhere in the name or the address
+            every = Q()
+            for word in words:
+                every &= Q(name__icontains=word) | Q(address__icontains=word)
+            match |= every
+    return people.filter(match).values("pk")
+
+
+def _case_ids_by_words(query: str):
+    """Cases whose incidents, notes or people complained about hold the words."""
+    if connection.vendor == "postgresql":
+        incidents = Incident.objects.filter(_TextMatches(F("description"), Value(query)))
+        notes = TimelineEvent.objects.filter(kind__in=NOTE_KINDS).filter(
+            _TextMatches(F("reason"), Value(query))
+        )
+    else:
+        incidents = Incident.objects.all()
+        notes = TimelineEvent.objects.filter(kind__in=NOTE_KINDS)
+        for word in _words(query):
+            incidents = incidents.filter(description__icontains=word)
+            notes = notes.filter(reason__icontains=word)
+    perpetrators = Perpetrator.objects.filter(
+        Q(name__icontains=query) | Q(address__icontains=query)
+    )
+    return (
+        incidents.values("case_id"),
+        notes.values("case_id"),
+        perpetrators.values("case_id"),
+    )
+
+
+def case_search_filter(query: str) -> Q:
+    """The cases a search for ``query`` finds (to be applied to visible cases only)."""
+    query = " ".join(query.split())
+    if not query:
+        return Q()
+    people = _person_ids(query)
+    incidents, notes, perpetrators = _case_ids_by_words(query)
+    return (
+        Q(reference__icontains=query)
+        | Q(victim_id__in=people)
+        | Q(applicant_id__in=people)
+        | Q(pk__in=incidents.filter(case_id__isnull=False))
+        | Q(pk__in=notes)
+        | Q(pk__in=perpetrators)
+    )
