@@ -12,6 +12,10 @@ Instead each of them registers, in its ``AppConfig.ready()``:
 - ``next_due(fn)``: ``fn() -> expression`` on ``Case``: the date its earliest live
   deadline is due, or NULL (the deadlines app provides it; the case list's "next
   deadline" column shows and sorts by it).
+- ``access_gate(fn)``: ``fn(user, case) -> PermissionDenied | None``: a reason this
+  user, who may see the case, may not read its personal data yet (a panel member who
+  has not signed the information-sharing declaration). ``cases.selectors.case_get``
+  raises the first one, so every page that opens a case is held to it.
 - ``close_blocker(fn)``: ``fn(case) -> list[str]`` returns plain-English reasons the
   case cannot close yet (for example, actions still open). Empty means no objection.
 
@@ -31,6 +35,21 @@ _close_blockers: list[Callable] = []
 _overdue_filter: list[Callable] = []
 _case_sections: list[Callable] = []
 _next_due: list[Callable] = []
+_access_gates: list[Callable] = []
+
+
+def access_gate(fn: Callable) -> Callable:
+    if fn not in _access_gates:
+        _access_gates.append(fn)
+    return fn
+
+
+def access_refusal(user, case):
+    """The first gate's refusal of ``user`` for ``case``, or None."""
+    for fn in _access_gates:
+        if (refusal := fn(user, case)) is not None:
+            return refusal
+    return None
 
 
 def after_transition(fn: Callable) -> Callable:

@@ -3,8 +3,9 @@
 A search finds a case by its reference, the name, address or postcode of anyone on it
 (victim, applicant, the people complained about), and words in its incidents'
 descriptions and its notes. On PostgreSQL the words are matched by full-text search
-(English stemming: "noisy" finds "noise") and names also by trigram similarity, so a
-misspelt name ("Kowalsky") still finds "Kowalski"; the indexes behind both are made in
+(English stemming: "parties" finds "party"); when a search finds nothing, names are
+tried again by trigram similarity, so a misspelt name ("Kowalsky") still finds
+"Kowalski"; the indexes behind both are made in
 ``cases/migrations/0009_search_indexes.py``. On SQLite (development and the quick test
 run) each word is matched as a substring instead.
 
@@ -12,12 +13,16 @@ The search only narrows ``case_visible_to``: it is an extra filter on the cases 
 may see, never a query of its own.
 """
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.functions import Replace, Upper
 
 from cases.constants import EventKind
 from cases.models import Incident, Perpetrator, Person, TimelineEvent
+
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?(?:[0-9][A-Z]{0,2})?$")
 
 # Words longer than this, or more of them, are not what anyone types to find a case.
 MAX_WORDS = 8
@@ -46,18 +51,22 @@ def _words(query: str) -> list[str]:
     return query.split()[:MAX_WORDS]
 
 
-def _person_ids(query: str):
-    """People whose name, address or postcode matches."""
-    compact = query.replace(" ", "").upper()
-    people = Person.objects.annotate(
-        postcode_compact=Replace(Upper("postcode"), Value(" "), Value(""))
-    )
+def looks_like_postcode(query: str) -> bool:
+    """A UK postcode, whole or its first part ("WD6", "wd61aa", "WD6 1AA")."""
+    return bool(_POSTCODE.match(query.replace(" ", "").upper()))
+
+
+def _person_ids(query: str, *, fuzzy: bool = False):
+    """People whose name, address or postcode matches; with ``fuzzy`` (PostgreSQL),
+    people whose name is like the words (a misspelling)."""
+    people = Person.objects.all()
+    if fuzzy:
+        return people.filter(_NameLike(Value(query), F("name"))).values("pk")
     match = Q(name__icontains=query) | Q(address__icontains=query)
-    if compact:
-        match |= Q(postcode_compact__startswith=compact)
-    if connection.vendor == "postgresql":
-        match |= Q(_NameLike(Value(query), F("name")))
-    else:
+    if looks_like_postcode(query):
+        people = people.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
+        match |= Q(postcode_compact__startswith=query.replace(" ", "").upper())
+    if connection.vendor != "postgresql":
         words = _words(query)
         if len(words) > 1:  # every word somewhere in the name or the address
             every = Q()
@@ -90,11 +99,19 @@ def _case_ids_by_words(query: str):
     )
 
 
-def case_search_filter(query: str) -> Q:
-    """The cases a search for ``query`` finds (to be applied to visible cases only)."""
+def case_search_filter(query: str, *, fuzzy: bool = False) -> Q:
+    """The cases a search for ``query`` finds (to be applied to visible cases only).
+
+    ``fuzzy`` is the fallback when the search finds nothing: names like the words, by
+    trigram similarity (PostgreSQL only; on SQLite it finds nothing more)."""
     query = " ".join(query.split())
     if not query:
         return Q()
+    if fuzzy:
+        if connection.vendor != "postgresql":
+            return Q(pk__in=[])
+        people = _person_ids(query, fuzzy=True)
+        return Q(victim_id__in=people) | Q(applicant_id__in=people)
     people = _person_ids(query)
     incidents, notes, perpetrators = _case_ids_by_words(query)
     return (

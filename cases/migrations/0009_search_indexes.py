@@ -19,6 +19,10 @@ INDEXES = [
         "cases_person USING gin (name gin_trgm_ops)",
     ),
     (
+        "cases_person_postcode_compact",
+        "cases_person ((REPLACE(UPPER(postcode::text), ' ', '')) text_pattern_ops)",
+    ),
+    (
         "cases_person_address_trgm",
         "cases_person USING gin ((UPPER(address)) gin_trgm_ops)",
     ),
@@ -29,6 +33,12 @@ INDEXES = [
     (
         "cases_case_reference_trgm",
         "cases_case USING gin ((UPPER(reference::text)) gin_trgm_ops)",
+    ),
+    (
+        # The case list's next-deadline column, and its sort: a case's earliest live
+        # deadline is the first entry of this index for the case.
+        "deadlines_deadline_live_due",
+        "deadlines_deadline (case_id, due) WHERE state IN ('open', 'breached')",
     ),
     (
         "cases_incident_description_fts",
@@ -57,7 +67,10 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0008_timeline_kinds_rectification_hold_erasure")]
+    dependencies = [
+        ("cases", "0008_timeline_kinds_rectification_hold_erasure"),
+        ("deadlines", "0001_initial"),
+    ]
 
     operations = [
         TrigramExtension(),
