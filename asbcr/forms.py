@@ -1,9 +1,11 @@
 """Form helpers every app's views share."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
+from asbcr.fields import name_from_label
 
 
 def submitted(data, name: str, default: str | None = None) -> str | None:
@@ -44,3 +46,57 @@ def attach_errors(form, exc: ValidationError, request=None) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+_DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+_DJANGO_INVALID_CHOICE = {
+    str(forms.ChoiceField.default_error_messages["invalid_choice"]),
+    str(forms.ModelChoiceField.default_error_messages["invalid_choice"]),
+    str(forms.MultipleChoiceField.default_error_messages["invalid_choice"]),
+}
+
+
+def _chooses(field) -> bool:
+    widget = field.widget
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField) or (
+        getattr(widget, "input_type", "") in ("radio", "checkbox", "select")
+    )
+
+
+def plain_messages(form) -> None:
+    """Give every field of the form messages written for it, from its label, wherever it
+    still has Django's generic ones: "Enter the reason for the delay", "Select the
+    owning agency", never "This field is required." or "Select a valid choice"."""
+    for field in form.fields.values():
+        label = str(field.label or "").strip()
+        if not label:
+            continue
+        messages_ = field.error_messages
+        if label.endswith("?"):
+            what = f"an answer to ‘{label}’"
+        else:
+            what = name_from_label(label)
+        if str(messages_.get("required", "")) == _DJANGO_REQUIRED:
+            if isinstance(field, forms.FileField):
+                verb = "Choose"
+            elif _chooses(field):
+                verb = "Select"
+            else:
+                verb = "Enter"
+            messages_["required"] = f"{verb} {what}"
+        if str(messages_.get("invalid_choice", "")) in _DJANGO_INVALID_CHOICE:
+            messages_["invalid_choice"] = f"Select {what} from the list"
+        if isinstance(field, forms.IntegerField) and "invalid" in messages_:
+            messages_["invalid"] = f"{_sentence(str(what))} must be a whole number"
+
+
+class StaffForm(forms.Form):
+    """The base of every staff form: plain messages at each field (``plain_messages``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

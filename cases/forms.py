@@ -12,6 +12,7 @@ from django.conf import settings
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
 from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
+from asbcr.forms import StaffForm
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -38,7 +39,7 @@ def _helper(form_tag=False):
     return helper
 
 
-class GDSForm(forms.Form):
+class GDSForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
@@ -430,7 +431,7 @@ class AssignOfficerForm(VersionFormMixin, GDSForm):
         self.fields["officer"].queryset = officers
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(StaffForm):
     q = forms.CharField(
         label="Search",
         help_text="A reference, anyone's name, an address or postcode, or words from an "
