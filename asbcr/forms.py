@@ -86,16 +86,44 @@ def plain_messages(form) -> None:
             messages_["required"] = f"{verb} {what}"
         if str(messages_.get("invalid_choice", "")) in _DJANGO_INVALID_CHOICE:
             messages_["invalid_choice"] = f"Select {what} from the list"
-        if isinstance(field, forms.IntegerField) and "invalid" in messages_:
+        if isinstance(field, forms.IntegerField) and str(messages_.get("invalid", "")) == str(
+            forms.IntegerField.default_error_messages["invalid"]
+        ):
             messages_["invalid"] = f"{_sentence(str(what))} must be a whole number"
 
 
+def only_choice(field):
+    """The one value a required single-choice field offers, or None (several, or none)."""
+    if not field.required or isinstance(field, forms.MultipleChoiceField):
+        return None
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return None
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is None:
+            return None
+        values = list(field.queryset.values_list("pk", flat=True)[:2])
+    elif isinstance(field, forms.ChoiceField):
+        values = [v for v, _label in field.choices if v not in ("", None)][:2]
+    else:
+        return None
+    return values[0] if len(values) == 1 else None
+
+
 class StaffForm(forms.Form):
-    """The base of every staff form: plain messages at each field (``plain_messages``)."""
+    """The base of every staff form: plain messages at each field (``plain_messages``),
+    and where a required choice offers only one option, that option already chosen."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plain_messages(self)
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if value is None or value == "":
+            only = only_choice(field)
+            if only is not None:
+                return only
+        return value
 
 
 def _sentence(text: str) -> str:
