@@ -67,8 +67,8 @@ def plain_messages(form) -> None:
     """Give every field of the form messages written for it, from its label, wherever it
     still has Django's generic ones: "Enter the reason for the delay", "Select the
     owning agency", never "This field is required." or "Select a valid choice"."""
-    for field in form.fields.values():
-        label = str(field.label or "").strip()
+    for name, field in form.fields.items():
+        label = str(field.label or "").strip() or name.replace("_", " ").strip()
         if not label:
             continue
         messages_ = field.error_messages
@@ -116,6 +116,10 @@ class StaffForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plain_messages(self)
+
+    def full_clean(self):
+        plain_messages(self)  # again: for fields a subclass added after __init__
+        super().full_clean()
 
     def get_initial_for_field(self, field, field_name):
         value = super().get_initial_for_field(field, field_name)
