@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from crispy_forms_gds.fields import DateInputField as GDSDateInputField
+from crispy_forms_gds.widgets import DateInputWidget as GDSDateInputWidget
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -42,17 +43,63 @@ def check_year(value: dt.date, name: str) -> dt.date:
     return value
 
 
+_ONE_BOX = re.compile(r"^\s*(\d{1,2})[/ .-](\d{1,2})[/ .-](\d{1,4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _split_one_box(value: str) -> list[str]:
+    """A date written in one value (27/3/2026, 2026-03-27) as its day, month and year."""
+    if match := _ISO.match(value):
+        year, month, day = match.groups()
+        return [day, month, year]
+    if match := _ONE_BOX.match(value):
+        return list(match.groups())
+    return ["?", "?", "?"]  # read as "must be a real date", never as blank
+
+
+class DateInputWidget(GDSDateInputWidget):
+    """The GOV.UK day, month and year boxes (``name_0``, ``name_1``, ``name_2``).
+
+    A date sent under the field's own name in one value (a link or bookmark made before
+    the boxes, an export's query string) is read into the three boxes, so old links keep
+    working and the person sees the date in the boxes."""
+
+    def value_from_datadict(self, data, files, name):
+        parts = super().value_from_datadict(data, files, name)
+        single = data.get(name)
+        if not any(parts) and isinstance(single, str) and single.strip():
+            return _split_one_box(single)
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+def name_from_label(label) -> str | None:
+    """How a message names a field in the middle of a sentence, from its label:
+    "Date of the meeting" gives "the date of the meeting"."""
+    if not label:
+        return None
+    text = str(label).strip().rstrip(":?")
+    if text.lower().startswith(("the ", "your ")):
+        return text[:1].lower() + text[1:]
+    return "the " + text[:1].lower() + text[1:]
+
+
 class DateInputField(GDSDateInputField):
     """A GOV.UK date input (day, month and year boxes) that never lets a bad date through.
 
     ``error_name`` is how the messages name the date, in the middle of a sentence: "the
     date the incident happened" gives "Enter the date the incident happened" and "The
-    date the incident happened must be a real date".
+    date the incident happened must be a real date". Without it, the name comes from
+    the label ("Due date" gives "the due date").
     """
+
+    widget = DateInputWidget
 
     def __init__(self, *, error_name=None, **kwargs):
         super().__init__(**kwargs)
-        self.error_name = error_name or _("the date")
+        self.error_name = error_name or name_from_label(kwargs.get("label")) or _("the date")
         self.error_messages["required"] = kwargs.get("error_messages", {}).get(
             "required"
         ) or format_lazy(_("Enter {name}"), name=self.error_name)

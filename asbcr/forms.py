@@ -1,9 +1,11 @@
 """Form helpers every app's views share."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
+from asbcr.fields import name_from_label
 
 
 def submitted(data, name: str, default: str | None = None) -> str | None:
@@ -44,3 +46,89 @@ def attach_errors(form, exc: ValidationError, request=None) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+_DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+_DJANGO_INVALID_CHOICE = {
+    str(forms.ChoiceField.default_error_messages["invalid_choice"]),
+    str(forms.ModelChoiceField.default_error_messages["invalid_choice"]),
+    str(forms.MultipleChoiceField.default_error_messages["invalid_choice"]),
+}
+
+
+def _chooses(field) -> bool:
+    widget = field.widget
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.BooleanField) or (
+        getattr(widget, "input_type", "") in ("radio", "checkbox", "select")
+    )
+
+
+def plain_messages(form) -> None:
+    """Give every field of the form messages written for it, from its label, wherever it
+    still has Django's generic ones: "Enter the reason for the delay", "Select the
+    owning agency", never "This field is required." or "Select a valid choice"."""
+    for name, field in form.fields.items():
+        label = str(field.label or "").strip() or name.replace("_", " ").strip()
+        if not label:
+            continue
+        messages_ = field.error_messages
+        if label.endswith("?"):
+            what = f"an answer to ‘{label}’"
+        else:
+            what = name_from_label(label)
+        if str(messages_.get("required", "")) == _DJANGO_REQUIRED:
+            if isinstance(field, forms.FileField):
+                verb = "Choose"
+            elif _chooses(field):
+                verb = "Select"
+            else:
+                verb = "Enter"
+            messages_["required"] = f"{verb} {what}"
+        if str(messages_.get("invalid_choice", "")) in _DJANGO_INVALID_CHOICE:
+            messages_["invalid_choice"] = f"Select {what} from the list"
+        if isinstance(field, forms.IntegerField) and str(messages_.get("invalid", "")) == str(
+            forms.IntegerField.default_error_messages["invalid"]
+        ):
+            messages_["invalid"] = f"{_sentence(str(what))} must be a whole number"
+
+
+def only_choice(field):
+    """The one value a required single-choice field offers, or None (several, or none)."""
+    if not field.required or isinstance(field, forms.MultipleChoiceField):
+        return None
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return None
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is None:
+            return None
+        values = list(field.queryset.values_list("pk", flat=True)[:2])
+    elif isinstance(field, forms.ChoiceField):
+        values = [v for v, _label in field.choices if v not in ("", None)][:2]
+    else:
+        return None
+    return values[0] if len(values) == 1 else None
+
+
+class StaffForm(forms.Form):
+    """The base of every staff form: plain messages at each field (``plain_messages``),
+    and where a required choice offers only one option, that option already chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
+
+    def full_clean(self):
+        plain_messages(self)  # again: for fields a subclass added after __init__
+        super().full_clean()
+
+    def get_initial_for_field(self, field, field_name):
+        value = super().get_initial_for_field(field, field_name)
+        if value is None or value == "":
+            only = only_choice(field)
+            if only is not None:
+                return only
+        return value
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

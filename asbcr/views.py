@@ -16,7 +16,11 @@ def start(request):
 @login_required
 def home(request):
     """The staff home page: the user's agency, their roles by area, and their work."""
-    return render(request, "staff/home.html", home_summary(user=request.user))
+    from panels.selectors import meetings_today_for
+
+    context = home_summary(user=request.user)
+    context["todays_meetings"] = meetings_today_for(user=request.user)
+    return render(request, "staff/home.html", context)
 
 
 def healthz(request):

@@ -10,8 +10,9 @@ from django import forms
 from django.conf import settings
 
 from asbcr.concurrency import VersionFormMixin
-from asbcr.fields import DateInputField, TypedDateField
+from asbcr.fields import DateInputField
 from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
+from asbcr.forms import StaffForm
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -39,7 +40,7 @@ def _helper(form_tag=False):
     return helper
 
 
-class GDSForm(forms.Form):
+class GDSForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
@@ -443,9 +444,13 @@ class AssignOfficerForm(VersionFormMixin, GDSForm):
         self.fields["officer"].queryset = officers
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(StaffForm):
     q = forms.CharField(
-        label="Search by reference, name or postcode", required=False, max_length=100
+        label="Search",
+        help_text="A reference, anyone's name, an address or postcode, or words from an "
+        "incident or a note",
+        required=False,
+        max_length=100,
     )
     area = forms.ChoiceField(label="Area", required=False)
     state = forms.ChoiceField(label="State", required=False)
@@ -453,16 +458,16 @@ class CaseFilterForm(forms.Form):
     agency = forms.ChoiceField(label="Agency involved", required=False)
     risk = forms.ChoiceField(label="Risk", required=False)
     overdue = forms.BooleanField(label="Only cases with an overdue deadline", required=False)
-    received_from = TypedDateField(
-        label="Received from",
+    received_from = DateInputField(
+        label="Received on or after",
+        help_text="For example, 1 4 2026",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_name="the first date received",
     )
-    received_to = TypedDateField(
-        label="Received to",
+    received_to = DateInputField(
+        label="Received on or before",
+        help_text="For example, 30 4 2026",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_name="the last date received",
     )
 

@@ -9,6 +9,13 @@ Instead each of them registers, in its ``AppConfig.ready()``:
   ``transaction.on_commit`` inside it, never directly.
 - ``overdue_filter(fn)``: ``fn(today) -> Q`` on ``Case`` selecting cases with a breached
   deadline (the deadlines app provides it; the case list's "overdue" filter uses it).
+- ``next_due(fn)``: ``fn() -> expression`` on ``Case``: the date its earliest live
+  deadline is due, or NULL (the deadlines app provides it; the case list's "next
+  deadline" column shows and sorts by it).
+- ``access_gate(fn)``: ``fn(user, case) -> PermissionDenied | None``: a reason this
+  user, who may see the case, may not read its personal data yet (a panel member who
+  has not signed the information-sharing declaration). ``cases.selectors.case_get``
+  raises the first one, so every page that opens a case is held to it.
 - ``close_blocker(fn)``: ``fn(case) -> list[str]`` returns plain-English reasons the
   case cannot close yet (for example, actions still open). Empty means no objection.
 
@@ -27,6 +34,22 @@ _after_transition: list[Callable] = []
 _close_blockers: list[Callable] = []
 _overdue_filter: list[Callable] = []
 _case_sections: list[Callable] = []
+_next_due: list[Callable] = []
+_access_gates: list[Callable] = []
+
+
+def access_gate(fn: Callable) -> Callable:
+    if fn not in _access_gates:
+        _access_gates.append(fn)
+    return fn
+
+
+def access_refusal(user, case):
+    """The first gate's refusal of ``user`` for ``case``, or None."""
+    for fn in _access_gates:
+        if (refusal := fn(user, case)) is not None:
+            return refusal
+    return None
 
 
 def after_transition(fn: Callable) -> Callable:
@@ -64,6 +87,19 @@ def overdue_case_filter(*, today):
     if not _overdue_filter:
         return Q(pk__in=[])
     return _overdue_filter[0](today)
+
+
+def next_due(fn: Callable) -> Callable:
+    _next_due[:] = [fn]
+    return fn
+
+
+def next_due_expression():
+    from django.db.models import DateField, Value
+
+    if not _next_due:
+        return Value(None, output_field=DateField())
+    return _next_due[0]()
 
 
 def case_section(fn: Callable) -> Callable:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from asbcr.exports import csv_writer
@@ -39,6 +40,20 @@ from partnerships.procedures import version_problems
 from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 PAGE_SIZE = 25
+
+# The case list's columns: (sort key, heading); a key of None is not sortable.
+CASE_LIST_COLUMNS = [
+    ("reference", "Reference"),
+    ("victim", "Victim"),
+    ("area", "Area"),
+    ("received", "Received"),
+    ("state", "State"),
+    ("deadline", "Next deadline"),
+    ("officer", "Officer"),
+    ("risk", "Risk"),
+]
+# Columns whose first click sorts the most pressing first (newest, highest risk).
+DESC_FIRST = {"received", "risk"}
 
 TRANSITION_LABELS = {
     "acknowledge": ("Acknowledge the application", False),
@@ -80,16 +95,48 @@ def case_list_view(request):
     agencies = Agency.objects.filter(areas__in=areas).distinct().order_by("name")
     form.fields["agency"].choices = [("", "Any")] + [(a.slug, a.name) for a in agencies]
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list(user=request.user, filters=filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort_column, descending = selectors.case_list_sort(submitted(request.GET, "sort"))
+    sort = f"-{sort_column}" if descending else sort_column
+    cases = selectors.case_list(user=request.user, filters=filters, sort=sort)
+    page = Paginator(cases, PAGE_SIZE).get_page(submitted(request.GET, "page"))
     if filters.get("q"):
         services.access_log_record(user=request.user, kind=AccessKind.SEARCH, query=filters["q"])
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("sort", None)
+    query["sort"] = sort
+    unsorted = request.GET.copy()
+    unsorted.pop("page", None)
+    unsorted.pop("sort", None)
+    columns = []
+    for key, label in CASE_LIST_COLUMNS:
+        if key is None:
+            columns.append({"label": label})
+            continue
+        here = key == sort_column
+        link = unsorted.copy()
+        link["sort"] = (
+            key if (here and descending) or (not here and key not in DESC_FIRST) else f"-{key}"
+        )
+        columns.append(
+            {
+                "label": label,
+                "href": "?" + link.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if here else "none",
+            }
+        )
     return render(
         request,
         "cases/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "columns": columns,
+            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "today": timezone.localdate(),
+            "sort": sort,
+        },
     )
 
 

@@ -11,6 +11,7 @@ class DeadlinesConfig(AppConfig):
 
         hooks.after_transition(services.on_case_transition)
         hooks.overdue_filter(selectors.overdue_case_filter)
+        hooks.next_due(selectors.next_due_expression)
         hooks.case_section(views.case_deadlines_section)
 
         from asbcr.calendar import register_closure_days

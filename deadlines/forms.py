@@ -2,22 +2,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
-from asbcr.fields import TypedDateField
+from asbcr.fields import DateInputField
+from asbcr.forms import StaffForm
 
 
-class DelayForm(forms.Form):
+class DelayForm(StaffForm):
     """Record why a step will be late, the new date, and tell the applicant."""
 
-    new_due = TypedDateField(
-        error_name="the new date",
-        label="New date",
-        help_text="For example, 27 1 2027. Write it as day month year: 27/01/2027.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
-        error_messages={
-            "required": "Enter the new date",
-            "invalid": "Enter the new date as day/month/year, for example 27/01/2027",
-        },
-    )
+    new_due = DateInputField(label="New date", help_text="For example, 27 1 2027")
     reason = forms.CharField(
         label="Reason for the delay",
         help_text="The applicant sees this reason.",
@@ -35,7 +27,7 @@ class DelayForm(forms.Form):
         self.helper.label_size = Size.SMALL
 
 
-class WaiveForm(forms.Form):
+class WaiveForm(StaffForm):
     reason = forms.CharField(
         label="Why does this deadline no longer apply?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -49,19 +41,10 @@ class WaiveForm(forms.Form):
         self.helper.label_size = Size.SMALL
 
 
-class MeetForm(forms.Form):
+class MeetForm(StaffForm):
     """Record that the step was done, for steps no other page records (a phone call)."""
 
-    met_on = TypedDateField(
-        error_name="the date it was done",
-        label="Date it was done",
-        help_text="For example, 27/01/2027.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
-        error_messages={
-            "required": "Enter the date it was done",
-            "invalid": "Enter the date as day/month/year, for example 27/01/2027",
-        },
-    )
+    met_on = DateInputField(label="Date it was done", help_text="For example, 27 1 2027")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ area dashboard and "my work", so their numbers agree.
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from asbcr.calendar import WorkingCalendar, calendar_for
@@ -56,6 +56,15 @@ def overdue_q(today: dt.date) -> Q:
 def overdue_case_filter(today: dt.date) -> Q:
     """The cases.hooks.overdue_filter hook: cases with at least one overdue deadline."""
     return Q(Exists(Deadline.objects.filter(overdue_q(today), case=OuterRef("pk"))))
+
+
+def next_due_expression():
+    """The cases.hooks.next_due hook: the date a case's earliest live deadline is due."""
+    return Subquery(
+        Deadline.objects.filter(case=OuterRef("pk"), state__in=LIVE_STATES)
+        .order_by("due")
+        .values("due")[:1]
+    )
 
 
 def deadlines_visible_to(*, user) -> QuerySet[Deadline]:

@@ -9,11 +9,12 @@ from django import forms
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
 from asbcr.files import LOGO_KINDS, UploadField
+from asbcr.forms import StaffForm
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
 
 
-class GDSForm(forms.Form):
+class GDSForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

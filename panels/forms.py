@@ -9,6 +9,7 @@ from django import forms
 
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
+from asbcr.forms import StaffForm
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
     ActionStatus,
@@ -23,7 +24,7 @@ from partnerships.models import Agency
 from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 
-class GDSForm(forms.Form):
+class GDSForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -175,7 +176,7 @@ class ActionUpdateForm(VersionFormMixin, GDSForm):
     )
 
 
-class ChosenMemberForm(forms.Form):
+class ChosenMemberForm(StaffForm):
     """One member of this panel (to remove, or to record their attendance)."""
 
     member = forms.ModelChoiceField(queryset=None)

@@ -260,21 +260,29 @@ def _health(facts: PanelFacts) -> RuleResult:
 
 
 def _declarations(facts: PanelFacts, at_opening: bool) -> RuleResult:
+    """Everyone at the meeting has signed the information-sharing declaration: before
+    the meeting a warning, and when it opens a rule, since the meeting shares the
+    victim's personal data with everyone in the room."""
     present = [m for m in facts.members if _present(m, at_opening)]
     missing = sorted(m.name for m in present if not m.declared)
+    severity = BLOCK if at_opening else WARN
     if missing:
         return RuleResult(
             "declarations",
             False,
-            WARN,
+            severity,
             "Information-sharing declarations: not yet signed by "
             + ", ".join(missing)
-            + ". They cannot see the chair's pack until they sign.",
+            + (
+                ". Everyone attending must sign before the meeting opens."
+                if at_opening
+                else ". They cannot see the chair's pack until they sign."
+            ),
         )
     return RuleResult(
         "declarations",
         True,
-        WARN,
+        severity,
         "Information-sharing declarations: signed by everyone "
         + ("attending." if at_opening else "expected."),
     )

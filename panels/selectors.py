@@ -1,5 +1,7 @@
 """Reads for panels: who may see the chair's pack, what the victim is told, whose actions."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -71,6 +73,39 @@ def can_see_chairs_pack(user, case: Case) -> bool:
     if member is not None:
         return member.declared_at is not None
     return bool(user.is_superuser or user.has_perm("panels.arrange_panel", case))
+
+
+def declaration_refusal(user, case: Case):
+    """The cases.hooks.access_gate hook: someone who sees a case only because they sit on
+    its panel reads none of its personal data (the case page, its incidents, letters,
+    threshold, the chair's pack) until they have signed the information-sharing
+    declaration for the panel; they are told so, with the link to sign it. People whose
+    own agency is involved, and the area's administrators, see the case through their
+    own work and are not held back (the chair's pack still asks them to sign)."""
+    from cases.selectors import case_seen_through_own_work
+
+    if not user.is_authenticated:
+        return None
+    member = unsigned_membership(user, case)
+    if member is None or case_seen_through_own_work(user, case):
+        return None
+    return PermissionDeniedWithReason(
+        "Sign the information-sharing declaration for this case's panel before you read the case.",
+        action_url=reverse("panels:listing", args=[member.listing_id]) + "#declaration",
+        action_text="Sign the declaration on the panel page",
+    )
+
+
+def unsigned_membership(user, case: Case) -> PanelMember | None:
+    """The user's place on the case's current panel, if they have not signed its
+    declaration; None when they are not on it or have signed."""
+    listing = _latest_listing(case)
+    if listing is None:
+        return None
+    member = listing.members.filter(user=user).first()
+    if member is None or member.declared_at is not None:
+        return None
+    return member
 
 
 def _latest_listing(case: Case) -> Listing | None:
@@ -176,6 +211,50 @@ def meetings_for_area(*, area, upcoming_only: bool = True) -> QuerySet[Meeting]:
     if upcoming_only:
         qs = qs.filter(starts_at__date__gte=timezone.localdate())
     return qs.order_by("starts_at")
+
+
+def meetings_sat_on(*, user, since_days: int = 30) -> QuerySet[Meeting]:
+    """The meetings where the user sits on the panel of a case they may see: the chair's
+    and members' meetings list (upcoming, and the last ``since_days`` days)."""
+    since = timezone.localdate() - dt.timedelta(days=since_days)
+    return (
+        Meeting.objects.filter(
+            listings__members__user=user,
+            listings__case__in=case_visible_to(user=user),
+            starts_at__date__gte=since,
+        )
+        .select_related("area")
+        .distinct()
+        .order_by("starts_at")
+    )
+
+
+def meetings_today_for(*, user) -> list[Meeting]:
+    """Today's meetings where the user sits on a panel (for their home page)."""
+    today = timezone.localdate()
+    return list(meetings_sat_on(user=user, since_days=0).filter(starts_at__date=today))
+
+
+def meeting_rows_for(*, meeting: Meeting, user) -> list[dict]:
+    """Each case at the meeting the user may see, with what stands between it and
+    opening: the rules that block, and whether this user has signed its declaration."""
+    rows = []
+    for listing in listings_for_meeting(meeting=meeting, user=user):
+        member = listing.members.filter(user=user).first()
+        blocking = (
+            rules.blockers(panel_check(listing, at_opening=True))
+            if listing.status == ListingStatus.LISTED
+            else []
+        )
+        rows.append(
+            {
+                "listing": listing,
+                "member": member,
+                "signed": member is not None and member.declared_at is not None,
+                "blocking": blocking,
+            }
+        )
+    return rows
 
 
 def listings_for_meeting(*, meeting: Meeting, user) -> QuerySet[Listing]:

@@ -941,11 +941,17 @@ def action_add(
     *, case: Case, by, data: ActionInput, listing: Listing | None = None, interim: bool = False
 ) -> Action:
     """Add an action with a named owner and due date. An interim action (immediate risk,
-    before the meeting) is carried into the plan when the minutes are recorded."""
-    _require(by, ARRANGE, case)
+    before the meeting) is carried into the plan when the minutes are recorded. At a
+    meeting the panel's chair adds actions as the panel agrees them; only the
+    administering body adds an interim action."""
     if listing is not None:
         if listing.case_id != case.pk:
             raise ValidationError({"listing": "That meeting is for another case."})
+        if not _is_chair_or_arranger(by, listing):
+            raise PermissionDenied
+    else:
+        _require(by, ARRANGE, case)
+    if listing is not None:
         _require_quorate(listing)
     elif not interim:
         raise ValidationError({"listing": "Agree plan actions at a meeting."})

@@ -15,11 +15,12 @@ from cases.constants import AccessKind
 from cases.selectors import agencies_involved, case_get
 from cases.services import access_log_record
 from panels import forms as panel_forms
-from panels import selectors, services
+from panels import rules, selectors, services
 from panels.constants import ListingStatus, MeetingStatus
 from panels.models import Meeting
 from panels.pack import chairs_pack_sections
 from panels.services import ActionInput, PanelError
+from partnerships.constants import Role
 from partnerships.models import Area
 from partnerships.selectors import agencies_choosable_for
 
@@ -41,12 +42,19 @@ def _arranging_areas(user):
     ]
 
 
+def _sits_on_panels(user) -> bool:
+    return any(role in (Role.PANEL_CHAIR, Role.PANEL_MEMBER) for role, _ in user.role_pairs)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meetings_view(request):
-    """The meeting diary of each area the user arranges panels for."""
-    areas = _arranging_areas(request.user)
-    if not areas:
+    """The meetings the user sits on (a chair's or member's list), and the meeting diary
+    of each area they arrange panels for."""
+    user = request.user
+    areas = _arranging_areas(user)
+    mine = list(selectors.meetings_sat_on(user=user))
+    if not areas and not mine and not _sits_on_panels(user):
         raise PermissionDenied
     form = panel_forms.AdHocMeetingForm(request.POST or None)
     if request.method == "POST":
@@ -54,7 +62,7 @@ def meetings_view(request):
         if area not in areas:
             raise PermissionDenied
         if request.POST.get("op") == "standing":
-            made = services.meeting_schedule_standing(area=area, by=request.user)
+            made = services.meeting_schedule_standing(area=area, by=user)
             messages.success(request, f"{len(made)} standing meetings are in the diary.")
             return redirect("panels:meetings")
         if form.is_valid():
@@ -64,7 +72,7 @@ def meetings_view(request):
             try:
                 meeting = services.meeting_schedule_ad_hoc(
                     area=area,
-                    by=request.user,
+                    by=user,
                     starts_at=starts_at,
                     purpose=form.cleaned_data["purpose"],
                     location=form.cleaned_data["location"],
@@ -75,34 +83,48 @@ def meetings_view(request):
                 messages.success(request, "Ad hoc meeting scheduled.")
                 return redirect("panels:meeting", meeting.pk)
     diary = [(a, selectors.meetings_for_area(area=a)) for a in areas]
-    return render(request, "panels/meetings.html", {"diary": diary, "form": form, "areas": areas})
+    return render(
+        request,
+        "panels/meetings.html",
+        {
+            "diary": diary,
+            "form": form,
+            "areas": areas,
+            "mine": mine,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_view(request, pk):
+    """One meeting: each case at it, what blocks opening, and the user's declarations."""
     meeting = get_object_or_404(Meeting.objects.select_related("area"), pk=pk)
     can_arrange = request.user.is_superuser or request.user.has_perm(
         "panels.arrange_panel", meeting.area
     )
-    listings = selectors.listings_for_meeting(meeting=meeting, user=request.user)
-    if not can_arrange and not listings.exists():
+    rows = selectors.meeting_rows_for(meeting=meeting, user=request.user)
+    if not can_arrange and not rows:
         raise PermissionDenied
     form = panel_forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and can_arrange and form.is_valid():
-        try:
-            services.meeting_cancel(
-                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except PanelError as exc:
-            _panel_error(request, exc)
-        else:
-            messages.success(request, "Meeting cancelled.")
-            return redirect("panels:meetings")
+    if request.method == "POST":
+        if not can_arrange:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.meeting_cancel(
+                    meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except PanelError as exc:
+                _panel_error(request, exc)
+            else:
+                messages.success(request, "Meeting cancelled.")
+                return redirect("panels:meetings")
     return render(
         request,
         "panels/meeting.html",
-        {"meeting": meeting, "listings": listings, "form": form, "can_arrange": can_arrange},
+        {"meeting": meeting, "rows": rows, "form": form, "can_arrange": can_arrange},
     )
 
 
@@ -216,8 +238,32 @@ def listing_view(request, pk):
             "can_see_pack": selectors.can_see_chairs_pack(user, case),
             "involvements": agencies_involved(case),
             "declaration_text": services.DECLARATION_TEXT,
+            "declaration_needed": selectors.declaration_refusal(user, case) is not None,
+            "opening_blockers": rules.blockers(selectors.panel_check(listing, at_opening=True))
+            if listing.status == ListingStatus.LISTED
+            else [],
         },
     )
+
+
+# What the success banner says after each action on a panel's page.
+LISTING_DONE = {
+    "member": "Panel member added.",
+    "remove": "Panel member removed.",
+    "attendance": "Attendance recorded.",
+    "declare": "Declaration signed: you can now read the chair's pack.",
+    "open": "The meeting is open.",
+    "adjourn": "The meeting is adjourned for this case.",
+    "victim": "The victim's part in the meeting is recorded.",
+    "vote": "Vote recorded.",
+    "conclude_vote": "The threshold decision is recorded.",
+    "minutes": "Minutes saved.",
+    "action": "Action added to the plan.",
+    "consult": "The victim's views on the draft plan are recorded.",
+    "finalise": "The action plan is final and the case is recorded as reviewed.",
+    "circulate": "Minutes and action plan circulated to the panel.",
+    "agree": "Minutes recorded as agreed.",
+}
 
 
 def _listing_post(request, listing, op, form):
@@ -236,16 +282,15 @@ def _listing_post(request, listing, op, form):
         member = chosen.cleaned_data["member"]
         if op == "remove":
             services.panel_member_remove(member=member, by=user)
+            messages.success(request, LISTING_DONE[op])
             return "done"
         services.panel_attendance_record(
             member=member, by=user, attendance=request.POST.get("attendance", "")
         )
     elif op == "declare":
         services.declaration_sign(listing=listing, by=user)
-        messages.success(request, "Declaration signed: you can now read the chair's pack.")
     elif op == "open":
         _listing, warnings = services.listing_open(listing=listing, by=user)
-        messages.success(request, "The meeting is open.")
         for warning in warnings:
             messages.warning(request, warning)
     elif op == "adjourn":
@@ -269,14 +314,13 @@ def _listing_post(request, listing, op, form):
         services.victim_consultation_record(listing=listing, by=user, **data)
     elif op == "finalise":
         services.plan_finalise(listing=listing, by=user)
-        messages.success(request, "The action plan is final and the case is recorded as reviewed.")
     elif op == "circulate":
         services.minutes_circulate(listing=listing, by=user)
-        messages.success(request, "Minutes and action plan circulated to the panel.")
     elif op == "agree":
         services.minutes_agree(listing=listing, by=user)
     else:
         raise PermissionDenied
+    messages.success(request, LISTING_DONE[op])
     return "done"
 
 

@@ -4,8 +4,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.forms import StaffForm
 
-class ProcedureEditForm(forms.Form):
+
+class ProcedureEditForm(StaffForm):
     text = forms.CharField(
         label="Procedure (YAML)",
         help_text=(

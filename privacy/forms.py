@@ -8,6 +8,7 @@ and the form keeps what was typed.
 from django import forms
 
 from asbcr.fields import DateInputField
+from asbcr.forms import StaffForm
 from cases.forms import GDSForm
 from privacy.constants import RequesterKind
 
@@ -53,7 +54,7 @@ class SarOpenForm(GDSForm):
         )
 
 
-class SarConfirmForm(forms.Form):
+class SarConfirmForm(StaffForm):
     matches = forms.MultipleChoiceField(
         label="Records about this person", required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from asbcr.confirm import confirmation_page
 from asbcr.forms import attach_errors
 from asbcr.net import ratelimit_key
 from cases.selectors import case_get
@@ -699,6 +700,18 @@ def staff_tracking_issue(request, reference):
 @require_POST
 def staff_tracking_revoke(request, reference):
     case = _staff_case(request, reference)
+    confirm = confirmation_page(
+        request,
+        title=_("Revoke the applicant's tracking link?"),
+        warning=_(
+            "The link stops working at once and cannot be turned back on. The applicant "
+            "needs a new link to follow the case."
+        ),
+        button=_("Revoke the link"),
+        back_url=reverse("cases:detail", args=[reference]),
+    )
+    if confirm is not None:
+        return confirm
     services.tracking_link_revoke(case=case, by=request.user)
     messages.success(request, _("The applicant's tracking link no longer works."))
     return redirect("cases:detail", reference)

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from asbcr.fields import TypedDateField
+from asbcr.fields import DateInputField
+from asbcr.forms import StaffForm
 from asbcr.plain_text import validate_no_template_code
 from reporting.periods import (
     Period,
@@ -22,23 +23,23 @@ def year_choices() -> list[tuple[int, str]]:
     ]
 
 
-class ReportForm(forms.Form):
+class ReportForm(StaffForm):
     """Which areas, and which year or date range; defaults to the last complete year."""
 
     areas = forms.MultipleChoiceField(
         label="Areas", widget=forms.CheckboxSelectMultiple, required=False
     )
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
-    date_from = TypedDateField(
+    date_from = DateInputField(
         label="Or from (date)",
         required=False,
-        help_text="For example, 1/4/2026",
+        help_text="For example, 1 4 2026",
         error_name="the start date",
     )
-    date_to = TypedDateField(
+    date_to = DateInputField(
         label="To (date)",
         required=False,
-        help_text="For example, 30/6/2026",
+        help_text="For example, 30 6 2026",
         error_name="the end date",
     )
 
@@ -79,7 +80,7 @@ class ReportForm(forms.Form):
         return financial_years(year, count=3)
 
 
-class MonitoringForm(forms.Form):
+class MonitoringForm(StaffForm):
     force = forms.ChoiceField(label="Police force area")
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
 
@@ -89,7 +90,7 @@ class MonitoringForm(forms.Form):
         self.fields["year"].choices = year_choices()
 
 
-class PublishForm(forms.Form):
+class PublishForm(StaffForm):
     year = forms.TypedChoiceField(label="Financial year", coerce=int)
     note = forms.CharField(
         label="What changed (for a correction)",

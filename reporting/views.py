@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from asbcr.confirm import confirmation_page
 from asbcr.templatetags.words import long_datetime
 from cases.constants import AccessKind
 from cases.services import access_log_record
@@ -226,6 +227,17 @@ def publish_view(request, slug: str):
     if not form.is_valid():
         messages.error(request, "Choose a financial year that has ended.")
         return redirect("reporting:publish_list")
+    year = form.cleaned_data["year"]
+    confirm = confirmation_page(
+        request,
+        title=f"Publish {area.name}'s figures for {Period.financial_year(year).label}?",
+        warning="The figures go on the public page straight away. A published year is "
+        "never taken down: a mistake can only be corrected by publishing again, with a note.",
+        button="Publish the figures",
+        back_url=reverse("reporting:publish_list"),
+    )
+    if confirm is not None:
+        return confirm
     try:
         publication = services.publication_publish(
             area=area,

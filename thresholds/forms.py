@@ -1,6 +1,7 @@
 from django import forms
 
 from asbcr.files import MB, TEXT_KINDS, UploadField
+from asbcr.forms import StaffForm
 from cases.forms import GDSForm
 from partnerships.forms import AgencyChoiceField
 from thresholds.constants import View
@@ -109,7 +110,7 @@ class DismissForm(GDSForm):
     )
 
 
-class SameIncidentForm(forms.Form):
+class SameIncidentForm(StaffForm):
     """Two of this case's incidents that are the same one, reported to two bodies."""
 
     first = forms.ModelChoiceField(

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "asbcr.middleware.RefuseNulMiddleware",
+    "asbcr.middleware.ErrorTitleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "asbcr.headers.PrivatePagesMiddleware",

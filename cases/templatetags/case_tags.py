@@ -39,3 +39,24 @@ def _form_items(form):
         for error in errors:
             items.append((f"#{anchor}", error))
     return items
+
+
+# GOV.UK tag colours by phase of the review: new, gathering, deciding and at panel,
+# reviewed and told, monitoring, back after an appeal, and ended.
+_STATE_COLOURS = {
+    "received": "blue",
+    "acknowledged": "blue",
+    "gathering_information": "light-blue",
+    "threshold_met": "purple",
+    "panel_arranged": "purple",
+    "reviewed": "turquoise",
+    "outcome_sent": "turquoise",
+    "monitoring": "green",
+    "reopened": "orange",
+}
+
+
+@register.filter
+def state_tag_class(state: str) -> str:
+    """The GOV.UK tag class for a case state (grey for a case that has ended)."""
+    return f"govuk-tag--{_STATE_COLOURS.get(state, 'grey')}"

@@ -131,11 +131,15 @@ def test_health_involvement_by_panel_or_evidence():
     assert by_key(rules.evaluate_panel(evidence))["health"].ok
 
 
-def test_missing_declarations_warn_but_do_not_block():
+def test_missing_declarations_warn_before_the_meeting_and_block_its_opening():
     members = [*PANEL[:3], member("fire", "fire_and_rescue", role="chair", declared=False)]
-    results = rules.evaluate_panel(PanelFacts(config=CONFIG, members=members), at_opening=True)
-    assert rules.blockers(results) == []
-    assert "fire person" in rules.warnings(results)[0]
+    facts = PanelFacts(config=CONFIG, members=members)
+    before = rules.evaluate_panel(facts)
+    assert rules.blockers(before) == []
+    assert "fire person" in rules.warnings(before)[0]
+    opening = rules.evaluate_panel(facts, at_opening=True)
+    assert rules.warnings(opening) == []
+    assert any("fire person" in b and "must sign" in b for b in rules.blockers(opening))
 
 
 @pytest.mark.parametrize(

@@ -237,12 +237,13 @@ def test_under_18_perpetrator_needs_the_youth_offending_team(listing, users, off
     assert any("youth offending team" in r for r in exc.value.reasons)
 
 
-def test_missing_declarations_warn_and_hide_the_pack(listing, users, officer):
+def test_missing_declarations_block_opening_and_hide_the_pack(listing, users, officer):
     full_panel(listing, users, officer, declared=False)
     spoc = users["hertsmere.spoc"]
     assert not selectors.can_see_chairs_pack(spoc, listing.case)
-    _listing, warnings = services.listing_open(listing=listing, by=officer)
-    assert warnings and "chair's pack" in warnings[0]
+    with pytest.raises(PanelError) as refused:
+        services.listing_open(listing=listing, by=officer)
+    assert any("not yet signed by" in r for r in refused.value.reasons)
     services.declaration_sign(listing=listing, by=spoc)
     assert selectors.can_see_chairs_pack(spoc, listing.case)
     assert not selectors.can_see_chairs_pack(users["hertsmere.chair"], listing.case)

@@ -34,7 +34,12 @@ def test_diary_schedules_standing_meetings(client, officer, area):
 
 
 def test_diary_is_for_case_officers(client, users):
-    client.force_login(users["hertsmere.spoc"])
+    client.force_login(users["hertsmere.spoc"])  # a panel member: their meetings, no diary
+    page = client.get(reverse("panels:meetings")).content.decode()
+    assert "Meetings you sit on" in page and "Schedule an ad hoc meeting" not in page
+    response = client.post(reverse("panels:meetings"), {"area": "hertsmere", "op": "standing"})
+    assert response.status_code == 403
+    client.force_login(users["hertsmere.reviewer"])  # sits on no panel
     assert client.get(reverse("panels:meetings")).status_code == 403
 
 

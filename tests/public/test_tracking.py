@@ -69,14 +69,18 @@ def test_officer_revokes_and_reissues_from_the_case_page(client, tracked, office
         for s in case_sections(case, users["merton.officer"])
     )
     client.force_login(officer)
+    # First the confirmation page: nothing is revoked until the person confirms.
     r = client.post(f"/staff/tracking/{case.reference}/revoke/")
-    assert r.status_code == 302
+    assert r.status_code == 200 and "cannot be turned back on" in r.content.decode()
+    assert TrackingLink.objects.filter(case=case, revoked_at__isnull=True).exists()
+    r = client.post(f"/staff/tracking/{case.reference}/revoke/", {"confirmed": "yes"}, follow=True)
+    assert r.redirect_chain and "no longer works" in r.content.decode()
     assert not TrackingLink.objects.filter(case=case, revoked_at__isnull=True).exists()
     client.post(f"/staff/tracking/{case.reference}/issue/")
     assert TrackingLink.objects.filter(case=case, revoked_at__isnull=True).count() == 1
     # Someone from another area cannot touch the link.
     client.force_login(users["merton.officer"])
-    r = client.post(f"/staff/tracking/{case.reference}/revoke/")
+    r = client.post(f"/staff/tracking/{case.reference}/revoke/", {"confirmed": "yes"})
     assert r.status_code in (403, 404)
 
 

@@ -75,7 +75,8 @@ def test_publish_then_public_page_shows_only_published_years(
         public = reverse("statistics:area", args=["hertsmere"])
         assert "has not published" in client.get(public).content.decode()
         response = admin_client.post(
-            reverse("reporting:publish", args=["hertsmere"]), {"hertsmere-year": "2026"}
+            reverse("reporting:publish", args=["hertsmere"]),
+            {"hertsmere-year": "2026", "confirmed": "yes"},
         )
         assert response.status_code == 302
         publication = Publication.objects.get(area__slug="hertsmere", year=2026)
@@ -95,12 +96,25 @@ def test_publish_then_public_page_shows_only_published_years(
     assert ">6<" in html
 
 
+def test_publishing_asks_for_confirmation_first(admin_client, year_2026, users):
+    with time_machine.travel(AFTER_YEAR, tick=False):
+        admin_client.force_login(users["hertsmere.admin"])
+        url = reverse("reporting:publish", args=["hertsmere"])
+        response = admin_client.post(url, {"hertsmere-year": "2026"})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "never taken down" in page and 'name="confirmed" value="yes"' in page
+        assert not Publication.objects.exists()
+
+
 def test_publishing_twice_needs_a_change_and_a_note(admin_client, year_2026, users):
     with time_machine.travel(AFTER_YEAR, tick=False):
         admin_client.force_login(users["hertsmere.admin"])  # a session from today has expired
         url = reverse("reporting:publish", args=["hertsmere"])
-        admin_client.post(url, {"hertsmere-year": "2026"})
-        response = admin_client.post(url, {"hertsmere-year": "2026"}, follow=True)
+        admin_client.post(url, {"hertsmere-year": "2026", "confirmed": "yes"})
+        response = admin_client.post(
+            url, {"hertsmere-year": "2026", "confirmed": "yes"}, follow=True
+        )
         assert "already published" in response.content.decode()
         assert Publication.objects.filter(year=2026).count() == 1
         # A late-recorded application changes the figures: a correction needs a note.
@@ -111,10 +125,17 @@ def test_publishing_twice_needs_a_change_and_a_note(admin_client, year_2026, use
         )
     with time_machine.travel(AFTER_YEAR, tick=False):
         admin_client.force_login(users["hertsmere.admin"])  # a session from today has expired
-        response = admin_client.post(url, {"hertsmere-year": "2026"}, follow=True)
+        response = admin_client.post(
+            url, {"hertsmere-year": "2026", "confirmed": "yes"}, follow=True
+        )
         assert "say what changed" in response.content.decode()
         admin_client.post(
-            url, {"hertsmere-year": "2026", "hertsmere-note": "Late application added"}
+            url,
+            {
+                "hertsmere-year": "2026",
+                "hertsmere-note": "Late application added",
+                "confirmed": "yes",
+            },
         )
     first, second = Publication.objects.filter(year=2026).order_by("published_at", "id")
     assert first.figures["applications"] == 6  # frozen
@@ -123,7 +144,9 @@ def test_publishing_twice_needs_a_change_and_a_note(admin_client, year_2026, use
 
 def test_cannot_publish_a_year_that_has_not_ended(admin_client, reference):
     response = admin_client.post(
-        reverse("reporting:publish", args=["hertsmere"]), {"hertsmere-year": "2026"}, follow=True
+        reverse("reporting:publish", args=["hertsmere"]),
+        {"hertsmere-year": "2026", "confirmed": "yes"},
+        follow=True,
     )
     assert not Publication.objects.exists()
     assert response.status_code == 200
@@ -133,7 +156,9 @@ def test_only_area_admin_publishes(client, users, reference):
     client.force_login(users["staffordshire.monitor"])
     assert client.get(reverse("reporting:publish_list")).status_code == 403
     client.force_login(users["hertsmere.admin"])
-    response = client.post(reverse("reporting:publish", args=["luton"]), {"luton-year": "2025"})
+    response = client.post(
+        reverse("reporting:publish", args=["luton"]), {"luton-year": "2025", "confirmed": "yes"}
+    )
     assert response.status_code == 403
 
 
@@ -146,7 +171,8 @@ def test_annual_report_pdf(admin_client, year_2026, users):
     with time_machine.travel(AFTER_YEAR, tick=False):
         admin_client.force_login(users["hertsmere.admin"])  # a session from today has expired
         admin_client.post(
-            reverse("reporting:publish", args=["hertsmere"]), {"hertsmere-year": "2026"}
+            reverse("reporting:publish", args=["hertsmere"]),
+            {"hertsmere-year": "2026", "confirmed": "yes"},
         )
         response = admin_client.get(reverse("reporting:annual_report", args=["hertsmere", 2026]))
     assert response["Content-Type"] == "application/pdf"

@@ -1,0 +1,69 @@
+"""The shared GOV.UK form patterns: messages from labels, the one choice chosen, dates in
+one box still read, and "Error: " in the title of any page with an error summary."""
+
+from django import forms
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from asbcr.fields import DateInputField, name_from_label
+from asbcr.forms import StaffForm
+from asbcr.middleware import ErrorTitleMiddleware
+
+
+class Example(StaffForm):
+    reason = forms.CharField(label="Reason for the delay")
+    kind = forms.ChoiceField(label="Kind of meeting", choices=[("a", "A"), ("b", "B")])
+    only = forms.ChoiceField(label="Agency", choices=[("", "Choose"), ("police", "Police")])
+    arrive = forms.ChoiceField(label="How did it arrive?", choices=[("x", "X"), ("y", "Y")])
+    count = forms.IntegerField(label="Number of incidents")
+    due_on = DateInputField(label="Due date")
+
+
+def test_each_field_has_a_message_written_from_its_label():
+    form = Example({"kind": "nonsense", "count": "many"})
+    assert not form.is_valid()
+    assert form.errors["reason"] == ["Enter the reason for the delay"]
+    assert form.errors["kind"] == ["Select the kind of meeting from the list"]
+    assert form.errors["only"] == ["Select the agency"]
+    assert form.errors["arrive"] == ["Select an answer to ‘How did it arrive?’"]
+    assert form.errors["count"] == ["The number of incidents must be a whole number"]
+    assert form.errors["due_on"] == ["Enter the due date"]
+    assert name_from_label("Date of the meeting") == "the date of the meeting"
+
+
+def test_a_required_choice_with_one_option_is_already_chosen():
+    form = Example()
+    assert form["only"].value() == "police"
+    assert form["kind"].value() is None
+
+
+def test_a_date_in_one_box_is_read_into_the_three():
+    form = Example({"due_on": "2026-04-01"})
+    form.is_valid()
+    assert "due_on" not in form.errors
+    assert form.cleaned_data["due_on"].isoformat() == "2026-04-01"
+    form = Example({"due_on": "31/02/2026"})
+    form.is_valid()
+    assert form.errors["due_on"] == ["The due date must be a real date"]
+    form = Example({"due_on_0": "1", "due_on_1": "13", "due_on_2": "2026"})
+    form.is_valid()
+    assert form.errors["due_on"] == ["The due date must be a real date"]
+    assert 'type="date"' not in str(form["due_on"])
+
+
+def test_error_title_is_added_once_where_an_error_summary_shows():
+    page = (
+        '<html><head><title>Cases – ASB</title></head><body><div class="govuk-error-summary">'
+        "</div></body></html>"
+    )
+
+    def view(_request, body=page):
+        return HttpResponse(body, content_type="text/html; charset=utf-8")
+
+    request = RequestFactory().get("/")
+    out = ErrorTitleMiddleware(view)(request).content.decode()
+    assert "<title>Error: Cases – ASB</title>" in out
+    twice = ErrorTitleMiddleware(lambda r: view(r, out))(request).content.decode()
+    assert twice.count("Error:") == 1
+    clean = ErrorTitleMiddleware(lambda r: view(r, "<title>Cases</title>"))(request)
+    assert b"Error" not in clean.content

@@ -1,0 +1,180 @@
+"""The case list: search, sorting, the next deadline, phase tags, pagination, and that a
+search never reveals a case the user may not see."""
+
+import pytest
+
+from cases import selectors, services
+from cases.constants import AccessKind
+from cases.models import AccessLogEntry
+from tests.factories import IncidentInputFactory, PersonInputFactory, receive_case
+
+
+@pytest.fixture
+def cases(reference, area):
+    officer = reference["users"]["hertsmere.officer"]
+    police = reference["agencies"]["hertfordshire-constabulary"]
+    shenley = receive_case(
+        area=area,
+        by=officer,
+        victim=None,
+        applicant=PersonInputFactory(
+            name="Dora Kowalski", address="4 Shenley Road, Borehamwood", postcode="WD6 1TE"
+        ),
+        incidents=[
+            IncidentInputFactory(description="Noisy parties every weekend", reported_to=police)
+        ],
+    )
+    quiet = receive_case(
+        area=area,
+        by=officer,
+        applicant=PersonInputFactory(
+            name="Brian Tolley", address="9 Allum Lane, Elstree", postcode="WD6 3NA"
+        ),
+        incidents=[IncidentInputFactory(description="Fly-tipping behind the garages")],
+    )
+    services.case_add_note(case=quiet, by=officer, text="Victim mentioned a broken fence.")
+    return {"shenley": shenley, "quiet": quiet, "officer": officer}
+
+
+def found(user, q):
+    return set(selectors.case_list(user=user, filters={"q": q}).values_list("reference", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q, which",
+    [
+        ("shenley", "shenley"),  # a word of the address
+        ("kowalski", "shenley"),  # a name
+        ("Dora Kowalski", "shenley"),
+        ("wd61te", "shenley"),  # a postcode however typed
+        ("WD6 3NA", "quiet"),
+        ("parties", "shenley"),  # a word in an incident
+        ("fly-tipping garages", "quiet"),
+        ("fence", "quiet"),  # a word in a note
+    ],
+)
+def test_search_finds_a_case_by_what_a_person_remembers(cases, q, which):
+    assert found(cases["officer"], q) == {cases[which].reference}
+
+
+@pytest.mark.django_db
+def test_search_finds_by_reference(cases):
+    ref = cases["quiet"].reference
+    assert found(cases["officer"], ref.lower()) == {ref}
+
+
+@pytest.mark.django_db
+def test_a_search_reveals_no_case_the_user_may_not_see(cases, reference, client):
+    spoc = reference["users"]["hertsmere.spoc"]  # police: involved in the shenley case only
+    assert found(spoc, "WD6") == {cases["shenley"].reference}
+    assert found(spoc, "fence") == set()
+    assert found(spoc, "Tolley") == set()
+    outsider = reference["users"]["staffordshire.officer"]
+    client.force_login(outsider)
+    for q in ("shenley", "Tolley", cases["quiet"].reference, "fence"):
+        response = client.get("/staff/cases/", {"q": q})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "No cases match" in body  # the typed words are echoed in the box only
+        for case in (cases["quiet"], cases["shenley"]):
+            assert f"/staff/cases/{case.reference}/" not in body
+
+
+@pytest.mark.django_db
+def test_each_search_is_written_to_the_access_log(cases, client):
+    client.force_login(cases["officer"])
+    client.get("/staff/cases/", {"q": "shenley"})
+    entry = AccessLogEntry.objects.filter(kind=AccessKind.SEARCH).latest("pk")
+    assert entry.query == "shenley" and entry.user == cases["officer"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "reference",
+        "-victim",
+        "area",
+        "-received",
+        "state",
+        "deadline",
+        "-deadline",
+        "officer",
+        "risk",
+        "' OR 1=1 --",
+        "-__class__",
+        "victim__password",
+        "--reference",
+        "\x00",
+        "",
+    ],
+)
+def test_every_sort_works_and_a_hostile_one_is_the_default(cases, client, sort):
+    client.force_login(cases["officer"])
+    response = client.get("/staff/cases/", {"sort": sort, "page": "9999"})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        body = response.content.decode()
+        assert cases["quiet"].reference in body and cases["shenley"].reference in body
+
+
+@pytest.mark.django_db
+def test_sorting_orders_the_list(cases):
+    officer = cases["officer"]
+    by_victim = list(
+        selectors.case_list(user=officer, sort="victim").values_list("victim__name", flat=True)
+    )
+    assert by_victim == sorted(by_victim)
+    reverse = list(
+        selectors.case_list(user=officer, sort="-victim").values_list("victim__name", flat=True)
+    )
+    assert reverse == by_victim[::-1]
+    assert selectors.case_list_sort("nonsense") == ("received", True)
+
+
+@pytest.mark.django_db
+def test_the_list_shows_next_deadline_phase_tags_total_and_keeps_filters(cases, client):
+    client.force_login(cases["officer"])
+    response = client.get(
+        "/staff/cases/",
+        {"q": "shenley", "received_from_0": "1", "received_from_1": "1", "received_from_2": "2020"},
+    )
+    body = response.content.decode()
+    case = selectors.case_list(user=cases["officer"], filters={"q": "shenley"}).get()
+    assert case.next_due is not None  # the acknowledgement deadline
+    assert "Next deadline" in body
+    assert f"{case.next_due.day} {case.next_due:%B %Y}" in body
+    assert "govuk-tag--blue" in body  # received: a new case
+    assert "Showing 1 to 1 of 1 case" in body
+    assert 'value="shenley"' in body and 'name="received_from_2" value="2020"' in body
+    assert 'type="date"' not in body
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_date_is_told_at_the_field(cases, client):
+    client.force_login(cases["officer"])
+    response = client.get(
+        "/staff/cases/",
+        {"received_to_0": "31", "received_to_1": "2", "received_to_2": "2026"},
+    )
+    body = response.content.decode()
+    assert "<title>Error: " in body
+    assert "The last date received must be a real date" in body
+    assert "day is out of range" not in body
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_on_postgresql_search_stems_words_and_forgives_a_misspelt_name(cases):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text and trigram search are PostgreSQL's")
+    officer = cases["officer"]
+    assert found(officer, "party") == {cases["shenley"].reference}  # parties
+    assert found(officer, "Kowalsky") == {cases["shenley"].reference}
+    assert found(officer, "garage tipping") == {cases["quiet"].reference}
+    assert found(officer, "fences") == {cases["quiet"].reference}  # a note
+    # Hostile search syntax is words, never an error.
+    assert found(officer, "'\" & | ! ( :* <-> -") == set()
