@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Case reviews"
+
+    def ready(self):
+        import cases.steps  # noqa: F401  (registers the hub's own steps of the task list)

@@ -7,5 +7,7 @@ class LettersConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from letters.sections import letters_case_section
+        from letters.steps import letter_steps
 
-        hooks.case_section(letters_case_section)
+        hooks.case_section(letters_case_section, tab="letters")
+        hooks.case_steps(letter_steps)
