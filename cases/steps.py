@@ -192,7 +192,7 @@ def case_steps(case, user, facts) -> list[Step]:
             status=StepStatus.DONE,
             done_on=case.received_on,
             owner=str(administering or ""),
-            hint=f"Received by {case.get_channel_display().lower()}",
+            hint=f"Channel: {case.get_channel_display()}",
         )
     ]
 

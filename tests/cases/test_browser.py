@@ -76,7 +76,7 @@ def test_officer_follows_the_next_step_and_every_sub_page_passes_axe(
     assert page.locator("#next-step").text_content().strip() == (
         "Ask the relevant bodies for their responses"
     )
-    screenshot(page, "case-page-after-test")
+    screenshot(page, "case-page-next-step")
 
 
 def test_spoc_is_offered_their_agencys_response(chromium, client, live_server, reference):
