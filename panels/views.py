@@ -15,6 +15,7 @@ from cases.constants import AccessKind
 from cases.selectors import agencies_involved, case_get
 from cases.services import access_log_record
 from panels import forms as panel_forms
+from panels import rules as panel_rules
 from panels import selectors, services
 from panels.constants import ListingStatus, MeetingStatus
 from panels.models import Meeting
@@ -194,6 +195,11 @@ def listing_view(request, pk):
         if done:
             return redirect("panels:listing", listing.pk)
     results = selectors.panel_check(listing, at_opening=listing.status != ListingStatus.LISTED)
+    opening_blockers = (
+        panel_rules.blockers(selectors.panel_check(listing, at_opening=True))
+        if listing.status == ListingStatus.LISTED
+        else []
+    )
     return render(
         request,
         "panels/listing.html",
@@ -202,6 +208,7 @@ def listing_view(request, pk):
             "case": case,
             "forms": forms,
             "results": results,
+            "opening_blockers": opening_blockers,
             "members": listing.members.select_related("user", "agency"),
             "member": selectors.member_for(listing, user),
             "actions": listing.actions.select_related("owner", "agency"),

@@ -238,3 +238,14 @@ def test_steps_done_by_their_evidence_have_no_button_of_their_own(client, area, 
     assert "There is no separate step for this" in response.content.decode()
     response = client.post(url, {"expected_state": "reviewed"})
     assert fresh(case).state == "reviewed"
+
+
+def test_open_the_meeting_is_not_offered_while_the_panel_rules_block_it(client, area, officer):
+    case = case_in_state(area=area, by=officer, state="threshold_met")
+    listing = panels.case_list_for_meeting(
+        case=case, meeting=meeting_in(area, by=officer), by=officer
+    )
+    client.force_login(officer)
+    body = client.get(reverse("panels:listing", args=[listing.pk])).content.decode()
+    assert "The meeting cannot open yet" in body
+    assert ">Open the meeting</button>" not in body
