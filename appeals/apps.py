@@ -6,9 +6,11 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         from appeals import sections
+        from appeals.steps import appeal_steps
         from cases import hooks
 
-        hooks.case_section(sections.appeals_section)
+        hooks.case_section(sections.appeals_section, tab="appeals")
+        hooks.case_steps(appeal_steps)
         hooks.close_blocker(sections.open_appeal_blocks_closing)
 
         from appeals.selectors import latest_appeal

@@ -9,3 +9,5 @@ class CasesConfig(AppConfig):
         from cases import words
 
         words.register()
+
+        import cases.steps  # noqa: F401  (registers the hub's own steps of the task list)

@@ -370,6 +370,16 @@ class NoteForm(GDSForm):
     )
 
 
+class VictimContactForm(GDSForm):
+    text = forms.CharField(
+        label="What you talked about",
+        help_text="Attending the meeting, an impact statement, further incidents, risk.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={"required": "Write what you talked about."},
+    )
+
+
 class ExclusionsForm(GDSForm):
     def __init__(self, *args, exclusions=(), **kwargs):
         super().__init__(*args, **kwargs)

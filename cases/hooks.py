@@ -21,8 +21,18 @@ Instead each of them registers, in its ``AppConfig.ready()``:
 
 - ``case_section(fn)``: ``fn(case, user) -> dict | None`` adds a section to the staff
   case page: ``{"title": ..., "template": ..., "context": {...}, "order": int}``.
-  Return None when the section has nothing for this user. Each app checks its own
-  permissions inside ``fn``; the case page only shows what is returned.
+  ``case_section(fn, tab="panel")`` puts it on that sub-page of the case (the keys of
+  ``cases.case_pages.TABS``); the default is the summary. Return None when the
+  section has nothing for this user. Each app checks its own permissions inside
+  ``fn``; the case page only shows what is returned.
+
+- ``case_steps(fn)``: ``fn(case, user, facts) -> list[cases.steps.Step]`` adds the
+  steps this app owns to the case's task list (``cases.steps.task_list``). ``facts`` is
+  a dict the hub fills once per page (when each transition last ran, today) so
+  apps do not query the same thing twice. Return only steps the procedure has.
+- ``step_annotator(fn)``: ``fn(case, steps) -> None`` fills in what another app knows
+  about every step (the deadlines app: due date, owner and lateness from the deadline
+  whose ending event the step names).
 
 These are not Django signals on purpose: the list of hooks is visible in one place and
 each hook is a service function that can be tested on its own.
@@ -33,7 +43,9 @@ from collections.abc import Callable
 _after_transition: list[Callable] = []
 _close_blockers: list[Callable] = []
 _overdue_filter: list[Callable] = []
-_case_sections: list[Callable] = []
+_case_sections: list[tuple[Callable, str]] = []
+_case_steps: list[Callable] = []
+_step_annotators: list[Callable] = []
 _next_due: list[Callable] = []
 _access_gates: list[Callable] = []
 
@@ -102,12 +114,34 @@ def next_due_expression():
     return _next_due[0]()
 
 
-def case_section(fn: Callable) -> Callable:
-    if fn not in _case_sections:
-        _case_sections.append(fn)
+def case_section(fn: Callable, *, tab: str = "summary") -> Callable:
+    if fn not in [f for f, _ in _case_sections]:
+        _case_sections.append((fn, tab))
     return fn
 
 
-def case_sections(case, user) -> list[dict]:
-    sections = [s for fn in _case_sections if (s := fn(case, user))]
+def case_sections(case, user, *, tab: str | None = None) -> list[dict]:
+    """The sections for one sub-page of the case (``tab``), or for every page."""
+    sections = [
+        s for fn, where in _case_sections if (tab is None or where == tab) and (s := fn(case, user))
+    ]
     return sorted(sections, key=lambda s: s.get("order", 100))
+
+
+def case_steps(fn: Callable) -> Callable:
+    if fn not in _case_steps:
+        _case_steps.append(fn)
+    return fn
+
+
+def step_annotator(fn: Callable) -> Callable:
+    if fn not in _step_annotators:
+        _step_annotators.append(fn)
+    return fn
+
+
+def steps_for(case, user, facts: dict) -> list:
+    steps = [step for fn in _case_steps for step in fn(case, user, facts)]
+    for fn in _step_annotators:
+        fn(case, steps)
+    return steps

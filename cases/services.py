@@ -822,6 +822,42 @@ def case_add_note(*, case: Case, by, text: str, contact_attempt: bool = False) -
     return timeline_record(case=case, kind=kind, summary=summary, by=by, reason=text)
 
 
+VICTIM_CONTACTED = "Spoke to the victim"
+
+
+def case_record_victim_contact(*, case: Case, by, text: str) -> TimelineEvent:
+    """The officer reached the victim (Hertsmere: by phone within 5 working days of the
+    CR4 letter): what they talked about goes on the timeline and meets the deadline."""
+    if not text.strip():
+        raise ValidationError({"text": "Write what you talked about."})
+    with transaction.atomic():
+        lock(case)  # a double click records the call once
+        same = (
+            TimelineEvent.objects.filter(
+                case_id=case.pk,
+                kind=EventKind.CONTACT_ATTEMPT,
+                summary=VICTIM_CONTACTED,
+                reason=text.strip(),
+                actor=by,
+                at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+            )
+            .order_by("-at")
+            .first()
+        )
+        if same is not None:
+            raise conflict(what="recorded this conversation", at=same.at, actor=by, by=by)
+        event = timeline_record(
+            case=case,
+            kind=EventKind.CONTACT_ATTEMPT,
+            summary=VICTIM_CONTACTED,
+            by=by,
+            reason=text.strip(),
+            detail={"victim_contacted": True},
+        )
+        hooks.run_after_transition(case, "victim_contacted", by)
+    return event
+
+
 def case_record_exclusions(*, case: Case, by, checks: dict[str, tuple[bool, str]]) -> None:
     """Record the exclusion checks (anonymous, CPS/court, service complaint, ...)."""
     with transaction.atomic():

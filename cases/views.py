@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from asbcr.exports import csv_writer
 from asbcr.files import content_type_of, file_response
 from asbcr.forms import attach_errors, submitted
-from cases import hooks, selectors, services
+from cases import selectors, services
+from cases.case_pages import DONE_BY_EVIDENCE, TRANSITION_LABELS
 from cases.constants import AccessKind, CaseState, RiskLevel
 from cases.forms import (
     AgencyResponseForm,
@@ -30,13 +31,13 @@ from cases.forms import (
     ReasonForm,
     ReceiptForm,
     RiskForm,
+    VictimContactForm,
 )
 from cases.models import AccessLogEntry, EvidenceFile, ImpactStatement
 from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
 from partnerships.constants import PickPurpose
 from partnerships.models import Agency, Area, User
-from partnerships.procedures import version_problems
 from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 
 PAGE_SIZE = 25
@@ -54,21 +55,6 @@ CASE_LIST_COLUMNS = [
 ]
 # Columns whose first click sorts the most pressing first (newest, highest risk).
 DESC_FIRST = {"received", "risk"}
-
-TRANSITION_LABELS = {
-    "acknowledge": ("Acknowledge the application", False),
-    "start_gathering": ("Ask the relevant bodies for their responses", False),
-    "refer_back": ("Refer back as out of scope", True),
-    "withdraw": ("Withdraw the application", True),
-    "arrange_panel": ("Mark the panel as arranged", False),
-    "arrange_panel_for_decision": ("Arrange the core panel to decide the threshold", False),
-    "record_review": ("Record that the panel has reviewed the case", False),
-    "send_outcome": ("Record that the outcome has been sent", False),
-    "start_monitoring": ("Start monitoring the action plan", False),
-    "close": ("Close the case", True),
-    "reconsider_threshold": ("Gather information again and re-take the threshold decision", False),
-}
-"""Transitions run from the case page. Threshold decisions and appeals have their own pages."""
 
 
 def _user_areas(user):
@@ -224,48 +210,6 @@ def case_receive_view(request):
 
 
 @login_required
-def case_detail_view(request, reference):
-    case = selectors.case_get(user=request.user, reference=reference)
-    services.access_log_record(user=request.user, kind=AccessKind.VIEW_CASE, case=case)
-    kind = submitted(request.GET, "kind")
-    procedure_problems = version_problems(case.procedure_version)
-    transitions = [
-        (name, *TRANSITION_LABELS[name])
-        for name in services.available_transitions(case, request.user)
-        if name in TRANSITION_LABELS
-    ]
-    procedure = {} if procedure_problems else case.procedure_version.data
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "timeline": selectors.timeline_for(case=case, kind=kind),
-            "timeline_kind": kind,
-            "incidents": case.incidents.select_related("reported_to", "same_incident_as").order_by(
-                "incident_date", "id"
-            ),
-            "involvements": selectors.agencies_involved(case),
-            "perpetrators": case.perpetrators.all(),
-            "risk_latest": case.risk_assessments.select_related("created_by").first(),
-            "risk_history": case.risk_assessments.select_related("created_by"),
-            "exclusion_checks": case.exclusion_checks.select_related("created_by"),
-            "repeats": selectors.possible_repeat_applications(case),
-            "transitions": transitions,
-            "can_manage": request.user.has_perm("cases.manage_case", case),
-            "can_assess_risk": request.user.has_perm("cases.assess_risk", case),
-            "can_respond": request.user.has_perm("cases.respond_for_agency", case)
-            or request.user.has_perm("cases.manage_case", case),
-            "risk_matrices": procedure.get("risk_matrices", []),
-            "impact_statements": case.impact_statements.all(),
-            "evidence_files": case.evidence_files.select_related("incident", "uploaded_by"),
-            "sections": [] if procedure_problems else hooks.case_sections(case, request.user),
-            "procedure_problems": procedure_problems,
-        },
-    )
-
-
-@login_required
 def timeline_export_view(request, reference):
     case = selectors.case_get(user=request.user, reference=reference)
     services.access_log_record(
@@ -312,6 +256,12 @@ def timeline_export_view(request, reference):
 @require_http_methods(["GET", "POST"])
 def case_transition_view(request, reference, name):
     case = selectors.case_get(user=request.user, reference=reference)
+    if name in DONE_BY_EVIDENCE:
+        return render(
+            request,
+            "cases/done_by_evidence.html",
+            {"case": case, "explanation": DONE_BY_EVIDENCE[name], "name": name},
+        )
     if name not in TRANSITION_LABELS:
         raise PermissionDenied
     label, needs_reason = TRANSITION_LABELS[name]
@@ -416,6 +366,31 @@ def case_note_view(request, reference):
         return redirect("cases:detail", reference=case.reference)
     return render(
         request, "cases/form_page.html", {"case": case, "form": form, "title": "Add a note"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_contact_view(request, reference):
+    """Record that the officer spoke to the victim (meets the victim-contact deadline)."""
+    case = selectors.case_get(user=request.user, reference=reference)
+    if not request.user.has_perm("cases.manage_case", case):
+        raise PermissionDenied
+    form = VictimContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_record_victim_contact(
+                case=case, by=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Conversation with the victim recorded.")
+            return redirect("cases:detail", reference=case.reference)
+    return render(
+        request,
+        "cases/form_page.html",
+        {"case": case, "form": form, "title": "Record that you spoke to the victim"},
     )
 
 

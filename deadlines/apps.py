@@ -7,12 +7,13 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         from cases import hooks
-        from deadlines import selectors, services, views
+        from deadlines import selectors, services, steps, views
 
         hooks.after_transition(services.on_case_transition)
         hooks.overdue_filter(selectors.overdue_case_filter)
         hooks.next_due(selectors.next_due_expression)
-        hooks.case_section(views.case_deadlines_section)
+        hooks.case_section(views.case_deadlines_section, tab="timeline")
+        hooks.step_annotator(steps.annotate_steps)
 
         from asbcr.calendar import register_closure_days
 

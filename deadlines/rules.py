@@ -26,7 +26,7 @@ EVENTS = {
     "officer_allocated": "Case officer allocated",
     "threshold_met": "Threshold decided: met",
     "threshold_not_met": "Threshold decided: not met",
-    "threshold_decided": "Threshold decided (either way)",
+    "threshold_decided": "Threshold decision sent to the applicant (CR3 or CR4 letter)",
     "decision_letter_sent": "Threshold decision letter (CR3/CR4) or outcome letter sent",
     "victim_contacted": "Victim contacted after the threshold-met letter",
     "panel_arranged": "Panel meeting arranged",

@@ -29,10 +29,9 @@ logger = logging.getLogger(__name__)
 MANAGE = "deadlines.manage_deadline"
 
 TRANSITION_EVENTS: dict[str, tuple[str, ...]] = {
-    "acknowledge": ("acknowledged",),
     "start_gathering": ("gathering_started",),
-    "record_threshold_met": ("threshold_met", "threshold_decided"),
-    "record_threshold_not_met": ("threshold_not_met", "threshold_decided"),
+    "record_threshold_met": ("threshold_met",),
+    "record_threshold_not_met": ("threshold_not_met",),
     "refer_back": ("referred_back",),
     "withdraw": ("withdrawn",),
     "arrange_panel": ("panel_arranged",),
@@ -44,8 +43,13 @@ TRANSITION_EVENTS: dict[str, tuple[str, ...]] = {
     "reopen_after_appeal": ("reopened",),
     "assign_officer": ("officer_allocated",),
     "impact_statement_received": ("impact_statement_received",),
+    "victim_contacted": ("victim_contacted",),
 }
-"""Case transitions (and the other hook names cases.services calls) -> events."""
+"""Case transitions (and the other hook names cases.services calls) -> events.
+
+Acknowledging and deciding the threshold meet no deadline by themselves: the applicant
+is told by letter, so the CR1 letter records ``acknowledged`` and the CR3/CR4 letter
+``threshold_decided`` (``letters.constants.DEADLINE_EVENTS``)."""
 
 MOOT_AFTER: dict[str, frozenset[str] | None] = {
     # None: every live deadline of the case, except those this event starts.

@@ -7,8 +7,10 @@ class LettersConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from letters.sections import letters_case_section
+        from letters.steps import letter_steps
 
-        hooks.case_section(letters_case_section)
+        hooks.case_section(letters_case_section, tab="letters")
+        hooks.case_steps(letter_steps)
 
         from letters import words
 

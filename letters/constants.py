@@ -52,14 +52,24 @@ class LetterChannel(models.TextChoices):
 # The template for each letter, under templates/letters/.
 TEMPLATES = {kind: f"letters/{kind.value.lower()}.html" for kind in LetterKind}
 
-# The deadline event a sent letter meets (deadlines.services.record_event), where one is.
-# The acknowledgement and ``outcome_sent`` are met by their transitions; appeal events are
-# recorded by the appeals app. Decision and outcome letters start the appeal window.
+# The deadline events a sent letter records (deadlines.services.record_event): the letter
+# is the evidence that the applicant was told. The CR1 meets the acknowledgement, the
+# CR3/CR4 the threshold decision; decision and outcome letters start the appeal window.
+# Appeal events are recorded by the appeals app.
 DEADLINE_EVENTS = {
-    LetterKind.CR3: "decision_letter_sent",
-    LetterKind.CR4: "decision_letter_sent",
-    LetterKind.OUTCOME: "decision_letter_sent",
-    LetterKind.WITHDRAWAL: "withdrawal_letter_sent",
+    LetterKind.CR1: ("acknowledged",),
+    LetterKind.CR3: ("threshold_decided", "decision_letter_sent"),
+    LetterKind.CR4: ("threshold_decided", "decision_letter_sent"),
+    LetterKind.OUTCOME: ("decision_letter_sent",),
+    LetterKind.WITHDRAWAL: ("withdrawal_letter_sent",),
+}
+
+# The case step a letter completes when the case is waiting for it: sending the CR1
+# acknowledges a received application, sending the outcome letter records that the
+# outcome was sent. (case state the letter moves on, transition)
+LETTER_TRANSITIONS = {
+    LetterKind.CR1: ("received", "acknowledge"),
+    LetterKind.OUTCOME: ("reviewed", "send_outcome"),
 }
 
 CHAIRS_PACK_TEMPLATE = "letters/chairs_pack.html"

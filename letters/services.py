@@ -21,12 +21,13 @@ from asbcr.queue import enqueue
 from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
-from cases.services import access_log_record, timeline_record
+from cases.services import access_log_record, case_transition, timeline_record
 from letters import context as letter_context
 from letters import placeholders, rendering, wording
 from letters.constants import (
     CHAIRS_PACK_TEMPLATE,
     DEADLINE_EVENTS,
+    LETTER_TRANSITIONS,
     TEMPLATES,
     LetterChannel,
     LetterKind,
@@ -152,21 +153,30 @@ def _channel_for(recipient: dict, requested: str | None, note: str = "") -> str:
 
 
 def _record_deadline_event(case: Case, kind: str, by) -> None:
-    """Meet the deadline this letter ends, if the deadlines app is there and knows it."""
-    event = DEADLINE_EVENTS.get(LetterKind(kind))
-    if not event:
-        return
-    try:
-        from deadlines.services import record_event
-    except ImportError:
+    """Record the deadline events this letter is the evidence for, if the deadlines app is
+    there and knows them."""
+    events = DEADLINE_EVENTS.get(LetterKind(kind), ())
+    if not events:
         return
     try:
         from deadlines.rules import EVENTS
+        from deadlines.services import record_event
     except ImportError:
-        EVENTS = None
-    if EVENTS is not None and event not in EVENTS:
         return
-    record_event(case=case, event=event, by=by)
+    for event in events:
+        if event in EVENTS:
+            record_event(case=case, event=event, by=by)
+
+
+def _complete_step(case: Case, kind: str, by) -> Case:
+    """Move the case on when this letter is what its current step was waiting for (the
+    CR1 acknowledges, the outcome letter records the outcome sent): one action, not two."""
+    waiting = LETTER_TRANSITIONS.get(LetterKind(kind))
+    if waiting is None or case.state != waiting[0]:
+        return case
+    if not (by.is_superuser or by.has_perm("cases.manage_case", case)):
+        return case
+    return case_transition(case=case, name=waiting[1], by=by, expected_state=waiting[0])
 
 
 def letters_sent_version(case: Case, kind: str) -> int:
@@ -270,6 +280,7 @@ def letter_send(
             detail={"letter": letter.pk, "kind": kind.value, "channel": channel, "sha256": digest},
             visible_to_applicant=kind != LetterKind.CR5,
         )
+        case = _complete_step(lock(case), kind, by)
         _record_deadline_event(case, kind, by)
         if channel == LetterChannel.EMAIL:
             transaction.on_commit(lambda: enqueue("letters.tasks.deliver_letter_email", letter.pk))

@@ -217,6 +217,11 @@ def listing_view(request, pk):
         if done:
             return redirect("panels:listing", listing.pk)
     results = selectors.panel_check(listing, at_opening=listing.status != ListingStatus.LISTED)
+    opening_blockers = (
+        rules.blockers(selectors.panel_check(listing, at_opening=True))
+        if listing.status == ListingStatus.LISTED
+        else []
+    )
     return render(
         request,
         "panels/listing.html",
@@ -225,6 +230,7 @@ def listing_view(request, pk):
             "case": case,
             "forms": forms,
             "results": results,
+            "opening_blockers": opening_blockers,
             "members": listing.members.select_related("user", "agency"),
             "member": selectors.member_for(listing, user),
             "actions": listing.actions.select_related("owner", "agency"),
@@ -239,9 +245,6 @@ def listing_view(request, pk):
             "involvements": agencies_involved(case),
             "declaration_text": services.DECLARATION_TEXT,
             "declaration_needed": selectors.declaration_refusal(user, case) is not None,
-            "opening_blockers": rules.blockers(selectors.panel_check(listing, at_opening=True))
-            if listing.status == ListingStatus.LISTED
-            else [],
         },
     )
 

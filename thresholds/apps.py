@@ -7,8 +7,10 @@ class ThresholdsConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from thresholds.hooks import threshold_case_section
+        from thresholds.steps import threshold_steps
 
-        hooks.case_section(threshold_case_section)
+        hooks.case_section(threshold_case_section, tab="threshold")
+        hooks.case_steps(threshold_steps)
 
         from asbcr import words
         from thresholds.constants import DECISION_RULE_LABELS, View

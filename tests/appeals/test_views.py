@@ -30,7 +30,7 @@ def test_officer_records_an_appeal_from_the_case_page(client, reference):
     officer = reference["users"]["devon.officer"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
     client.force_login(officer)
-    page = client.get(reverse("cases:detail", args=[case.reference]))
+    page = client.get(reverse("cases:appeals", args=[case.reference]))
     assert page.status_code == 200
     assert reverse("appeals:lodge", args=[case.reference]).encode() in page.content
     today = timezone.localdate()

@@ -7,6 +7,14 @@ from tests.factories import IncidentInputFactory, receive_case
 
 CASE_URLS = [
     "detail",
+    "incidents",
+    "responses",
+    "threshold",
+    "panel",
+    "letters",
+    "appeals",
+    "timeline",
+    "victim_contact",
     "timeline_export",
     "note",
     "edit",
@@ -33,6 +41,7 @@ def expected_status(username, user, name, involved_agencies):
         "edit": {"case_officer", "area_admin"},
         "exclusions": {"case_officer", "area_admin"},
         "assign_officer": {"case_officer", "area_admin"},
+        "victim_contact": {"case_officer", "area_admin"},
         "risk": {"case_officer", "spoc"},
         "agency_response": {"case_officer", "spoc", "area_admin"},
         "incident_add": {"case_officer", "spoc", "area_admin"},

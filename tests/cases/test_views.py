@@ -108,7 +108,7 @@ def test_transition_from_the_wrong_state_is_explained_not_a_500(client, referenc
     case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
     client.force_login(officer)
     response = client.post(
-        reverse("cases:transition", args=[case.reference, "record_review"]),
+        reverse("cases:transition", args=[case.reference, "arrange_panel"]),
         {"expected_state": case.state},
     )
     assert response.status_code == 200

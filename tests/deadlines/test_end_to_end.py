@@ -99,14 +99,27 @@ def test_hertsmere_through_the_workflow(reference):
         with time_machine.travel(dt.datetime(day.year, day.month, day.day, 11), tick=False):
             return case_transition(case=case, name=name, by=officer, **kw)
 
-    case = step(D(2026, 12, 24), "acknowledge")
+    def send(day, kind):
+        from letters.services import letter_send
+
+        with time_machine.travel(dt.datetime(day.year, day.month, day.day, 11), tick=False):
+            letter_send(case=case, kind=kind, by=officer)
+        return case.__class__.objects.get(pk=case.pk)
+
+    # The CR1 letter acknowledges the application and meets its deadline.
+    case = send(D(2026, 12, 24), "CR1")
+    assert case.state == "acknowledged"
     case = step(D(2026, 12, 29), "start_gathering")
     case = step(D(2027, 1, 8), "record_threshold_met")
     due = {d.step: (d.due, d.state) for d in case.deadlines.all()}
     assert due["acknowledge"] == (D(2026, 12, 29), DeadlineState.MET_ON_TIME)
     # CR5: 5 working days from Tuesday 29 December: 30, 31, (1 Jan), 4, 5, 6
     assert due["agency_responses"] == (D(2027, 1, 6), DeadlineState.OPEN)
-    assert due["threshold_decision"] == (D(2027, 1, 8), DeadlineState.MET_ON_TIME)
+    # Deciding is not telling: the threshold deadline waits for the CR4 letter.
+    assert due["threshold_decision"] == (D(2027, 1, 8), DeadlineState.OPEN)
+    case = send(D(2027, 1, 8), "CR4")
+    threshold = case.deadlines.get(step="threshold_decision")
+    assert threshold.state == DeadlineState.MET_ON_TIME
     assert due["victim_contact"] == (D(2027, 1, 15), DeadlineState.OPEN)
     case = step(D(2027, 1, 20), "arrange_panel")
     case = step(D(2027, 2, 3), "record_review")

@@ -63,8 +63,11 @@ def test_a_closure_day_moves_the_due_date(area, officer):
 def test_events_meet_on_time_and_late(area, officer):
     with time_machine.travel(dt.datetime(2026, 12, 22, 10, 0), tick=False):
         case = receive_case(area=area, by=officer, received_on=D(2026, 12, 22))
+    from letters.services import letter_send
+
     with time_machine.travel(dt.datetime(2026, 12, 29, 16, 0), tick=False):
-        case = case_transition(case=case, name="acknowledge", by=officer)
+        letter_send(case=case, kind="CR1", by=officer)  # acknowledges, and is the evidence
+        case = case.__class__.objects.get(pk=case.pk)
     ack = case.deadlines.get(step="acknowledge")
     assert (ack.state, ack.met_on) == (DeadlineState.MET_ON_TIME, D(2026, 12, 29))
     with time_machine.travel(dt.datetime(2027, 1, 4, 9, 0), tick=False):
@@ -72,6 +75,7 @@ def test_events_meet_on_time_and_late(area, officer):
     assert case.deadlines.get(step="agency_responses").due == D(2027, 1, 11)
     with time_machine.travel(dt.datetime(2027, 1, 11, 9, 0), tick=False):
         case = case_transition(case=case, name="record_threshold_met", by=officer)
+        letter_send(case=case, kind="CR4", by=officer)
     decided = case.deadlines.get(step="threshold_decision")
     assert decided.state == DeadlineState.MET_LATE
     due = _due(case)

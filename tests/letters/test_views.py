@@ -16,7 +16,7 @@ def staff(client, officer):
 
 def test_case_page_shows_letters_that_fit_and_those_sent(staff, area, officer):
     case = case_in_state(area=area, by=officer, state="received")
-    page = staff.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    page = staff.get(reverse("cases:letters", args=[case.reference])).content.decode()
     assert "Letters that fit this case now" in page
     assert reverse("letters:send", args=[case.reference, "CR1"]) in page
     assert reverse("letters:send", args=[case.reference, "CR4"]) not in page
@@ -25,7 +25,7 @@ def test_case_page_shows_letters_that_fit_and_those_sent(staff, area, officer):
     )
     assert response.status_code == 302
     letter = Letter.objects.get(case=case)
-    page = staff.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    page = staff.get(reverse("cases:letters", args=[case.reference])).content.decode()
     assert reverse("letters:download", args=[letter.pk]) in page
 
 

@@ -150,7 +150,7 @@ def test_pages_render_for_the_demo_meeting(client, reference, officer):
         "Agrees with the plan",
     ):
         assert text in page
-    case_page = client.get(reverse("cases:detail", args=[listing.case.reference])).content.decode()
+    case_page = client.get(reverse("cases:panel", args=[listing.case.reference])).content.decode()
     assert "Panel and action plan" in case_page and "community protection warning" in case_page
     assert client.get(reverse("panels:meeting", args=[listing.meeting_id])).status_code == 200
     action = listing.actions.get(interim=True)

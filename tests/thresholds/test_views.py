@@ -20,7 +20,7 @@ def gathering_case(area, officer):
 
 def test_case_page_shows_the_threshold_section(client, officer, gathering_case):
     client.force_login(officer)
-    page = client.get(reverse("cases:detail", args=[gathering_case.reference]))
+    page = client.get(reverse("cases:threshold", args=[gathering_case.reference]))
     assert page.status_code == 200
     assert reverse("thresholds:case", args=[gathering_case.reference]) in page.content.decode()
     detail = client.get(reverse("thresholds:case", args=[gathering_case.reference]))
