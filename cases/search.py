@@ -6,7 +6,7 @@ descriptions and its notes. On PostgreSQL the words are matched by full-text sea
 (English stemming: "parties" finds "party"); when a search finds nothing, names are
 tried again by trigram similarity, so a misspelt name ("Kowalsky") still finds
 "Kowalski"; the indexes behind both are made in
-``cases/migrations/0009_search_indexes.py``. On SQLite (development and the quick test
+``cases/migrations/0010_search_indexes.py``. On SQLite (development and the quick test
 run) each word is matched as a substring instead.
 
 The search only narrows ``case_visible_to``: it is an extra filter on the cases the user

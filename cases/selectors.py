@@ -201,3 +201,17 @@ def timeline_for(*, case: Case, kind: str | None = None):
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def officer_details(case: Case) -> dict | None:
+    """The case officer's name and contacts, as letters and the chair's pack give them."""
+    officer = case.case_officer
+    if officer is None:
+        return None
+    return {
+        "name": str(officer),
+        "title": officer.job_title,
+        "phone": officer.phone,
+        "email": officer.email,
+        "agency": officer.agency.name if officer.agency_id else "",
+    }

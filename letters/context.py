@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from cases.constants import CaseState, InvolvementRole
 from cases.models import Case, TimelineEvent
+from cases.selectors import officer_details  # noqa: F401 (re-exported for the letters)
 from letters.constants import LetterKind
+from thresholds.selectors import threshold_explanation  # noqa: F401 (re-exported)
 
 S = CaseState
 
@@ -225,19 +227,6 @@ def threshold_reasons(case: Case) -> str:
         .first()
     )
     return event.reason if event else ""
-
-
-def officer_details(case: Case) -> dict | None:
-    officer = case.case_officer
-    if officer is None:
-        return None
-    return {
-        "name": str(officer),
-        "title": officer.job_title,
-        "phone": officer.phone,
-        "email": officer.email,
-        "agency": officer.agency.name if officer.agency_id else "",
-    }
 
 
 def victim_actions(case: Case) -> list:
@@ -512,34 +501,6 @@ def relevant_bodies(case: Case):
             role=InvolvementRole.ADMINISTERING
         )
     ]
-
-
-def threshold_explanation(case: Case) -> str:
-    """The threshold decision in words: the engine's reasons, or the reason recorded with
-    the decision step."""
-    try:
-        from thresholds.selectors import latest_decision
-    except ImportError:
-        latest_decision = None
-    if latest_decision is not None:
-        decision = latest_decision(case)
-        if decision is not None and getattr(decision, "reasons_text", ""):
-            return decision.reasons_text
-    event = (
-        TimelineEvent.objects.filter(
-            case=case,
-            detail__transition__in=[
-                "record_threshold_met",
-                "record_threshold_not_met",
-                "arrange_panel_for_decision",
-            ],
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    if event is None:
-        return ""
-    return event.reason or event.summary
 
 
 def chairs_pack_context(*, case: Case, today=None) -> dict:

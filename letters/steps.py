@@ -8,9 +8,9 @@ outcome letter records that the outcome was sent (``letters.services._complete_s
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import letters as case_letters
 from cases.constants import CaseState
 from cases.steps import Step, StepOrder, StepStatus
+from letters import context as letter_context
 from letters.constants import LetterKind
 from letters.selectors import can_send
 
@@ -25,7 +25,7 @@ def letter_steps(case, user, facts) -> list[Step]:
     sent: dict[str, object] = {}
     for kind, at in case.letters.order_by("sent_at").values_list("kind", "sent_at"):
         sent.setdefault(kind, timezone.localdate(at))
-    fits = set(case_letters.letters_for_case(case))
+    fits = set(letter_context.letters_for_case(case))
     may_send = can_send(user, case)
     owner = str(case.case_officer or case.area.administering_agency or "")
     at_meeting = bool(case.procedure_version.section("decision").get("at_meeting"))

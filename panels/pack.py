@@ -235,7 +235,7 @@ def _impact(case: Case) -> list[Block]:
 
 
 def _incidents(case: Case) -> list[Block]:
-    from cases.letters import threshold_explanation
+    from thresholds.selectors import threshold_explanation
 
     incidents = list(case.incidents.select_related("reported_to").order_by("incident_date", "id"))
     rows = [
@@ -471,7 +471,7 @@ def _attendance(listing) -> list[Block]:
 
 def chairs_pack_sections(case: Case) -> list[PackSection]:
     """The chair's pack for ``case``, section by section in the order a chair reads it."""
-    from cases.letters import officer_details
+    from cases.selectors import officer_details
     from panels.models import Action
     from panels.selectors import current_listing
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import QuerySet
 
-from cases.models import Case, Incident
+from cases.models import Case, Incident, TimelineEvent
 from partnerships.models import Procedure
 from thresholds.constants import SuggestionStatus
 from thresholds.engine import Complaint
@@ -119,3 +119,26 @@ def second_report_notice_list(*, user, told: bool = False) -> QuerySet[SecondRep
     if user.is_superuser:
         return qs
     return qs.filter(area_id__in=user.areas_with_role("case_officer", "area_admin"))
+
+
+def threshold_explanation(case: Case) -> str:
+    """The threshold decision in words: the engine's reasons, or the reason recorded with
+    the decision step."""
+    decision = latest_decision(case)
+    if decision is not None and getattr(decision, "reasons_text", ""):
+        return decision.reasons_text
+    event = (
+        TimelineEvent.objects.filter(
+            case=case,
+            detail__transition__in=[
+                "record_threshold_met",
+                "record_threshold_not_met",
+                "arrange_panel_for_decision",
+            ],
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ""
+    return event.reason or event.summary

@@ -68,7 +68,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_timeline_kinds_rectification_hold_erasure"),
+        ("cases", "0009_incident_postcode_building_uprn"),
         ("deadlines", "0001_initial"),
     ]
 
