@@ -127,7 +127,11 @@ def _after_save(request, draft, key):
 
 def apply_start(request):
     """What a case review is, what you need, and the way in."""
-    return render(request, "public/apply/start.html", {"draft": _draft(request)})
+    return render(
+        request,
+        "public/apply/start.html",
+        {"draft": _draft(request), "areas": selectors.areas_for_applications()},
+    )
 
 
 def _start_or_update(request, area):
@@ -263,7 +267,6 @@ def apply_step(request, draft, key):
         draft,
         form=form,
         title=form.title,
-        intro_template="public/apply/_privacy.html" if key == "declaration" else None,
         back=reverse("public:check")
         if request.GET.get("change")
         else flow.previous_url(draft.data, key),
@@ -465,7 +468,11 @@ def apply_check(request, draft):
             error = " ".join(exc.messages)
         else:
             request.session.pop(SESSION_DRAFT, None)
-            request.session[SESSION_SENT] = {"reference": case.reference, "token": token}
+            request.session[SESSION_SENT] = {
+                "reference": case.reference,
+                "token": token,
+                "channel": case.applicant.preferred_contact,
+            }
             return redirect("public:confirmation")
     section = draft.area.procedure.current_version.section("threshold")
     return render(
@@ -477,7 +484,7 @@ def apply_check(request, draft):
             "form": form,
             "error": error,
             "threshold": explain.threshold_summary(section),
-            "back": flow.step_url("declaration"),
+            "back": flow.step_url(flow.applicable(draft.data)[-1].key),
         },
     )
 
@@ -493,6 +500,7 @@ def apply_confirmation(request):
         {
             "reference": sent["reference"],
             "track_url": reverse("public:track", args=[sent["token"]]),
+            "channel": sent.get("channel", ""),
         },
     )
 
