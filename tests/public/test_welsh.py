@@ -53,7 +53,8 @@ PUBLIC_PYTHON = [
     "asbcr/errors.py",
     "asbcr/fields.py",
     "asbcr/files.py",
-    "letters/welsh.py",
+    "letters/language.py",
+    "cases/letters.py",
 ]
 
 
