@@ -254,6 +254,10 @@ class PersonDetailsForm(PublicForm):
         return value
 
 
+class RevealQuestion(ConditionalQuestion):
+    template = "public/fields/conditional_question.html"
+
+
 class RevealRadios(ConditionalRadios):
     """GOV.UK radios with conditional reveal; the legend is the page's heading if asked."""
 
@@ -298,7 +302,7 @@ class ContactForm(PublicForm):
         for value, label in labels.items():
             names = self.revealed.get(value, ())
             choices.append(
-                ConditionalQuestion(str(label), *[self._layout(n, self.fields[n]) for n in names])
+                RevealQuestion(str(label), *[self._layout(n, self.fields[n]) for n in names])
             )
         rest = [
             self._layout(n, f)
