@@ -275,7 +275,7 @@ class RevealRadios(ConditionalRadios):
 
 class ContactForm(PublicForm):
     """One question, asked once: the email box is revealed under "Email", the phone box
-    under "Phone" (and, on the tracking page, the address under "Post")."""
+    under "Phone"."""
 
     heading = "preferred_contact"
     preferred_contact = radios(
@@ -511,7 +511,8 @@ class ImpactStatementForm(PublicForm):
 class ContactUpdateForm(ContactForm):
     heading = None
     page_title = _("Update your contact details")
-    revealed = {**ContactForm.revealed, ContactMethod.POST: ("address", "postcode")}
+    # Every detail can be updated whichever way they prefer to hear from us: no reveal.
+    revealed = {}
     address = textarea(_("Address"), max_length=500, required=False)
     postcode = text(_("Postcode"), max_length=10, required=False)
 

@@ -626,8 +626,15 @@ def track_contact(request, token, case):
 
 @_tracked
 def track_appeal(request, token, case):
-    window = selectors.appeal_window(case=case)
+    summary = selectors.tracking_summary(case=case)
+    window = summary["appeal"]
     if window is None:
+        return redirect("public:track", token)
+    if request.method == "GET" and not window["can_ask"]:
+        # Not offered now (too late, or already asked for): say so before anything is
+        # typed, not after. A form sent anyway is refused by the service, with the reason.
+        if window["requested"]:
+            messages.info(request, _("You have already asked for an appeal against this decision."))
         return redirect("public:track", token)
     form = f.AppealForm(request.POST or None, grounds=window["grounds"])
     if request.method == "POST":

@@ -93,3 +93,76 @@ def test_confirmation_says_what_happens_by_the_channel_chosen(
     main = body[body.index("<main") : body.index("</main>")]
     assert says in main
     assert never not in main
+
+
+# -- tracking and appeals --------------------------------------------------------------
+
+
+@pytest.fixture
+def tracked(area, officer):
+    from public import services
+    from tests.factories import receive_case
+
+    case = receive_case(area=area, by=officer)
+    return case, services.tracking_link_issue(case=case, by=officer)
+
+
+def _not_met(case, officer):
+    from cases import services as case_services
+
+    for name in ("acknowledge", "start_gathering", "record_threshold_not_met"):
+        case = case_services.case_transition(case=case, name=name, by=officer, reason="Two")
+    return case
+
+
+def test_tracking_page_gives_a_contact_and_the_applicants_own_words(client, tracked, officer):
+    from cases.services import impact_statement_add
+
+    case, token = tracked
+    body = client.get(f"/track/{token}/").content.decode()
+    agency = case.area.administering_agency
+    assert "Contact us" in body and agency.name in body
+    assert agency.spoc_phone in body and agency.spoc_email in body
+    impact_statement_add(case=case, by=None, text="Sleepless nights", source="written_online")
+    body = client.get(f"/track/{token}/").content.decode()
+    assert "You sent an impact statement" in body
+    assert "tracking page)" not in body
+
+
+def test_appeal_offers_only_what_is_possible_now(client, tracked, users):
+    from public import selectors
+
+    case, token = tracked
+    case = _not_met(case, users["hertsmere.officer"])
+    body = client.get(f"/track/{token}/").content.decode()
+    assert body.count("Last day to ask for an appeal") == 1
+    assert "Ask for an appeal</a>" in body
+    window = selectors.appeal_window(case=case)
+    assert not any("outcome" in label.lower() for _, label in window["grounds"])
+    form = client.get(f"/track/{token}/appeal/").content.decode()
+    assert "outcome of the review" not in form
+    r = client.post(
+        f"/track/{token}/appeal/", {"grounds": [window["grounds"][0][0]], "details": "Ignored."}
+    )
+    assert r.status_code == 302
+    body = client.get(f"/track/{token}/").content.decode()
+    assert "You have asked for an appeal" in body  # the status says where it stands
+    assert "Ask for an appeal</a>" not in body
+    assert "Last day to ask for an appeal" not in body
+    # The timeline, in the applicant's words (lodged in the appeals app, or kept as a request).
+    assert "We received your appeal" in body or "You asked for an appeal" in body
+    assert "Appeal received" not in body
+    # The form is not offered again: the page says why before anything is typed.
+    r = client.get(f"/track/{token}/appeal/")
+    assert r.status_code == 302
+
+
+def test_no_review_outcome_ground_without_a_review():
+    from public.selectors import _ground_fits
+
+    outcome = {"key": "outcome", "label": "I disagree with the outcome of the review"}
+    threshold = {"key": "threshold_decision", "label": "I disagree with the threshold decision"}
+    process = {"key": "process", "label": "The process was not followed"}
+    assert not _ground_fits(outcome, "threshold_decision")
+    assert _ground_fits(threshold, "threshold_decision") and _ground_fits(process, "outcome")
+    assert not _ground_fits(threshold, "outcome") and _ground_fits(outcome, "outcome")
