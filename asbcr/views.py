@@ -1,16 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from partnerships.selectors import home_summary
 
 
 def start(request):
-    """The public start page: what a case review is, and the way in for staff."""
-    from partnerships.models import Area
-
-    return render(request, "public/start.html", {"areas": Area.objects.order_by("name")})
+    """The site's root is the one public start page (``/apply/``): a second page with its
+    own "Start now" in front of it made the applicant start twice."""
+    return redirect("public:apply")
 
 
 @login_required

@@ -13,6 +13,8 @@ import datetime as dt
 import mimetypes
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.constants import CaseState, InvolvementRole
 from cases.models import Case, TimelineEvent
@@ -57,16 +59,16 @@ EXTRA_FIELDS = {
 
 # What each timescale means to the person who applied, in plain words.
 TIMESCALE_WORDS = {
-    "acknowledge": "We write to say we have your application",
-    "notify_bodies": "We tell the local services about your application",
-    "agency_responses": "The local services tell us what they know about the problem",
-    "threshold_decision": "We tell you if your case can have a review",
-    "officer_allocation": "We tell you the name of your case officer",
-    "victim_contact": "Your case officer phones you",
-    "meeting": "The review meeting takes place",
-    "minutes": "The notes of the meeting are written up",
-    "outcome": "We write to tell you what the review decided",
-    "withdrawal_letter": "We write to confirm the review has stopped",
+    "acknowledge": _("We write to say we have your application"),
+    "notify_bodies": _("We tell the local services about your application"),
+    "agency_responses": _("The local services tell us what they know about the problem"),
+    "threshold_decision": _("We tell you if your case can have a review"),
+    "officer_allocation": _("We tell you the name of your case officer"),
+    "victim_contact": _("Your case officer phones you"),
+    "meeting": _("The review meeting takes place"),
+    "minutes": _("The notes of the meeting are written up"),
+    "outcome": _("We write to tell you what the review decided"),
+    "withdrawal_letter": _("We write to confirm the review has stopped"),
 }
 APPLICANT_FACING = set(TIMESCALE_WORDS) - {"minutes", "withdrawal_letter"}
 
@@ -79,7 +81,15 @@ def letters_for_case(case: Case) -> list[str]:
 
 
 def period(amount: int, unit: str) -> str:
-    """'3 working days', '1 week'."""
+    """'3 working days', '1 week' (in Welsh when a Welsh letter is being written)."""
+    if unit == "working_days":
+        return ngettext("%(n)d working day", "%(n)d working days", amount) % {"n": amount}
+    if unit == "days":
+        return ngettext("%(n)d day", "%(n)d days", amount) % {"n": amount}
+    if unit == "weeks":
+        return ngettext("%(n)d week", "%(n)d weeks", amount) % {"n": amount}
+    if unit == "months":
+        return ngettext("%(n)d month", "%(n)d months", amount) % {"n": amount}
     word = UNIT_WORDS.get(unit, unit.replace("_", " "))
     return f"{amount} {word}{'' if amount == 1 else 's'}"
 
@@ -205,7 +215,7 @@ def next_steps(case: Case) -> list[dict]:
         if key not in APPLICANT_FACING or scale.get("responsible") == "applicant":
             continue
         steps.append(
-            {"what": TIMESCALE_WORDS[key], "within": period(scale["amount"], scale["unit"])}
+            {"what": str(TIMESCALE_WORDS[key]), "within": period(scale["amount"], scale["unit"])}
         )
     return steps
 
@@ -395,7 +405,7 @@ def _delay(case, *, extra, **_):
                 "new_date": extra.get("new_date"),
             }
     scale = case.procedure_version.section("timescales").get(key, {})
-    words = TIMESCALE_WORDS.get(key) or scale.get("rule") or key.replace("_", " ")
+    words = str(TIMESCALE_WORDS.get(key) or "") or scale.get("rule") or key.replace("_", " ")
     return {
         "timescale_words": words or "One of the steps of your case review",
         "timescale_within": period(scale["amount"], scale["unit"]) if scale else "",

@@ -12,6 +12,7 @@ from asbcr.files import LOGO_KINDS, UploadField
 from asbcr.forms import StaffForm
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
+from letters.language import LetterLanguage
 
 
 class GDSForm(StaffForm):
@@ -38,9 +39,18 @@ class SendLetterForm(VersionFormMixin, GDSForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, kind: str, bodies=(), timescales=None, **kwargs):
+    def __init__(self, *args, kind: str, bodies=(), timescales=None, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        if len(languages) > 1:
+            # Areas in Wales: the letter in Welsh, or Welsh and English (letters.language).
+            self.fields["language"] = forms.ChoiceField(
+                label="Which language?",
+                choices=[(v, LetterLanguage(v).label) for v in languages],
+                widget=forms.RadioSelect,
+                help_text="Welsh if the person asked for Welsh; otherwise both languages, "
+                "Welsh first. English only if they asked for English.",
+            )
         if kind == LetterKind.CR5:
             self.fields["agency"] = forms.ChoiceField(
                 label="Which relevant body is this form for?",

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock
@@ -23,6 +23,7 @@ from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
 from cases.services import access_log_record, case_transition, timeline_record
 from letters import context as letter_context
+from letters import language as letter_language
 from letters import placeholders, rendering, wording
 from letters.constants import (
     CHAIRS_PACK_TEMPLATE,
@@ -33,6 +34,7 @@ from letters.constants import (
     LetterKind,
     reader_name,
 )
+from letters.language import LetterLanguage
 from letters.models import AreaLetterSettings, Letter, LetterWording, PrintJob
 
 SEND_PERMISSION = "letters.send_letter"
@@ -86,38 +88,68 @@ def wording_pdf(*, body: str, context: dict, values: dict) -> bytes:
     return rendering.html_to_pdf(wording_html(body=body, context=context, values=values))
 
 
-def letter_html(*, case: Case, kind: str, context: dict) -> tuple[str, str]:
+def letter_html(
+    *, case: Case, kind: str, context: dict, language: str = LetterLanguage.ENGLISH
+) -> tuple[str, str]:
     """The letter as HTML, before it becomes a PDF, and which wording it used ("standard"
-    or "area"). The readability test measures this."""
+    or "area"). The readability test measures this. In Welsh the standard Welsh letter is
+    used (an area's own wording is English), rendered with Welsh dates; build ``context``
+    with Welsh active too, so the words it carries are Welsh."""
+    if language == LetterLanguage.WELSH:
+        with translation.override("cy"):
+            return render_to_string(letter_language.welsh_template(kind), context), "standard"
     area_wording = LetterWording.objects.filter(area=case.area, kind=kind).first()
     if area_wording is None:
-        return render_to_string(TEMPLATES[LetterKind(kind)], context), "standard"
+        with translation.override("en"):
+            return render_to_string(TEMPLATES[LetterKind(kind)], context), "standard"
     values = wording.values_for(kind, context)
     return wording_html(body=area_wording.body, context=context, values=values), "area"
 
 
-def _render(case: Case, kind: str, context: dict) -> tuple[bytes, str]:
-    html, used = letter_html(case=case, kind=kind, context=context)
-    return rendering.html_to_pdf(html), used
-
-
 def letter_render(
-    *, case: Case, kind: str, agency=None, extra_context: dict | None = None
+    *,
+    case: Case,
+    kind: str,
+    agency=None,
+    extra_context: dict | None = None,
+    language: str | None = None,
 ) -> tuple[bytes, dict]:
-    """The PDF of a letter as it would be sent now, and the context it came from."""
+    """The PDF of a letter as it would be sent now, and the context it came from, in the
+    language asked for (``letters.language``: English, Welsh, or both, Welsh first)."""
     if kind == LetterKind.CR5 and agency is None:
         raise LetterError("Choose the relevant body the agency response form is for.")
     try:
-        context = letter_context.letter_context(
-            case=case, kind=kind, agency=agency, extra=extra_context
-        )
+        language = letter_language.choose(case=case, kind=kind, language=language)
+    except ValueError as exc:
+        raise LetterError(str(exc)) from exc
+
+    def build(lang):
+        with translation.override(lang):
+            return letter_context.letter_context(
+                case=case, kind=kind, agency=agency, extra=extra_context
+            )
+
+    try:
+        if language == LetterLanguage.ENGLISH:
+            context = build("en")
+            html, used = letter_html(case=case, kind=kind, context=context)
+        else:
+            welsh, _ = letter_html(
+                case=case, kind=kind, context=build("cy"), language=LetterLanguage.WELSH
+            )
+            context = build("en")
+            if language == LetterLanguage.WELSH:
+                html, used = welsh, "standard"
+            else:
+                english, used = letter_html(case=case, kind=kind, context=context)
+                html = letter_language.join_bilingual(welsh, english)
     except ImportError as exc:
         raise LetterError(
             f"This letter needs the {exc.name} part of the service, which is not installed."
         ) from exc
-    pdf, used = _render(case, kind, context)
     context["wording"] = used
-    return pdf, context
+    context["language"] = str(language)
+    return rendering.html_to_pdf(html), context
 
 
 def sha256_of(data: bytes) -> str:
@@ -194,6 +226,7 @@ def letter_send(
     agency=None,
     note: str = "",
     version: int | None = None,
+    language: str | None = None,
 ) -> Letter:
     """Render a letter, keep it, send it on the recipient's preferred channel (email
     attachment, print queue for post, or a phone note), and put it on the timeline.
@@ -215,7 +248,9 @@ def letter_send(
     if kind == LetterKind.CR5 and agency is not None:
         if agency not in letter_context.relevant_bodies(case):
             raise LetterError(f"{agency} is not a relevant body on this case.")
-    pdf, context = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
+    pdf, context = letter_render(
+        case=case, kind=kind, agency=agency, extra_context=extra_context, language=language
+    )
     recipient = context["recipient"]
     channel = _channel_for(recipient, channel, note)
     if channel == LetterChannel.PHONE and not note.strip():
@@ -299,6 +334,8 @@ def _notify_posts_letters() -> bool:
 def _summary(context: dict, extra: dict | None) -> dict:
     """What the letter said that is not in the PDF's text already easy to query."""
     summary = {"wording": context.get("wording", "standard")}
+    if context.get("language", "en") != "en":
+        summary["language"] = context["language"]
     for key, value in (extra or {}).items():
         summary[key] = str(value)
     return summary
@@ -371,12 +408,20 @@ def letter_open(*, letter: Letter, user) -> bytes:
 
 
 def letter_preview(
-    *, case: Case, kind: str, user, agency=None, extra_context: dict | None = None
+    *,
+    case: Case,
+    kind: str,
+    user,
+    agency=None,
+    extra_context: dict | None = None,
+    language: str | None = None,
 ) -> bytes:
     """A letter as it would be sent now, not kept; the viewing is logged."""
     if not user_can_see_case(user, case):
         raise PermissionDenied("You cannot see this case.")
-    pdf, _ = letter_render(case=case, kind=kind, agency=agency, extra_context=extra_context)
+    pdf, _ = letter_render(
+        case=case, kind=kind, agency=agency, extra_context=extra_context, language=language
+    )
     access_log_record(
         user=user, kind=AccessKind.VIEW_LETTER, case=case, target=f"Preview of {kind} letter"
     )

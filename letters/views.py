@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from asbcr.forms import submitted
 from cases.selectors import case_get
 from letters import context as letter_context
+from letters import language as letter_language
 from letters import selectors, services
 from letters.constants import LetterKind
 from letters.forms import AreaLetterSettingsForm, LetterWordingForm, SendLetterForm
@@ -50,9 +51,11 @@ def _send_form(request, case, kind):
         kind=kind,
         bodies=letter_context.relevant_bodies(case),
         timescales=case.procedure_version.section("timescales"),
+        languages=letter_language.languages_for(area=case.area, kind=kind),
         initial={
             "channel": _preferred_channel(case, kind),
             "version": services.letters_sent_version(case, kind),
+            "language": letter_language.default_language(case=case, kind=kind),
         },
     )
 
@@ -83,7 +86,12 @@ def letter_preview_view(request, reference, kind):
         agency = bodies[0] if bodies else None
     try:
         pdf = services.letter_preview(
-            case=case, kind=kind, user=request.user, agency=agency, extra_context=extra
+            case=case,
+            kind=kind,
+            user=request.user,
+            agency=agency,
+            extra_context=extra,
+            language=submitted(request.GET, "language") or None,
         )
     except services.LetterError as exc:
         messages.error(request, exc.message)
@@ -109,6 +117,7 @@ def letter_send_view(request, reference, kind):
                 extra_context=form.extra_context(),
                 note=form.cleaned_data.get("note", ""),
                 version=form.cleaned_data.get("version"),
+                language=form.cleaned_data.get("language"),
             )
         except services.LetterError as exc:
             form.add_error(None, exc.message)

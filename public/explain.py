@@ -252,3 +252,14 @@ def next_step_text(step: str) -> str | None:
         "appeal_window": _("Last day to ask for an appeal"),
     }
     return texts.get(step)
+
+
+def appeal_requested_explanation() -> tuple[str, str]:
+    """The status once the applicant has asked for an appeal (on the tracking page)."""
+    return (
+        _("You have asked for an appeal"),
+        _(
+            "We have your request. Someone who was not involved in your case will look at "
+            "it. We will write to you with the result."
+        ),
+    )

@@ -42,7 +42,6 @@ STEPS = [
     Step("incidents", None),
     Step("impact", f.ImpactForm),
     Step("involvement", f.InvolvementForm),
-    Step("declaration", f.DeclarationForm),
 ]
 BY_KEY = {s.key: s for s in STEPS}
 

@@ -4,8 +4,17 @@ Every field has a size limit so a draft can never grow without bound, and every 
 goes through Django's translation machinery.
 """
 
+from crispy_forms.utils import TEMPLATE_PACK
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import (
+    ConditionalQuestion,
+    ConditionalRadios,
+    Field,
+    Fluid,
+    Layout,
+    Size,
+)
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -246,8 +255,30 @@ class PersonDetailsForm(PublicForm):
         return value
 
 
+class RevealQuestion(ConditionalQuestion):
+    template = "public/fields/conditional_question.html"
+
+
+class RevealRadios(ConditionalRadios):
+    """GOV.UK radios with conditional reveal; the legend is the page's heading if asked."""
+
+    def __init__(self, field, *choices, heading=False):
+        super().__init__(field, *choices)
+        self.heading = heading
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        size = Size.LARGE if self.heading else Size.SMALL
+        context.update(
+            {"legend_size": Size.for_legend(size), "legend_tag": "h1" if self.heading else None}
+        )
+        return super().render(form, context, template_pack, **kwargs)
+
+
 class ContactForm(PublicForm):
-    page_title = _("How should we contact you?")
+    """One question, asked once: the email box is revealed under "Email", the phone box
+    under "Phone"."""
+
+    heading = "preferred_contact"
     preferred_contact = radios(
         _("How would you like us to contact you?"),
         [
@@ -263,6 +294,28 @@ class ContactForm(PublicForm):
         help_text=_("We will send your case reference and a private link to follow your case."),
     )
     phone = text(_("Phone number"), max_length=30, required=False)
+    revealed = {ContactMethod.EMAIL: ("email",), ContactMethod.PHONE: ("phone",)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(self.fields["preferred_contact"].choices)
+        choices = []
+        for value, label in labels.items():
+            names = self.revealed.get(value, ())
+            choices.append(
+                RevealQuestion(str(label), *[self._layout(n, self.fields[n]) for n in names])
+            )
+        rest = [
+            self._layout(n, f)
+            for n, f in self.fields.items()
+            if n != "preferred_contact" and not any(n in v for v in self.revealed.values())
+        ]
+        self.helper.layout = Layout(
+            RevealRadios(
+                "preferred_contact", *choices, heading=self.heading == "preferred_contact"
+            ),
+            *rest,
+        )
 
     def required_messages(self):
         return {"preferred_contact": _("Select how you would like us to contact you")}
@@ -380,7 +433,12 @@ class ImpactForm(PublicForm):
 
 
 class InvolvementForm(PublicForm):
+    """How the applicant wants to take part; "I do not want to take part" is the GOV.UK
+    exclusive "none" option: shown after "or", it unticks the others in the browser and is
+    refused with them here."""
+
     heading = "involvement"
+    NONE = "neither"
     involvement = forms.MultipleChoiceField(
         label=_("How would you like to take part in the review?"),
         help_text=_("Select all that apply."),
@@ -388,33 +446,30 @@ class InvolvementForm(PublicForm):
         choices=[
             ("attend", _("Come to the first part of the review meeting (in person or online)")),
             ("statement", _("Send a written statement about how it has affected you")),
-            ("neither", _("I do not want to take part in the meeting")),
+            Choice(NONE, _("I do not want to take part"), divider=_("or"), exclusive=True),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field(
+                "involvement",
+                template="public/fields/checkboxes.html",
+                context={"legend_size": Size.for_legend(Size.LARGE), "legend_tag": "h1"},
+            )
+        )
 
     def required_messages(self):
         return {"involvement": _("Select how you would like to take part")}
 
     def clean_involvement(self):
         value = self.cleaned_data["involvement"]
-        if "neither" in value and len(value) > 1:
+        if self.NONE in value and len(value) > 1:
             raise ValidationError(
-                _("Select how you would like to take part, or that you do not want to")
+                _("Select how you would like to take part, or that you do not want to take part")
             )
         return value
-
-
-class DeclarationForm(PublicForm):
-    page_title = _("Declaration")
-    confirm = forms.BooleanField(
-        label=_(
-            "I confirm that the information I have given is true to the best of my knowledge, "
-            "and I have read the privacy notice"
-        ),
-    )
-
-    def required_messages(self):
-        return {"confirm": _("Confirm the declaration to continue")}
 
 
 class SubmitForm(forms.Form):
@@ -460,7 +515,10 @@ class ImpactStatementForm(PublicForm):
 
 
 class ContactUpdateForm(ContactForm):
+    heading = None
     page_title = _("Update your contact details")
+    # Every detail can be updated whichever way they prefer to hear from us: no reveal.
+    revealed = {}
     address = textarea(_("Address"), max_length=500, required=False)
     postcode = text(_("Postcode"), max_length=10, required=False)
 

@@ -8,6 +8,7 @@ import logging
 from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.constants import CaseState
 from cases.models import Case
@@ -93,6 +94,18 @@ def add_period(start: dt.date, value: dict) -> dt.date:
     return start + dt.timedelta(days=amount)
 
 
+def _ground_fits(ground: dict, against: str) -> bool:
+    """Offer only the grounds that can apply now: no "I disagree with the outcome of the
+    review" when the case had no review (the threshold was not met), and no "I disagree
+    with the threshold decision" against the outcome of a review that was held."""
+    key, label = str(ground.get("key", "")).lower(), str(ground.get("label", "")).lower()
+    about_outcome = key == "outcome" or "outcome" in label
+    about_threshold = "threshold" in key or "threshold" in label
+    if against == "threshold_decision":
+        return not about_outcome
+    return not about_threshold
+
+
 def appeal_window(*, case: Case) -> dict | None:
     """Whether the applicant may ask for an appeal now: against what, from when, until when."""
     against = APPEALABLE_STATES.get(case.state)
@@ -108,7 +121,7 @@ def appeal_window(*, case: Case) -> dict | None:
     ends_on = add_period(decided_on, window)
     grounds = []
     for ground in section["grounds"]:
-        if isinstance(ground, dict) and ground.get("key"):
+        if isinstance(ground, dict) and ground.get("key") and _ground_fits(ground, against):
             grounds.append((str(ground["key"]), str(ground.get("label") or ground["key"])))
     return {
         "against": against,
@@ -136,7 +149,7 @@ def next_deadline(*, case: Case) -> dict | None:
     for deadline in deadlines:
         text = explain.next_step_text(getattr(deadline, "step", ""))
         if text:
-            return {"text": text, "due": deadline.due}
+            return {"text": text, "due": deadline.due, "step": getattr(deadline, "step", "")}
     return None
 
 
@@ -165,11 +178,48 @@ def letter_for_applicant(*, case: Case, letter_id: int):
     return None
 
 
+# Timeline lines written in the staff's words, as the applicant would say them.
+APPLICANT_WORDS = [
+    (
+        "Impact statement received (written by the victim (tracking page))",
+        gettext_lazy("You sent an impact statement"),
+    ),
+    ("Impact statement received", gettext_lazy("We received your impact statement")),
+    (
+        "The applicant updated their contact details",
+        gettext_lazy("You updated your contact details"),
+    ),
+    ("The applicant asked for an appeal", gettext_lazy("You asked for an appeal")),
+    ("Appeal received out of time and refused", gettext_lazy("Your appeal came too late")),
+    ("Appeal received", gettext_lazy("We received your appeal")),
+]
+
+
+def applicant_contact(*, case: Case) -> dict:
+    """Who the applicant can contact: their case officer if one is allocated (name, work
+    phone and email), else the area's administering body's contact point."""
+    officer = case.case_officer if case.case_officer_id else None
+    agency = case.area.administering_agency
+    phone = (getattr(officer, "phone", "") if officer else "") or (
+        agency.spoc_phone if agency else ""
+    )
+    email = (officer.email if officer else "") or (agency.spoc_email if agency else "")
+    return {
+        "name": officer.get_full_name() if officer else "",
+        "organisation": agency.name if agency else case.area.name,
+        "phone": phone,
+        "email": email,
+    }
+
+
 def applicant_summary(text: str) -> str:
     """A timeline line as the applicant reads it: a letter named in words, not by its
     series code (lines written before letters had names in words start with the code)."""
     from letters.constants import READER_NAMES, LetterKind
 
+    for staff_words, words in APPLICANT_WORDS:
+        if text.startswith(staff_words):
+            return str(words)
     for kind, name in READER_NAMES.items():
         prefix = f"{LetterKind(kind).label} letter"
         if text.startswith(prefix):
@@ -183,10 +233,18 @@ def tracking_summary(*, case: Case) -> dict:
 
     heading, text = explain.state_explanation(case.state)
     appeal = appeal_window(case=case)
+    deadline = next_deadline(case=case)
     if appeal:
         appeal["requested"] = AppealRequest.objects.filter(
             case=case, requested_at__date__gte=appeal["decided_on"]
         ).exists()
+        # What is possible now: once asked for, the page says where the appeal stands and
+        # no longer offers to ask, or counts down to the last day.
+        appeal["can_ask"] = appeal["open"] and not appeal["requested"]
+        if appeal["requested"]:
+            heading, text = explain.appeal_requested_explanation()
+        if deadline and deadline.get("step") == "appeal_window":
+            deadline = None  # the last day is shown once, with the appeal
     events = case.timeline.filter(visible_to_applicant=True).order_by("at", "id")
     statements = case.impact_statements.filter(source="written_online").order_by("received_on")
     return {
@@ -196,10 +254,11 @@ def tracking_summary(*, case: Case) -> dict:
         "state_heading": heading,
         "state_text": text,
         "received_on": case.received_on,
-        "next_deadline": next_deadline(case=case),
+        "next_deadline": deadline,
         "events": [{"at": e.at, "summary": applicant_summary(e.summary)} for e in events],
         "letters": letters_for_applicant(case=case),
         "statements": [{"received_on": s.received_on} for s in statements],
         "appeal": appeal,
         "appeal_requests": AppealRequest.objects.filter(case=case),
+        "contact": applicant_contact(case=case),
     }

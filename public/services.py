@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from asbcr.concurrency import DOUBLE_SUBMIT_WINDOW, ConflictError, lock
@@ -137,6 +138,12 @@ def _date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
+def _language_chosen() -> str:
+    """An application sent from the Welsh pages asks for Welsh: the letters in an area in
+    Wales then default to Welsh (letters.language)."""
+    return "Cymraeg (Welsh)" if (get_language() or "").startswith("cy") else ""
+
+
 def application_input(*, draft: DraftApplication) -> case_services.ApplicationInput:
     """Turn a complete draft into the same ApplicationInput staff-entered applications use."""
     data = draft.data
@@ -155,7 +162,7 @@ def application_input(*, draft: DraftApplication) -> case_services.ApplicationIn
         email=contact.get("email", ""),
         preferred_contact=contact["preferred_contact"],
         accessibility_needs=needs.get("accessibility_needs", ""),
-        language=needs.get("language", ""),
+        language=needs.get("language", "") or _language_chosen(),
     )
     victim = None
     relationship, consent, consent_reason = "", None, ""

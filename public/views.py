@@ -128,7 +128,11 @@ def _after_save(request, draft, key):
 
 def apply_start(request):
     """What a case review is, what you need, and the way in."""
-    return render(request, "public/apply/start.html", {"draft": _draft(request)})
+    return render(
+        request,
+        "public/apply/start.html",
+        {"draft": _draft(request), "areas": selectors.areas_for_applications()},
+    )
 
 
 def _start_or_update(request, area):
@@ -264,7 +268,6 @@ def apply_step(request, draft, key):
         draft,
         form=form,
         title=form.title,
-        intro_template="public/apply/_privacy.html" if key == "declaration" else None,
         back=reverse("public:check")
         if request.GET.get("change")
         else flow.previous_url(draft.data, key),
@@ -466,7 +469,11 @@ def apply_check(request, draft):
             error = " ".join(exc.messages)
         else:
             request.session.pop(SESSION_DRAFT, None)
-            request.session[SESSION_SENT] = {"reference": case.reference, "token": token}
+            request.session[SESSION_SENT] = {
+                "reference": case.reference,
+                "token": token,
+                "channel": case.applicant.preferred_contact,
+            }
             return redirect("public:confirmation")
     section = draft.area.procedure.current_version.section("threshold")
     return render(
@@ -478,7 +485,7 @@ def apply_check(request, draft):
             "form": form,
             "error": error,
             "threshold": explain.threshold_summary(section),
-            "back": flow.step_url("declaration"),
+            "back": flow.step_url(flow.applicable(draft.data)[-1].key),
         },
     )
 
@@ -494,6 +501,7 @@ def apply_confirmation(request):
         {
             "reference": sent["reference"],
             "track_url": reverse("public:track", args=[sent["token"]]),
+            "channel": sent.get("channel", ""),
         },
     )
 
@@ -619,8 +627,15 @@ def track_contact(request, token, case):
 
 @_tracked
 def track_appeal(request, token, case):
-    window = selectors.appeal_window(case=case)
+    summary = selectors.tracking_summary(case=case)
+    window = summary["appeal"]
     if window is None:
+        return redirect("public:track", token)
+    if request.method == "GET" and not window["can_ask"]:
+        # Not offered now (too late, or already asked for): say so before anything is
+        # typed, not after. A form sent anyway is refused by the service, with the reason.
+        if window["requested"]:
+            messages.info(request, _("You have already asked for an appeal against this decision."))
         return redirect("public:track", token)
     form = f.AppealForm(request.POST or None, grounds=window["grounds"])
     if request.method == "POST":

@@ -12,11 +12,12 @@ AREA_SLUGS = {
     "luton",
     "central-bedfordshire",
     "merton",
+    "cardiff",
 }
 
 
 @pytest.mark.django_db
-def test_reference_data_loads_the_seven_areas_and_is_idempotent():
+def test_reference_data_loads_the_eight_areas_and_is_idempotent():
     load_reference_data()
     counts = (
         Area.objects.count(),

@@ -97,3 +97,93 @@ def key_continue(page, label: str = "Continue") -> None:
     tab_to(page, "button", text=label)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+# -- WCAG 2.2 checks axe-core does not make ----------------------------------------------
+
+TARGETS = (
+    "button, input:not([type=hidden]), select, textarea, a.govuk-button, a.govuk-back-link,"
+    " .govuk-header a, .govuk-footer a, .govuk-summary-list__actions a"
+)
+
+
+def check_target_size(page, minimum: int = 24) -> None:
+    """WCAG 2.2 SC 2.5.8 (AA): each control is at least 24 by 24 CSS pixels, or has the
+    spacing the criterion allows instead: a 24-pixel circle on its centre touches no other
+    target (nor another small target's circle). Links inside a sentence are exempt (the
+    "inline" exception), so only controls that stand alone are measured."""
+    small = page.evaluate(
+        """([selector, minimum]) => {
+          const all = [...document.querySelectorAll(selector)]
+            .filter(e => e.getClientRects().length && !e.closest('[aria-hidden=true]'))
+            .map(e => ({e, r: e.getBoundingClientRect()}));
+          const isSmall = t => t.r.width < minimum || t.r.height < minimum;
+          const centre = t => [t.r.left + t.r.width / 2, t.r.top + t.r.height / 2];
+          const gap = ([x, y], r) => Math.hypot(
+            Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+          return all.filter(isSmall).filter(t => {
+            const c = centre(t);
+            return all.some(o => o !== t && !o.e.contains(t.e) && !t.e.contains(o.e) && (
+              isSmall(o) ? Math.hypot(c[0] - centre(o)[0], c[1] - centre(o)[1]) < minimum
+                         : gap(c, o.r) < minimum / 2));
+          }).map(t => `${t.e.outerHTML.slice(0, 80)} (${Math.round(t.r.width)}x${Math.round(t.r.height)})`);
+        }""",
+        [TARGETS, minimum],
+    )
+    assert not small, f"targets under {minimum}x{minimum} px on {page.url}: {small[:5]}"
+
+
+def check_reflow(page, width: int = 320) -> None:
+    """WCAG SC 1.4.10: at 320 CSS pixels wide nothing needs scrolling sideways."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        overflow = page.evaluate("(w) => document.documentElement.scrollWidth - w", width)
+        assert overflow <= 0, f"{page.url} is {overflow} px too wide at {width} px"
+    finally:
+        page.set_viewport_size(size)
+
+
+def check_focus_not_obscured(page, presses: int = 40) -> None:
+    """WCAG 2.2 SC 2.4.11 (AA): each element the Tab key reaches is scrolled into view and
+    not hidden under anything else (a sticky banner, a cookie bar)."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    hidden = []
+    seen = set()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        result = page.evaluate(
+            """() => {
+              const e = document.activeElement;
+              if (!e || e === document.body) return null;
+              const r = e.getBoundingClientRect();
+              const key = e.outerHTML.slice(0, 120);
+              const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+              const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+              const hit = document.elementFromPoint(x, y);
+              const inView = r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth;
+              const label = e.labels && e.labels[0];
+              const ok = inView && hit && (hit === e || e.contains(hit) || hit.contains(e)
+                || (label && (label === hit || label.contains(hit))));
+              return {key, ok};
+            }"""
+        )
+        if result is None or result["key"] in seen:
+            break  # round to the start again, or out of the page into the browser
+        seen.add(result["key"])
+        if not result["ok"]:
+            hidden.append(result["key"])
+    page.evaluate(
+        "() => { document.activeElement && document.activeElement.blur(); scrollTo(0, 0); }"
+    )
+    page.bring_to_front()
+    assert not hidden, f"focused elements hidden on {page.url}: {hidden[:5]}"
+
+
+def check_wcag22(page) -> None:
+    """axe-core, then the WCAG 2.2 checks it leaves out."""
+    check_axe(page)
+    check_target_size(page)
+    check_reflow(page)
+    check_focus_not_obscured(page)

@@ -47,7 +47,6 @@ def apply(client, *, postcode="WD6 1AA", third_party=False, incidents=3, email="
         assert r.status_code == 302, r.content.decode()[:3000]
     client.post("/apply/incidents/", {"add_another": "no"})
     client.post("/apply/impact/", {"impact": "I cannot sleep."})
-    client.post("/apply/involvement/", {"involvement": ["attend", "statement"]})
-    r = client.post("/apply/declaration/", {"confirm": "on"})
+    r = client.post("/apply/involvement/", {"involvement": ["attend", "statement"]})
     assert r["Location"] == "/apply/check/", r
     return client.get("/apply/check/")

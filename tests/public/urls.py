@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/cases/", include("cases.urls")),
     path("", include("public.urls")),
+    path("statistics/", include("reporting.public_urls")),
 ]
 
 handler400 = "asbcr.errors.bad_request"
