@@ -42,6 +42,7 @@ for _module, _prefix in [
     ("reporting.public_urls", "statistics/"),
     ("api.staff_urls", "staff/api-clients/"),
     ("api.urls", "api/v1/"),
+    ("work.urls", "staff/work/"),
 ]:
     try:
         __import__(_module)

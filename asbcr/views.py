@@ -15,8 +15,14 @@ def start(request):
 
 @login_required
 def home(request):
-    """The staff home page: the user's agency, their roles by area, and their work."""
-    return render(request, "staff/home.html", home_summary(user=request.user))
+    """The staff home page: the user's work queue first, then their roles and pages."""
+    from work.selectors import work_queue
+
+    return render(
+        request,
+        "staff/home.html",
+        {**home_summary(user=request.user), "work": work_queue(user=request.user)},
+    )
 
 
 def healthz(request):
