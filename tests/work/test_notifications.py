@@ -115,3 +115,70 @@ def test_listed_for_a_panel_reviewer_appointed_action_assigned_and_appeal_lodged
     sent = to(chair)
     assert len(sent) == 1 and "declaration" in sent[0].body
     assert reverse("panels:listing", args=[listing.pk]) in sent[0].body
+
+
+def test_an_appeal_tells_the_reviewer_and_the_case_officer_once(
+    reference, django_capture_on_commit_callbacks
+):
+    from cases.services import case_assign_officer
+    from tests.appeals.factories import threshold_not_met_case
+    from tests.appeals.test_services import lodge
+
+    users = reference["users"]
+    officer, reviewer = users["devon.officer"], users["devon.reviewer"]
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    case_assign_officer(case=case, officer=officer, by=officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = lodge(case, officer)
+    link = reverse("appeals:detail", args=[appeal.pk])
+    appointed = [m for m in to(reviewer) if "review the appeal" in m.subject]
+    lodged = [m for m in to(officer) if "appeal is lodged" in m.subject]
+    assert len(appointed) == 1 and link in appointed[0].body
+    assert len(lodged) == 1 and link in lodged[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_reviewer_appointed(appeal)
+        notifications.notify_appeal_lodged(appeal)
+    assert len(to(reviewer)) == 1 and len([m for m in to(officer) if "appeal" in m.subject]) == 1
+
+
+def test_an_action_on_the_plan_tells_its_owner_once(
+    users, officer, area, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from panels import services as panels
+    from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
+
+    case = case_ready_for_panel(area=area, officer=officer)
+    listing = panels.case_list_for_meeting(
+        case=case, meeting=meeting_in(area, by=officer), by=officer
+    )
+    spoc = users["hertsmere.spoc"]
+    seat(
+        listing,
+        [
+            (users["hertsmere.chair"], CHAIR),
+            (officer, MEMBER),
+            (spoc, MEMBER),
+            (users["hertsmere.housing"], MEMBER),
+        ],
+        by=officer,
+    )
+    panels.listing_open(listing=listing, by=users["hertsmere.chair"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        action = panels.action_add(
+            case=case,
+            by=officer,
+            listing=listing,
+            data=panels.ActionInput(
+                what="Visit the neighbour",
+                why="Noise",
+                owner=spoc,
+                agency=None,
+                due_on=dt.date.today() + dt.timedelta(days=14),
+            ),
+        )
+    sent = to(spoc)
+    assert len(sent) == 1 and reverse("panels:action", args=[action.pk]) in sent[0].body

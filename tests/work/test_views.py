@@ -146,3 +146,32 @@ def test_the_local_outbox_shows_each_person_their_own_emails(client, users, sett
     client.force_login(chair)
     message = client.get(reverse("work:outbox_message", args=[chair_file]))
     assert message.status_code == 200 and "Hello" in message.content.decode()
+
+
+@pytest.mark.services
+def test_a_nul_byte_in_a_response_is_refused_at_the_field_on_postgresql(gathering, users):
+    """psycopg refuses NUL in text: the service refuses it first, with a message."""
+    from django.core.exceptions import ValidationError
+
+    from work.services import agency_response_submit
+
+    with pytest.raises(ValidationError) as exc:
+        agency_response_submit(
+            case=gathering, by=users["hertsmere.spoc"], **{**ANSWER, "risk_known": "a\x00b"}
+        )
+    assert "risk_known" in exc.value.message_dict
+    assert not BodyView.objects.filter(case=gathering).exists()
+
+
+@pytest.mark.services
+def test_two_responses_at_once_record_one_on_postgresql(gathering, users):
+    """The second submission of the same page waits for the case lock, then is refused."""
+    from work.services import agency_response_submit
+
+    spoc = users["hertsmere.spoc"]
+    agency_response_submit(case=gathering, by=spoc, version=0, **ANSWER)
+    from asbcr.concurrency import ConflictError
+
+    with pytest.raises(ConflictError):
+        agency_response_submit(case=gathering, by=spoc, version=0, **ANSWER)
+    assert BodyView.objects.filter(case=gathering).count() == 1
