@@ -31,10 +31,10 @@ from appeals.selectors import (
     reviewer_candidates,
 )
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock, refresh_from
+from cases import hooks
 from cases.constants import Channel, EventKind
 from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import CaseWorkflowError, case_transition, timeline_record
-from work import notifications as work_notifications
 
 UNIT_WORDS = {"days": "days", "weeks": "weeks", "months": "months", "working_days": "working days"}
 
@@ -201,7 +201,7 @@ def appeal_lodge(
             integration.stage_deadline_start(stage=stage, by=by)
         # Hertsmere s.9: the appeal is confirmed in writing (CR3a) with who will review it.
         _letter(appeal, "CR3a", by=by, extra_context=_cr3a_context(appeal))
-        work_notifications.on_commit(work_notifications.notify_appeal_lodged, appeal)
+        hooks.run_work_arrived("appeal_lodged", appeal)
     return appeal
 
 
@@ -315,7 +315,7 @@ def _assign(appeal: Appeal, reviewer, *, by, note: str) -> None:
     CaseAccessGrant.objects.get_or_create(
         case=case, user=reviewer, defaults={"reason": f"Appeal reviewer (appeal {appeal.pk})"}
     )
-    work_notifications.on_commit(work_notifications.notify_reviewer_appointed, appeal)
+    hooks.run_work_arrived("reviewer_appointed", appeal)
     timeline_record(
         case=case,
         kind=EventKind.APPEAL,

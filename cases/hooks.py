@@ -17,6 +17,11 @@ Instead each of them registers, in its ``AppConfig.ready()``:
   Return None when the section has nothing for this user. Each app checks its own
   permissions inside ``fn``; the case page only shows what is returned.
 
+- ``work_arrived(fn)``: ``fn(kind, obj)`` runs inside the transaction that gave someone
+  new work (``"listed_for_panel"`` with the panel seat, ``"action_assigned"`` with the
+  action, ``"reviewer_appointed"`` and ``"appeal_lodged"`` with the appeal). The work
+  app tells the person after commit; panels and appeals need not know it exists.
+
 These are not Django signals on purpose: the list of hooks is visible in one place and
 each hook is a service function that can be tested on its own.
 """
@@ -27,6 +32,7 @@ _after_transition: list[Callable] = []
 _close_blockers: list[Callable] = []
 _overdue_filter: list[Callable] = []
 _case_sections: list[Callable] = []
+_work_arrived: list[Callable] = []
 
 
 def after_transition(fn: Callable) -> Callable:
@@ -75,3 +81,14 @@ def case_section(fn: Callable) -> Callable:
 def case_sections(case, user) -> list[dict]:
     sections = [s for fn in _case_sections if (s := fn(case, user))]
     return sorted(sections, key=lambda s: s.get("order", 100))
+
+
+def work_arrived(fn: Callable) -> Callable:
+    if fn not in _work_arrived:
+        _work_arrived.append(fn)
+    return fn
+
+
+def run_work_arrived(kind: str, obj) -> None:
+    for fn in _work_arrived:
+        fn(kind, obj)

@@ -10,4 +10,5 @@ class WorkConfig(AppConfig):
         from work import notifications, views
 
         hooks.after_transition(notifications.on_case_transition)
+        hooks.work_arrived(notifications.on_work_arrived)
         hooks.case_section(views.case_responses_section)

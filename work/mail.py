@@ -62,7 +62,7 @@ def _read(path: Path) -> OutboxMessage:
     )
 
 
-HEAD_BYTES = 16 * 1024
+HEAD_BYTES = 4 * 1024
 
 
 def _recipients(path: Path) -> str:

@@ -261,6 +261,21 @@ def relevant_bodies_ask(*, case, by=None) -> list:
     return bodies
 
 
+WORK_ARRIVED = {
+    "listed_for_panel": notify_listed_for_panel,
+    "action_assigned": notify_action_assigned,
+    "reviewer_appointed": notify_reviewer_appointed,
+    "appeal_lodged": notify_appeal_lodged,
+}
+
+
+def on_work_arrived(kind: str, obj) -> None:
+    """The cases.hooks.work_arrived hook: tell the person once the work has committed."""
+    notify_it = WORK_ARRIVED.get(kind)
+    if notify_it is not None:
+        on_commit(notify_it, obj)
+
+
 def on_case_transition(case, name: str, by) -> None:
     """The cases.hooks.after_transition hook: work that a case step gives other people."""
     if name == "receive" and case.state == CaseState.RECEIVED:
