@@ -17,6 +17,10 @@ $(VENV)/.installed: requirements/app.lock requirements/dev.lock
 
 install: $(VENV)/.installed
 
+# Links printed and mailed follow HOST and PORT (an explicit SITE_URL still wins), and
+# mail goes to the local outbox page rather than the console.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export LOCAL_OUTBOX ?= 1
 run: install
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py load_demo
@@ -24,6 +28,7 @@ run: install
 	@$(PY) manage.py demo_logins
 	@echo ""
 	@echo "ASB Case Review is starting on http://$(HOST):$(PORT)/staff/ (public pages at http://$(HOST):$(PORT)/)"
+	@echo "Emails are not sent: read them at http://$(HOST):$(PORT)/staff/work/outbox/ (signed in)."
 	@echo "A Celery worker with beat runs alongside on the embedded transport. Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(VENV)/bin/celery -A asbcr worker --beat --loglevel=INFO --concurrency=1 -Q celery,mail,pdf \

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import environ
+from celery.schedules import crontab
 
 _env = environ.Env()
 
@@ -48,6 +49,12 @@ BEAT_SCHEDULE: dict = {
         "task": "thresholds.detect",
         "schedule": schedule_every(_env.float("THRESHOLDS_DETECT_MINUTES", default=60)),
         "options": {"expires": 3000},
+    },
+    # Each person who chose a daily digest gets one email listing their new work (work).
+    "work-send-digests": {
+        "task": "work.send_digests",
+        "schedule": crontab(hour=_env.int("WORK_DIGEST_HOUR", default=7), minute=0),
+        "options": {"expires": 3600},
     },
 }
 """Name -> Celery beat entry. Apps add their jobs here, never in their own modules."""

@@ -43,6 +43,7 @@ for _module, _prefix in [
     ("api.staff_urls", "staff/api-clients/"),
     ("api.urls", "api/v1/"),
     ("notify.urls", "notify/"),
+    ("work.urls", "staff/work/"),
 ]:
     try:
         __import__(_module)

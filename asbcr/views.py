@@ -14,11 +14,14 @@ def start(request):
 
 @login_required
 def home(request):
-    """The staff home page: the user's agency, their roles by area, and their work."""
+    """The staff home page: the user's work queue first, today's meetings, then their roles
+    and pages."""
     from panels.selectors import meetings_today_for
+    from work.selectors import work_queue
 
     context = home_summary(user=request.user)
     context["todays_meetings"] = meetings_today_for(user=request.user)
+    context["work"] = work_queue(user=request.user)
     return render(request, "staff/home.html", context)
 
 

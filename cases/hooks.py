@@ -34,6 +34,11 @@ Instead each of them registers, in its ``AppConfig.ready()``:
   about every step (the deadlines app: due date, owner and lateness from the deadline
   whose ending event the step names).
 
+- ``work_arrived(fn)``: ``fn(kind, obj)`` runs inside the transaction that gave someone
+  new work (``"listed_for_panel"`` with the panel seat, ``"action_assigned"`` with the
+  action, ``"reviewer_appointed"`` and ``"appeal_lodged"`` with the appeal). The work
+  app tells the person after commit; panels and appeals need not know it exists.
+
 These are not Django signals on purpose: the list of hooks is visible in one place and
 each hook is a service function that can be tested on its own.
 """
@@ -62,6 +67,9 @@ def access_refusal(user, case):
         if (refusal := fn(user, case)) is not None:
             return refusal
     return None
+
+
+_work_arrived: list[Callable] = []
 
 
 def after_transition(fn: Callable) -> Callable:
@@ -145,3 +153,14 @@ def steps_for(case, user, facts: dict) -> list:
     for fn in _step_annotators:
         fn(case, steps)
     return steps
+
+
+def work_arrived(fn: Callable) -> Callable:
+    if fn not in _work_arrived:
+        _work_arrived.append(fn)
+    return fn
+
+
+def run_work_arrived(kind: str, obj) -> None:
+    for fn in _work_arrived:
+        fn(kind, obj)

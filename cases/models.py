@@ -350,6 +350,9 @@ class CaseAgency(TimeStampedModel):
     response_received_on = models.DateField(null=True, blank=True)
     reports_held = models.TextField(blank=True, help_text="The reports this body holds.")
     actions_taken = models.TextField(blank=True)
+    risk_known = models.TextField(
+        blank=True, help_text="Any risk to the victim or others this body knows of."
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

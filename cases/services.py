@@ -558,6 +558,7 @@ def agency_response_record(
     by,
     reports_held: str,
     actions_taken: str,
+    risk_known: str = "",
     version: int | None = None,
 ) -> CaseAgency:
     """A relevant body returns its response (CR5): the reports it holds, actions taken.
@@ -595,6 +596,7 @@ def agency_response_record(
         involvement = case_involve_agency(case=case, agency=agency, by=by)
         involvement.reports_held = reports_held
         involvement.actions_taken = actions_taken
+        involvement.risk_known = risk_known
         involvement.response_received_on = timezone.localdate()
         involvement.responded_by = by
         involvement.save()

@@ -31,6 +31,8 @@ class NotificationKind(models.TextChoices):
     BREACH = "breach", "Deadline breached"
     ESCALATION = "escalation", "Escalation of an overdue item"
     DELAY = "delay", "Delay notified to the applicant"
+    WORK = "work", "New work for a member of staff"
+    DIGEST = "digest", "Daily digest of new work"
 
 
 class NotificationState(models.TextChoices):

@@ -353,7 +353,9 @@ def letter_email_deliver(*, letter: Letter) -> None:
         return
     message = EmailMessage(
         subject=f"{letter.reader_name}: ASB case review {letter.case.reference}",
-        body=(
+        body=_cr5_email_body(letter)
+        if letter.kind == LetterKind.CR5
+        else (
             f"Dear {letter.recipient_name},\n\n"
             f"Please find attached a letter about your anti-social behaviour case review "
             f"(reference {letter.case.reference}).\n\n"
@@ -371,6 +373,31 @@ def letter_email_deliver(*, letter: Letter) -> None:
         summary=f"{letter.reader_name} emailed to {letter.recipient_name}",
         detail={"letter": letter.pk, "to": letter.recipient_email},
     )
+
+
+def _cr5_email_body(letter: Letter) -> str:
+    """The CR5 form goes to an agency's SPOC: it asks for the agency's response, in the
+    system when someone there answers for the agency, else on the form sent back."""
+    from django.urls import reverse
+
+    from work.notifications import spocs_of
+
+    case, agency = letter.case, letter.agency
+    name = agency.name if agency else "your agency"
+    text = (
+        f"Dear {letter.recipient_name},\n\n"
+        f"A resident has asked for an anti-social behaviour case review (reference "
+        f"{case.reference}, {case.area.name}). The attached form asks what {name} knows: "
+        "the reports it holds, with their dates and references, what it has done, its view "
+        "on whether the threshold for a review is met, and any risk it knows of.\n\n"
+    )
+    if agency is not None and spocs_of(agency=agency, area=case.area):
+        link = settings.SITE_URL.rstrip("/") + reverse("work:respond", args=[case.reference])
+        return text + (
+            "Please give the response in the system, where the case officer and the "
+            f"threshold decision see it: {link}\n"
+        )
+    return text + "Please fill in the attached form and reply to this email with it.\n"
 
 
 def letter_mark_printed(*, letter: Letter, by) -> PrintJob:

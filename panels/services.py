@@ -28,6 +28,7 @@ from asbcr.concurrency import (
     refresh_from,
 )
 from asbcr.templatetags.words import long_date
+from cases import hooks
 from cases.constants import CaseState, EventKind
 from cases.models import Case, CaseAccessGrant, TimelineEvent
 from cases.services import case_transition, impact_statement_add, timeline_record
@@ -389,6 +390,7 @@ def _member_create(*, listing: Listing, user, agency, role: str) -> PanelMember:
         user=user,
         defaults={"reason": f"{MemberRole(role).label} for the panel of {listing.meeting}"[:200]},
     )
+    hooks.run_work_arrived("listed_for_panel", member)
     return member
 
 
@@ -1008,6 +1010,7 @@ def action_add(
             detail={"action_id": action.pk, "withhold_from_victim": action.withhold_from_victim},
         )
         _action_deadline_start(action, by=by)
+        hooks.run_work_arrived("action_assigned", action)
     return action
 
 

@@ -22,6 +22,7 @@ from appeals.selectors import (
 from appeals.services.common import AppealError, _appeal_conflict, _period_words
 from appeals.services.routing import _route
 from asbcr.concurrency import lock
+from cases import hooks
 from cases.constants import Channel, EventKind
 from cases.models import Case
 from cases.services import timeline_record
@@ -146,6 +147,7 @@ def appeal_lodge(
             integration.stage_deadline_start(stage=stage, by=by)
         # Hertsmere s.9: the appeal is confirmed in writing (CR3a) with who will review it.
         _letter(appeal, "CR3a", by=by, extra_context=_cr3a_context(appeal))
+        hooks.run_work_arrived("appeal_lodged", appeal)
     return appeal
 
 

@@ -15,6 +15,7 @@ from appeals.selectors import (
     reviewing_body_for,
 )
 from appeals.services.common import AppealError, _appeal_lock
+from cases import hooks
 from cases.constants import EventKind
 from cases.models import CaseAccessGrant
 from cases.services import timeline_record
@@ -55,6 +56,7 @@ def _assign(appeal: Appeal, reviewer, *, by, note: str) -> None:
     CaseAccessGrant.objects.get_or_create(
         case=case, user=reviewer, defaults={"reason": f"Appeal reviewer (appeal {appeal.pk})"}
     )
+    hooks.run_work_arrived("reviewer_appointed", appeal)
     timeline_record(
         case=case,
         kind=EventKind.APPEAL,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "api",
     "notify",
+    "work",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "asbcr.context_processors.service",
+                "work.context_processors.work_count",
             ],
             # Labels for stored codes and dates in words: {% load words %}.
             "libraries": {"words": "asbcr.templatetags.words"},
@@ -258,6 +260,10 @@ NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=30.0)
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="asb-case-review@example.org")
+# The local outbox (work.mail): kept as files and shown at /staff/work/outbox/. Only
+# asbcr.settings.local turns it on (`make run` does); production refuses it.
+LOCAL_OUTBOX = False
+LOCAL_OUTBOX_DIR = VAR_DIR / "outbox"
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -6,6 +6,9 @@ from asbcr.settings.base import *  # noqa: F403
 from asbcr.settings.base import env
 
 DEBUG = False
+LOCAL_OUTBOX = False  # never: the local outbox shows every email to whoever signs in
+if EMAIL_BACKEND == "work.mail.OutboxBackend":  # noqa: F405
+    raise ImproperlyConfigured("The local outbox is for a developer's machine, not production.")
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
