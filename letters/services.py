@@ -380,7 +380,7 @@ def _cr5_email_body(letter: Letter) -> str:
     system when someone there answers for the agency, else on the form sent back."""
     from django.urls import reverse
 
-    from work.notifications import spocs_of
+    from partnerships.selectors import spocs_of
 
     case, agency = letter.case, letter.agency
     name = agency.name if agency else "your agency"

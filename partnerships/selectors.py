@@ -230,3 +230,15 @@ def area_staff_sign_in(*, area) -> list[dict]:
 def agency_name_for_slug(slug) -> str | None:
     """An agency's name from its slug (the ``agency_name`` word filter), or None."""
     return Agency.objects.filter(slug=slug).values_list("name", flat=True).first()
+
+
+def spocs_of(*, agency, area) -> list:
+    """The people who answer for an agency on a case in this area: its SPOCs there."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            agency=agency,
+            role_assignments__area=area,
+            role_assignments__role=Role.SPOC,
+        ).distinct()
+    )

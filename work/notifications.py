@@ -22,6 +22,7 @@ from deadlines.constants import NotificationKind
 from deadlines.notifications import notification_queue
 from partnerships.constants import Role
 from partnerships.models import User
+from partnerships.selectors import spocs_of
 from work.constants import Frequency, WorkKind
 from work.models import DigestItem, NotificationPreference
 
@@ -125,18 +126,6 @@ def notify_new_application(case) -> int:
             )
         )
     return sent
-
-
-def spocs_of(*, agency, area) -> list:
-    """The people who answer for an agency on a case in this area: its SPOCs there."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            agency=agency,
-            role_assignments__area=area,
-            role_assignments__role=Role.SPOC,
-        ).distinct()
-    )
 
 
 def notify_information_requested(case, involvement) -> int:
