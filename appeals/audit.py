@@ -7,7 +7,7 @@ their own answer (``appeals.services.appeal_compliance_record``).
 
 from dataclasses import dataclass
 
-from appeals.bundle import _threshold_decided_on, deadline_rows
+from appeals.bundle import _threshold_decided_on, deadline_rows, support_offered
 from appeals.constants import AuditAnswer
 from appeals.models import Appeal
 from cases.constants import CaseState, EventKind
@@ -36,7 +36,7 @@ def _procedure(case):
 
 
 def _timescales(case):
-    rows = deadline_rows(case)
+    rows = [r for r in deadline_rows(case) if r["status"] != "not_started"]
     if not rows:
         return U, "No deadlines are recorded for this case."
     late = [r for r in rows if r["status"] in ("late", "breached")]
@@ -99,11 +99,12 @@ def _hate(case):
 
 
 def _support(case):
-    offered = [
-        e for e in case.timeline.all() if "support" in e.summary.lower() or e.detail.get("support")
-    ]
+    """The bundle's definition of support offered (``appeals.bundle.support_offered``)."""
+    offered = support_offered(case)
     if offered:
-        return Y, f"{len(offered)} record(s) of support offered or provided."
+        return Y, f"{len(offered)} record(s) of support offered or provided: " + "; ".join(
+            e.label for e in offered[:3]
+        ) + ("; ..." if len(offered) > 3 else "") + "."
     return N, "No record of support services offered to the applicant."
 
 

@@ -88,9 +88,9 @@ def test_letters_as_sent_are_attached_after_the_bundle(reference):
     context = bundle_context(appeal)
     assert any(label.startswith("Letter: ") for label, _ in context["attachments"])
     support = {i.key: i for i in context["items"]}["support"]
-    assert any("Support services listed in the letter" in e.label for e in support.entries)
+    assert any("Support services listed in the " in e.label for e in support.entries)
     reader = PdfReader(__import__("io").BytesIO(render_bundle_pdf(context)))
-    text = reader.pages[0].extract_text()
+    text = reader.pages[0].extract_text() + reader.pages[1].extract_text()
     assert "Attached documents" in text
     letter = "\n".join(p.extract_text() for p in reader.pages[-2:])
     assert "We have your appeal" in letter  # the CR3a, as sent
@@ -139,3 +139,216 @@ def test_compliance_checklist_prefills_from_the_record(reference):
     checklist = {i.key: i for i in compliance_checklist(appeal)}
     assert checklist["risk_before"].answer == AuditAnswer.PARTLY
     assert checklist["risk_before"].suggested == AuditAnswer.YES
+
+
+# -- issue 20: Appendix A as the OPCC wrote it ------------------------------------------
+
+APPENDIX_A = [
+    "A copy of the applicants' request for an ASB Case Review (application form).",
+    "A copy of the relevant ASB Case Review policy and process that has been followed.",
+    "Documents detailing the evidence, decision and rationale on whether or not the case was "
+    "considered to meet the threshold for an ASB Case Review.",
+    "Evidence that risk assessments have been undertaken, both before the threshold "
+    "evaluation by the relevant agency and during the ASB Case Review process (redacted when "
+    "necessary).",
+    "A timeline recording activity undertaken against the requirements of the (locally "
+    "agreed) ASB Case Review procedure from the receipt of the application to the conclusion "
+    "of the ASB Case Review.",
+    "Evidence of any support services offered / provided to the applicant/s.",
+    "A copy of the Panel meeting minutes or transcript / or recording of the meeting - this "
+    "should include information on who attended the meeting and a copy of the Victim/s' "
+    "Impact Statement.",
+    "Evidence of any correspondence with the applicant/s relevant to the ASB Case Review "
+    "(emails, letters etc.)",
+    "The ASB Case Review action plan and delivery plan, including timeframes and deadlines.",
+    "A copy the updated action plan, including actions that have been successfully completed "
+    "within the set deadlines, those that are overdue or are still ongoing.",
+    "Any additional information/ evidence / documentation that may be relevant to the "
+    "applicant/s' case.",
+    "Any relevant evidenced information that became available after the ASB Case Review was "
+    "officially closed.",
+]
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+
+
+def test_the_rows_are_appendix_a_in_its_order_and_words(reference):
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)
+    items = bundle_items(appeal)
+    assert [i.title for i in items] == APPENDIX_A
+    text = " ".join(pdf_pages(render_bundle_pdf(bundle_context(appeal))))
+    for title in APPENDIX_A:
+        assert title in text
+
+
+def _assess(case, by, on):
+    matrix = case.procedure_version.section("risk_matrices")[0]
+    answers = {q["key"]: next(iter(q["options"])) for q in matrix["questions"]}
+    risk_assess(
+        case=case,
+        by=by,
+        subject="victim",
+        matrix_key=matrix["key"],
+        answers=answers,
+        assessed_on=on,
+    )
+
+
+def test_one_risk_assessment_of_two_is_partly_available_and_asks_for_the_reason(reference):
+    from tests.appeals.factories import outcome_sent_case
+
+    officer = reference["users"]["devon.officer"]
+    case = outcome_sent_case(reference, "devon-and-cornwall")
+    _assess(case, officer, case.received_on)  # before the decision; none during the review
+    appeal = appeal_lodge(
+        case=case,
+        by=officer,
+        grounds=["B"],
+        applicant_words="They stopped checking on me.",
+        lodged_on=timezone.localdate(),
+        channel=Channel.EMAIL,
+    )
+    risk = {i.key: i for i in bundle_items(appeal)}["risk"]
+    assert risk.status == "partly" and risk.status_label == "Partly available"
+    assert not risk.available
+    assert risk.missing_parts == ["a risk assessment during the review"]
+    text = " ".join(pdf_pages(render_bundle_pdf(bundle_context(appeal))))
+    assert (
+        "Partly available. Missing: a risk assessment during the review. Reason: no reason "
+        "recorded yet" in text
+    )
+    appeal_evidence_note(
+        appeal=appeal, by=officer, item="risk", reason="The officer was on long-term leave."
+    )
+    risk = {i.key: i for i in bundle_items(appeal)}["risk"]
+    assert risk.status == "partly" and risk.reason == "The officer was on long-term leave."
+
+
+def _stage_rows(appeal):
+    timeline = {i.key: i for i in bundle_items(appeal)}["timeline"]
+    return {row["rule"]: row["status_words"] for row in timeline.rows}, timeline.rows
+
+
+def test_the_timeline_shows_every_deadline_including_stages_not_started(reference):
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)
+    statuses, rows = _stage_rows(appeal)
+    assert statuses["Reviewing officer's report"] == "Not yet started"
+    assert statuses["PCC decision"] == "Not yet started"
+    assert statuses["Appoint an officer and request documents"] == "Open"
+    assert statuses["Update to the PCC 3 months after the escalation is completed"] == (
+        "Not yet started"
+    )
+    assert statuses["Threshold decision within 10 working days (local choice)"] in ("Met", "Late")
+    assert {r["status"] for r in rows} <= {"met", "late", "breached", "open", "not_started"}
+    rules = [r["rule"] for r in rows]
+    assert len(rules) == len(set(rules))  # each deadline once
+
+    hertsmere = threshold_not_met_case(reference, "hertsmere")
+    appeal = appeal_lodge(
+        case=hertsmere,
+        by=reference["users"]["hertsmere.officer"],
+        grounds=["insufficient_reasons"],
+        applicant_words="Not enough reasons.",
+        lodged_on=timezone.localdate(),
+        channel=Channel.EMAIL,
+    )
+    statuses, _rows = _stage_rows(appeal)
+    assert statuses["Appeal outcome within 10 working days of the hearing"] == "Not yet started"
+    text = " ".join(pdf_pages(render_bundle_pdf(bundle_context(appeal))))
+    assert "Appeal outcome within 10 working days of the hearing" in text
+    assert "Not yet started" in text
+
+
+def test_support_offered_means_the_same_in_the_bundle_and_the_audit(reference):
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)  # sends the CR3a, which lists the support services
+    support = {i.key: i for i in bundle_items(appeal)}["support"]
+    audit = {i.key: i for i in compliance_checklist(appeal)}["support"]
+    assert support.available
+    assert audit.suggested == AuditAnswer.YES
+    assert support.entries[0].label in audit.basis
+
+    from appeals.audit import QUESTIONS
+    from appeals.bundle import support_offered
+
+    bare = receive_case(area=case.area, by=reference["users"]["devon.officer"])
+    rule = next(q[3] for q in QUESTIONS if q[0] == "support")
+    assert support_offered(bare) == [] and rule(bare)[0] == AuditAnswer.NO
+
+
+def test_footers_count_every_page_including_the_attached_letters(reference):
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)
+    context = bundle_context(appeal)
+    assert context["attachments"]
+    pages = pdf_pages(render_bundle_pdf(context))
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in page, (number, page[-200:])
+    assert context["brand"]["organisation"] in pages[0]  # the letterhead, as on letters
+
+
+def test_correspondence_names_the_letter_and_its_date(reference):
+    from public import services as public_services
+
+    case = threshold_not_met_case(reference, "devon-and-cornwall")
+    appeal = _appeal(reference, case)
+    letter = case.letters.order_by("sent_at").first()
+    token = public_services.tracking_link_issue(case=case, by=reference["users"]["devon.officer"])
+    from django.test import Client
+
+    Client().get(f"/track/{token}/letters/{letter.pk}/")
+    correspondence = {i.key: i for i in bundle_items(appeal)}["correspondence"]
+    labels = [e.label for e in correspondence.entries]
+    assert not any(f"letter {letter.pk}" in label for label in labels)
+    sent = timezone.localdate(letter.sent_at)
+    assert any(
+        label.startswith(f"{letter.get_kind_display()} letter of {sent:%-d %B %Y}")
+        for label in labels
+    )
+
+
+def test_actions_appear_once_per_row_and_each_why_stays_with_its_action(reference):
+    from panels.models import Action
+    from tests.appeals.factories import outcome_sent_case
+
+    officer = reference["users"]["devon.officer"]
+    case = outcome_sent_case(reference, "devon-and-cornwall")
+    today = timezone.localdate()
+    for n in range(24):
+        Action.objects.create(
+            case=case,
+            what=f"Action number {n:02d} for the plan",
+            why=f"Because reason {n:02d} matters to the victim",
+            agency=officer.agency,
+            owner=officer,
+            due_on=today + dt.timedelta(days=n + 1),
+            created_by=officer,
+        )
+    appeal = appeal_lodge(
+        case=case,
+        by=officer,
+        grounds=["B"],
+        applicant_words="The plan was not kept.",
+        lodged_on=today,
+        channel=Channel.EMAIL,
+    )
+    items = {i.key: i for i in bundle_items(appeal)}
+    plan = [e.label for e in items["action_plan"].entries]
+    update = [e.label for e in items["action_plan_update"].entries]
+    assert len(plan) == len(set(plan)) == 24
+    assert not set(plan) & set(update)
+    pages = pdf_pages(render_bundle_pdf(bundle_context(appeal)))
+    plan_pages = [p for p in pages if "Action number" in p]
+    for n in range(24):
+        what, why = f"Action number {n:02d} for the plan (", f"Because reason {n:02d} matters"
+        assert any(what in p and why in p for p in plan_pages), n

@@ -62,29 +62,40 @@ class Command(BaseCommand):
                 case=case, kind=kind, agency=agency, extra_context=EXTRA.get(kind)
             )
             self._write(out, kind.value.lower(), pdf, options["dpi"])
+        # A case the panel has met on shows the whole pack (actions, withheld ones marked).
         pack_case = next(
-            (c for c in cases if c.state in ("panel_arranged", "threshold_met")), cases.first()
+            (c for c in cases if c.panel_actions.exists()),
+            next(
+                (c for c in cases if c.state in ("panel_arranged", "threshold_met")),
+                cases.first(),
+            ),
         )
-        self._write(out, "chairs_pack", services.chairs_pack_render(case=pack_case), options["dpi"])
+        pack = services.chairs_pack_render(case=pack_case)
+        self._write(out, "chairs_pack", pack, options["dpi"])
+        # Every page of the pack, and of the evidence bundle for a demo escalation.
+        self._write(out, "chairs_pack", pack, options["dpi"], every_page=True)
+        bundle = self._bundle()
+        if bundle is not None:
+            self._write(out, "evidence_bundle", bundle, options["dpi"], every_page=True)
 
-    def _write(self, out: Path, name: str, pdf: bytes, dpi: int) -> None:
+    def _bundle(self) -> bytes | None:
+        from appeals.bundle import bundle_context, render_bundle_pdf
+        from appeals.models import Appeal
+
+        appeal = (
+            Appeal.objects.filter(case__area__slug="devon-and-cornwall").first()
+            or Appeal.objects.first()
+        )
+        return render_bundle_pdf(bundle_context(appeal)) if appeal else None
+
+    def _write(self, out: Path, name: str, pdf: bytes, dpi: int, every_page=False) -> None:
+        """The first page as ``name.png``; with ``every_page``, ``name-01.png``... too."""
         pdf_path = out / f"{name}.pdf"
         pdf_path.write_bytes(pdf)
         if shutil.which("pdftoppm"):
+            pages = [] if every_page else ["-f", "1", "-l", "1", "-singlefile"]
             subprocess.run(
-                [
-                    "pdftoppm",
-                    "-png",
-                    "-r",
-                    str(dpi),
-                    "-f",
-                    "1",
-                    "-l",
-                    "1",
-                    "-singlefile",
-                    str(pdf_path),
-                    str(out / name),
-                ],
+                ["pdftoppm", "-png", "-r", str(dpi), *pages, str(pdf_path), str(out / name)],
                 check=True,
             )
             pdf_path.unlink()
