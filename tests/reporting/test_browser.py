@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from reporting.models import Publication
+from reporting.models import DataReturn, Publication
 from tests.conftest import chromium_path
 from tests.public.browser import CHROMIUM_ARGS, DESKTOP, PHONE, check_axe
 
@@ -43,6 +43,11 @@ def test_admin_publishes_and_the_public_sees_it(chromium, client, live_server, u
         page.get_by_role("button", name="Publish Hertsmere").click()
         assert "figures are published" in page.text_content("main")
         assert Publication.objects.filter(area__slug="hertsmere", year=2026).exists()
+        page.get_by_label("Financial year of the data return").select_option("2026")
+        page.get_by_role("button", name="Produce the data return for Hertsmere").click()
+        assert "data return is ready to download" in page.text_content("main")
+        check_axe(page)
+        assert DataReturn.objects.filter(area__slug="hertsmere", year=2026).exists()
         public = chromium.new_context(viewport=PHONE).new_page()
         public.goto(live_server.url + "/statistics/")
         check_axe(public)
