@@ -265,7 +265,7 @@ def support_offered(case) -> list[EvidenceEntry]:
     entries = [_entry_for_event(e, case) for e in events]
     letters = getattr(case, "letters", None)
     if letters is not None:
-        from cases.letters import support_services
+        from letters.context import support_services
 
         services = support_services(case)
         if services:
@@ -450,7 +450,7 @@ def _not_started(rule: str, within: str) -> dict:
 
 
 def _within(amount, unit) -> str:
-    from cases.letters import period
+    from letters.context import period
 
     return period(amount, unit) if amount is not None and unit else ""
 
@@ -611,7 +611,7 @@ def bundle_attachments(case) -> list[tuple[str, bytes]]:
 
 
 def bundle_context(appeal: Appeal, *, today: dt.date | None = None) -> dict:
-    from cases.letters import branding
+    from letters.context import branding
 
     case = appeal.case
     return {

@@ -37,7 +37,7 @@ def main() -> int:
     def run():
         from django.template.loader import render_to_string
 
-        from cases.letters import chairs_pack_context
+        from letters.context import chairs_pack_context
         from cases.services import risk_assess
         from letters import services
         from letters.constants import CHAIRS_PACK_TEMPLATE

@@ -54,7 +54,7 @@ PUBLIC_PYTHON = [
     "asbcr/fields.py",
     "asbcr/files.py",
     "letters/language.py",
-    "cases/letters.py",
+    "letters/context.py",
 ]
 
 
