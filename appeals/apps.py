@@ -17,5 +17,10 @@ class AppealsConfig(AppConfig):
         from letters.context import register_latest_appeal
 
         register_latest_appeal(latest_appeal)
+
+        from appeals.bundle import example_pdf
+        from letters.examples import register_example
+
+        register_example("evidence_bundle", example_pdf)
         if apps.is_installed("panels"):
             import appeals.evidence_panels  # noqa: F401  (registers the panels' evidence)

@@ -713,3 +713,12 @@ def _append(body: bytes, attachments: list[tuple[str, object]], footers: bytes) 
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def example_pdf() -> bytes | None:
+    """The evidence bundle of a demo escalation (``manage.py letter_examples``)."""
+    appeal = (
+        Appeal.objects.filter(case__area__slug="devon-and-cornwall").first()
+        or Appeal.objects.first()
+    )
+    return render_bundle_pdf(bundle_context(appeal)) if appeal else None

@@ -37,10 +37,10 @@ def main() -> int:
     def run():
         from django.template.loader import render_to_string
 
-        from letters.context import chairs_pack_context
         from cases.services import risk_assess
         from letters import services
         from letters.constants import CHAIRS_PACK_TEMPLATE
+        from letters.context import chairs_pack_context
         from letters.rendering import html_to_pdf
         from partnerships.models import Area, User
         from partnerships.reference import load_reference_data

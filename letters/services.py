@@ -6,6 +6,7 @@ case's timeline; a letter that ends a deadline meets it (``deadlines.services``)
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from asbcr.concurrency import GENERIC_MESSAGE, ConflictError, conflict_message, lock
-from asbcr.queue import enqueue
+from asbcr.queue import enqueue, task
 from cases.constants import AccessKind, EventKind
 from cases.models import Case, TimelineEvent
 from cases.selectors import user_can_see_case
@@ -39,6 +40,8 @@ from letters.models import AreaLetterSettings, Letter, LetterWording, PrintJob
 
 SEND_PERMISSION = "letters.send_letter"
 MANAGE_TEMPLATES_PERMISSION = "letters.manage_templates"
+
+logger = logging.getLogger(__name__)
 
 
 class LetterError(Exception):
@@ -300,8 +303,6 @@ def letter_send(
         letter.save()
         if channel == LetterChannel.POST:
             if _notify_posts_letters():
-                from notify.services import letter_enqueue
-
                 transaction.on_commit(lambda: letter_enqueue(letter.pk))
             else:
                 PrintJob.objects.create(letter=letter)
@@ -329,6 +330,38 @@ def _notify_posts_letters() -> bool:
     except ImportError:
         return False
     return posts_letters()
+
+
+# -- posting through GOV.UK Notify ------------------------------------------------
+
+
+def letter_to_print_queue(*, letter, problems: list[str]) -> None:
+    """Notify cannot post this letter: put it in the print queue, and say why on the
+    case timeline, so the officer posts it by hand."""
+    with transaction.atomic():
+        _, created = PrintJob.objects.get_or_create(letter=letter)
+        if not created:
+            return
+        timeline_record(
+            case=letter.case,
+            kind=EventKind.LETTER,
+            summary=f"{letter.reader_name} could not go through GOV.UK Notify and is in "
+            "the print queue to post by hand",
+            reason=" ".join(problems),
+            detail={"letter": letter.pk, "notify_problems": problems},
+        )
+
+
+def letter_enqueue(letter_id: int) -> None:
+    """Hand a letter to the posting task; with the broker down, to the print queue."""
+    try:
+        task("letters.tasks.post_letter").apply_async((letter_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure must not lose the letter
+        logger.warning("Could not enqueue letter %s for Notify (%s).", letter_id, exc)
+        letter_to_print_queue(
+            letter=Letter.objects.select_related("case").get(pk=letter_id),
+            problems=["The task queue was not reachable."],
+        )
 
 
 def _summary(context: dict, extra: dict | None) -> dict:

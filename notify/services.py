@@ -111,53 +111,26 @@ def letter_check(*, letter) -> list[str]:
     )
 
 
-def letter_to_print_queue(*, letter, problems: list[str]) -> None:
-    """Notify cannot post this letter: put it in the print queue, and say why on the
-    case timeline, so the officer posts it by hand."""
-    from letters.models import PrintJob
+class LetterRefused(Exception):
+    """Notify would refuse this letter (its checks say why): it is posted by hand."""
 
-    with transaction.atomic():
-        _, created = PrintJob.objects.get_or_create(letter=letter)
-        if not created:
-            return
-        timeline_record(
-            case=letter.case,
-            kind=EventKind.LETTER,
-            summary=f"{letter.reader_name} could not go through GOV.UK Notify and is in "
-            "the print queue to post by hand",
-            reason=" ".join(problems),
-            detail={"letter": letter.pk, "notify_problems": problems},
-        )
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
 
 
-def letter_enqueue(letter_id: int) -> None:
-    """Hand a letter to the posting task; with the broker down, to the print queue."""
-    from letters.models import Letter
-    from notify.tasks import post_letter
-
-    try:
-        post_letter.apply_async((letter_id,), retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure must not lose the letter
-        logger.warning("Could not enqueue letter %s for Notify (%s).", letter_id, exc)
-        letter_to_print_queue(
-            letter=Letter.objects.select_related("case").get(pk=letter_id),
-            problems=["The task queue was not reachable."],
-        )
-
-
-def letter_post(*, letter) -> Delivery | None:
+def letter_post(*, letter) -> Delivery:
     """Post a letter through Notify as a precompiled PDF, once.
 
-    A letter Notify would refuse goes to the print queue instead, with the reasons on
-    the case timeline, so the officer posts it by hand; None is returned then.
+    Raises ``LetterRefused`` with the reasons when Notify's checks would refuse it: the
+    letters app then puts it in the print queue (``letters.services``).
     """
     existing = Delivery.objects.filter(letter=letter).first()
     if existing is not None:
         return existing
     problems = letter_check(letter=letter)
     if problems:
-        letter_to_print_queue(letter=letter, problems=problems)
-        return None
+        raise LetterRefused(problems)
     with letter.pdf.open("rb") as handle:
         pdf = handle.read()
     sent = client().send_precompiled_letter(

@@ -299,6 +299,7 @@ CELERY_TASK_ROUTES = {
     "deadlines.deliver_after": {"queue": "mail"},
     "deadlines.deliver_pending": {"queue": "mail"},
     "letters.tasks.deliver_letter_email": {"queue": "mail"},
+    "letters.tasks.post_letter": {"queue": "mail"},
     "*.render_*": {"queue": "pdf"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

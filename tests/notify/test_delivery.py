@@ -170,7 +170,7 @@ def test_a_letter_notify_refuses_is_left_in_the_print_queue_with_its_answer(
 def test_with_the_task_queue_down_a_letter_is_not_lost(
     case, officer, notify_on, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from notify import tasks
+    from letters import tasks
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker down")

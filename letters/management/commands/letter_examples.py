@@ -11,6 +11,7 @@ from cases.models import Case
 from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
+from letters.examples import examples
 
 # The state a demo case should be in to make a natural example of each letter.
 EXAMPLE_STATES = {
@@ -74,19 +75,10 @@ class Command(BaseCommand):
         self._write(out, "chairs_pack", pack, options["dpi"])
         # Every page of the pack, and of the evidence bundle for a demo escalation.
         self._write(out, "chairs_pack", pack, options["dpi"], every_page=True)
-        bundle = self._bundle()
-        if bundle is not None:
-            self._write(out, "evidence_bundle", bundle, options["dpi"], every_page=True)
-
-    def _bundle(self) -> bytes | None:
-        from appeals.bundle import bundle_context, render_bundle_pdf
-        from appeals.models import Appeal
-
-        appeal = (
-            Appeal.objects.filter(case__area__slug="devon-and-cornwall").first()
-            or Appeal.objects.first()
-        )
-        return render_bundle_pdf(bundle_context(appeal)) if appeal else None
+        for name, render in examples().items():  # the evidence bundle, from appeals
+            pdf = render()
+            if pdf is not None:
+                self._write(out, name, pdf, options["dpi"], every_page=True)
 
     def _write(self, out: Path, name: str, pdf: bytes, dpi: int, every_page=False) -> None:
         """The first page as ``name.png``; with ``every_page``, ``name-01.png``... too."""
