@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0009_caseagency_risk_known'),
+        ('cases', '0011_caseagency_risk_known'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_timeline_kinds_rectification_hold_erasure'),
+        ('cases', '0010_search_indexes'),
     ]
 
     operations = [
