@@ -204,7 +204,7 @@ def callback_record(*, payload) -> Delivery | None:
     receipt = callback_parse(payload)
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .filter(notify_id=receipt["notify_id"])
             .select_related("letter__case")
             .first()

@@ -305,6 +305,7 @@ def test_a_return_cannot_be_changed_truncated_or_removed_on_postgresql(year_2026
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(sql)
     assert DataReturn.objects.get().sha256 == record.sha256
     assert Publication.objects.count() == 1
