@@ -54,7 +54,8 @@ def test_reissue_replaces_the_link_and_emails_it(
     assert TrackingLink.objects.filter(case=case, revoked_at__isnull=True).count() == 1
 
 
-def test_officer_revokes_and_reissues_from_the_case_page(client, tracked, officer, users):
+def test_officer_revokes_and_reissues_from_the_case_page(client, tracked, officer, users, settings):
+    settings.ROOT_URLCONF = "asbcr.urls"  # the confirmation page has the whole staff menu
     case, token = tracked
     from django.template.loader import render_to_string
 
