@@ -49,7 +49,7 @@ PUBLIC_PYTHON = [
     "public/forms.py",
     "public/selectors.py",
     "public/services.py",
-    "public/views.py",
+    "public/views/*.py",
     "asbcr/errors.py",
     "asbcr/fields.py",
     "asbcr/files.py",

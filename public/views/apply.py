@@ -1,129 +1,27 @@
-"""The public pages: the online application (no account) and the private tracking page.
+"""The online application: start page, area, each question, incidents, check and send, save and resume."""
 
-Progress lives in a server-side ``DraftApplication``; the browser holds only the draft's
-resume token in its session, so the back button, a reload or a validation error never
-loses an answer, and the emailed link brings the applicant back to the same draft.
-"""
-
-from functools import wraps
-
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
-from asbcr.confirm import confirmation_page
-from asbcr.forms import attach_errors
 from asbcr.net import ratelimit_key
-from cases.selectors import case_get
 from public import explain, flow, selectors, services
 from public import forms as f
-
-SESSION_DRAFT = "public_draft_token"
-SESSION_SENT = "public_sent_reference"
-
-
-RATES = {
-    # Every POST to a public page, per address (generous: a long form has many pages).
-    "public-post": "PUBLIC_POST_RATE",
-    # Sending an application, per address.
-    "public-submit": "PUBLIC_SUBMIT_RATE",
-    # Emailing a save-and-return link, per address.
-    "public-save": "PUBLIC_SAVE_RATE",
-}
-DEFAULT_RATES = {"public-post": "300/h", "public-submit": "5/h", "public-save": "5/h"}
-
-
-def _limited(request, group: str) -> bool:
-    rate = getattr(settings, RATES[group], DEFAULT_RATES[group])
-    return is_ratelimited(
-        request, group=group, key=ratelimit_key, rate=rate, method="POST", increment=True
-    )
-
-
-def _private(view):
-    """Pages with personal data: never cached, never indexed, never sent as a referrer to another site."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = (
-            "same-origin"  # "no-referrer" makes the browser send Origin: null, which CSRF refuses
-        )
-        return response
-
-    return wrapped
-
-
-def _draft(request):
-    return selectors.draft_for_token(token=request.session.get(SESSION_DRAFT))
-
-
-def _needs_draft(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        draft = _draft(request)
-        if draft is None:
-            return redirect("public:apply")
-        return view(request, draft, *args, **kwargs)
-
-    return _private(never_cache(wrapped))
-
-
-def _too_many(request):
-    """Refused for too many requests, where nothing was typed on the page (it is all in
-    the draft already): the service's own 429 page."""
-    from asbcr.errors import too_many_requests
-
-    return too_many_requests(request, answers_saved=_draft(request) is not None)
-
-
-TOO_MANY = _(
-    "We have had too many requests from your connection, so this page was not sent. "
-    "What you typed is still below: try sending it again in an hour."
+from public.views.common import (
+    SESSION_DRAFT,
+    SESSION_SENT,
+    _after_save,
+    _draft,
+    _limited,
+    _needs_draft,
+    _private,
+    _refuse,
+    _render_form,
+    _too_many,
 )
-
-
-def _refuse(form):
-    """Refuse a page for too many requests, keeping what was typed on it: the form is
-    shown again as it was sent, with the reason at the top (status 429)."""
-    form.add_error(None, TOO_MANY)
-    form.refused = True
-    return form
-
-
-def _render_form(request, draft, *, form, title, back, template="public/apply/page.html", **ctx):
-    if getattr(form, "refused", False):
-        status = 429
-    else:
-        status = 400 if form.is_bound and form.errors else 200
-    return render(
-        request,
-        template,
-        {"form": form, "title": title, "back": back, "draft": draft, **ctx},
-        status=status,
-    )
-
-
-def _after_save(request, draft, key):
-    """Continue, go back to 'check your answers', or save and leave."""
-    if "save_for_later" in request.POST:
-        return redirect("public:save")
-    if request.GET.get("change"):
-        return redirect(flow.first_incomplete_url(draft.data) or reverse("public:check"))
-    return redirect(flow.next_url(draft.data, key))
-
-
-# -- start and area --------------------------------------------------------------
 
 
 def apply_start(request):
@@ -210,9 +108,6 @@ def apply_case_review(request, draft):
             "back": reverse("public:postcode"),
         },
     )
-
-
-# -- the question pages --------------------------------------------------------
 
 
 def _lines(*parts: str) -> str:
@@ -363,9 +258,6 @@ def apply_incident_remove(request, draft, index):
     return redirect("public:incidents")
 
 
-# -- check, send, confirmation ---------------------------------------------------
-
-
 def _answers(draft) -> list[dict]:
     """Rows for 'check your answers': question, answer, and where to change it."""
     data = draft.data
@@ -506,9 +398,6 @@ def apply_confirmation(request):
     )
 
 
-# -- save and come back later ------------------------------------------------------
-
-
 @_needs_draft
 def apply_save(request, draft):
     initial = {"email": draft.data.get("contact", {}).get("email", "")}
@@ -542,191 +431,3 @@ def apply_resume(request, token):
         return render(request, "public/apply/resume_invalid.html", status=404)
     request.session[SESSION_DRAFT] = token
     return redirect(flow.first_incomplete_url(draft.data) or reverse("public:check"))
-
-
-# -- tracking ------------------------------------------------------------------------
-
-
-def _tracked(view):
-    @wraps(view)
-    def wrapped(request, token, *args, **kwargs):
-        found = selectors.tracking_case(token=token)
-        if found is None:
-            return render(request, "public/track/invalid.html", status=404)
-        link, case = found
-        services.tracking_link_used(link=link)
-        return view(request, token, case, *args, **kwargs)
-
-    return _private(never_cache(wrapped))
-
-
-@_tracked
-def track(request, token, case):
-    return render(
-        request, "public/track/case.html", {**selectors.tracking_summary(case=case), "token": token}
-    )
-
-
-@_tracked
-def track_statement(request, token, case):
-    form = f.ImpactStatementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.applicant_impact_statement_add(
-                    case=case,
-                    text=form.cleaned_data["text"],
-                    attachment=form.cleaned_data["attachment"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your statement has been sent. Thank you."))
-                return redirect("public:track", token)
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
-        template="public/track/form.html",
-        multipart=True,
-    )
-
-
-@_tracked
-def track_contact(request, token, case):
-    person = case.applicant
-    initial = {n: getattr(person, n) for n in services.CONTACT_FIELDS}
-    form = f.ContactUpdateForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.applicant_contact_update(
-                    case=case,
-                    changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
-                )
-            except ValidationError as exc:  # changed in another window a moment ago
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("Your contact details have been updated."))
-                return redirect("public:track", token)
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
-        template="public/track/form.html",
-    )
-
-
-@_tracked
-def track_appeal(request, token, case):
-    summary = selectors.tracking_summary(case=case)
-    window = summary["appeal"]
-    if window is None:
-        return redirect("public:track", token)
-    if request.method == "GET" and not window["can_ask"]:
-        # Not offered now (too late, or already asked for): say so before anything is
-        # typed, not after. A form sent anyway is refused by the service, with the reason.
-        if window["requested"]:
-            messages.info(request, _("You have already asked for an appeal against this decision."))
-        return redirect("public:track", token)
-    form = f.AppealForm(request.POST or None, grounds=window["grounds"])
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.appeal_request(
-                    case=case,
-                    grounds=form.cleaned_data["grounds"],
-                    details=form.cleaned_data["details"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "We have your request for an appeal. We will write to you about what happens next."
-                    ),
-                )
-                return redirect("public:track", token)
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
-        template="public/track/appeal.html",
-        window=window,
-    )
-
-
-@_tracked
-def track_letter(request, token, case, letter_id):
-    letter = selectors.letter_for_applicant(case=case, letter_id=letter_id)
-    if letter is None or not letter.pdf:
-        raise Http404
-    services.letter_download_record(case=case, letter=letter)
-    return FileResponse(
-        letter.pdf.open("rb"), as_attachment=True, filename=f"{case.reference}-{letter.kind}.pdf"
-    )
-
-
-# -- staff: the officer revokes or re-issues the link ---------------------------------
-
-
-def _staff_case(request, reference):
-    case = case_get(user=request.user, reference=reference)
-    if not request.user.has_perm("cases.manage_case", case):
-        raise PermissionDenied
-    return case
-
-
-@login_required
-@require_POST
-def staff_tracking_issue(request, reference):
-    case = _staff_case(request, reference)
-    token = services.tracking_link_issue(case=case, by=request.user)
-    link = services.tracking_url(token)
-    messages.success(
-        request,
-        _(
-            "A new tracking link has been issued and the old one no longer works. %(sent)s New link: %(link)s"
-        )
-        % {
-            "sent": _("It has been emailed to the applicant.")
-            if case.applicant.email
-            else _("The applicant has no email address: send it by post."),
-            "link": link,
-        },
-    )
-    return redirect("cases:detail", reference)
-
-
-@login_required
-@require_POST
-def staff_tracking_revoke(request, reference):
-    case = _staff_case(request, reference)
-    confirm = confirmation_page(
-        request,
-        title=_("Revoke the applicant's tracking link?"),
-        warning=_(
-            "The link stops working at once and cannot be turned back on. The applicant "
-            "needs a new link to follow the case."
-        ),
-        button=_("Revoke the link"),
-        back_url=reverse("cases:detail", args=[reference]),
-    )
-    if confirm is not None:
-        return confirm
-    services.tracking_link_revoke(case=case, by=request.user)
-    messages.success(request, _("The applicant's tracking link no longer works."))
-    return redirect("cases:detail", reference)

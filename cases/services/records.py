@@ -1,0 +1,186 @@
+"""The timeline and the access log: every row written once, in its hash chain."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    AccessLogEntry,
+    Case,
+    TimelineEvent,
+)
+
+
+def _lock_chain(*, case_id=None, chain: str = "") -> None:
+    """Serialise writers of one hash chain until commit, so the chain stays linear.
+
+    A case's chains lock the case row (FOR NO KEY UPDATE, which inserts referencing the
+    case do not wait for); area and global access-log chains take a transaction-level
+    advisory lock. SQLite serialises all writers anyway.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    if case_id:
+        Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("pk").first()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
+
+
+def _agency_id(user):
+    return getattr(user, "agency_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def timeline_record(
+    *,
+    case: Case,
+    kind: str,
+    summary: str,
+    by=None,
+    reason: str = "",
+    detail: dict | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    visible_to_applicant: bool = False,
+    ip: str | None = None,
+) -> TimelineEvent:
+    """Append one entry to a case's timeline (the only way entries are written).
+
+    The entry records the actor and their agency at the time, the client's address
+    (``ip``, else the current request's), and joins the case's hash chain. For a change,
+    ``detail`` holds ``{"fields": [...], "before": {field: old}, "after": {field: new}}``.
+    """
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
+
+    actor = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        _lock_chain(case_id=case.pk)
+        prev = (
+            TimelineEvent._base_manager.filter(case_id=case.pk)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        event = TimelineEvent(
+            case=case,
+            at=timezone.now(),
+            kind=kind,
+            summary=summary[:300],
+            actor=actor,
+            actor_agency_id=_agency_id(actor),
+            ip_address=ip or current_ip() or None,
+            reason=reason,
+            detail=detail or {},
+            from_state=from_state,
+            to_state=to_state,
+            visible_to_applicant=visible_to_applicant,
+        )
+        chain.seal_timeline(event, prev_hash=prev or "")
+        event.save()
+    return event
+
+
+def timeline_record_many(entries: list[dict], *, batch_size: int = 1000) -> list[TimelineEvent]:
+    """Append many entries at once (the deadline sweep): each dict holds the keyword
+    arguments of ``timeline_record`` (``case`` may be given as ``case_id``).
+
+    Each entry joins its case's hash chain exactly as ``timeline_record`` would: the
+    cases' chains are locked together (in id order, so two sweeps cannot deadlock), the
+    last hash of each is read in one query, and the entries are sealed in list order.
+    """
+    from django.db import connection
+    from django.db.models import OuterRef, Subquery
+
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
+
+    if not entries:
+        return []
+    ip = current_ip() or None
+    now = timezone.now()
+    events = []
+    for entry in entries:
+        entry = dict(entry)
+        by = entry.pop("by", None)
+        entry.pop("ip", None)
+        actor = by if getattr(by, "is_authenticated", False) else None
+        events.append(
+            TimelineEvent(
+                **{k: v for k, v in entry.items() if k not in ("summary", "detail", "at")},
+                at=entry.get("at") or now,
+                summary=entry["summary"][:300],
+                detail=entry.get("detail") or {},
+                actor=actor,
+                actor_agency_id=_agency_id(actor),
+                ip_address=ip,
+            )
+        )
+    case_ids = sorted({event.case_id for event in events})
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            list(
+                Case.objects.select_for_update(no_key=True)
+                .filter(pk__in=case_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        last = dict(
+            Case.objects.filter(pk__in=case_ids)
+            .annotate(
+                last_hash=Subquery(
+                    TimelineEvent._base_manager.filter(case_id=OuterRef("pk"))
+                    .order_by("-id")
+                    .values("row_hash")[:1]
+                )
+            )
+            .values_list("pk", "last_hash")
+        )
+        for event in events:
+            chain.seal_timeline(event, prev_hash=last.get(event.case_id) or "")
+            last[event.case_id] = event.row_hash
+        return TimelineEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
+def access_log_record(
+    *,
+    user,
+    kind: str,
+    case: Case | None = None,
+    area=None,
+    target: str = "",
+    query: str = "",
+    ip: str | None = None,
+) -> AccessLogEntry:
+    """Record that a user opened, exported or searched for something."""
+    from asbcr import audit_chain as chain
+    from asbcr.audit_context import current_ip
+
+    area = area or (case.area if case else None)
+    key = chain.access_chain_key(
+        case_id=getattr(case, "pk", None), area_id=getattr(area, "pk", None)
+    )
+    with transaction.atomic():
+        _lock_chain(case_id=getattr(case, "pk", None), chain=key)
+        prev = (
+            AccessLogEntry._base_manager.filter(chain=key)
+            .order_by("-id")
+            .values_list("row_hash", flat=True)
+            .first()
+        )
+        entry = AccessLogEntry(
+            at=timezone.now(),
+            user=user,
+            user_agency_id=_agency_id(user),
+            ip_address=ip or current_ip() or None,
+            kind=kind,
+            case=case,
+            area=area,
+            chain=key,
+            target=target[:300],
+            query=query[:300],
+        )
+        chain.seal_access(entry, prev_hash=prev or "")
+        entry.save()
+    return entry
