@@ -238,7 +238,11 @@ def _stage_rows(appeal):
 
 
 def test_the_timeline_shows_every_deadline_including_stages_not_started(reference):
+    from letters.services import letter_send
+
     case = threshold_not_met_case(reference, "devon-and-cornwall")
+    # The decision's deadline is met by the CR3 letter that tells the applicant.
+    letter_send(case=case, kind="CR3", by=reference["users"]["devon.officer"])
     appeal = _appeal(reference, case)
     statuses, rows = _stage_rows(appeal)
     assert statuses["Reviewing officer's report"] == "Not yet started"

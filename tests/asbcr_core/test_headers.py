@@ -135,7 +135,8 @@ def test_every_kind_of_page_has_the_headers_and_secure_cookies(client, productio
             problems.extend(f"{url}: inline {c}" for c in inline_code(response.content.decode()))
         return response
 
-    fetch("/", private=False)
+    fetch("/", private=False, status=302)  # to the one start page
+    fetch("/apply/", private=True)
     fetch("/apply/postcode/", private=True)
     fetch(
         "/i18n/setlang/",

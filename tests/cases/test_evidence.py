@@ -75,7 +75,8 @@ def test_an_officer_attaches_evidence_to_an_incident_from_the_case_page(
     event = case.timeline.get(kind=EventKind.DOCUMENT)
     assert "Photo of the damaged door" in event.summary
     assert event.detail["evidence_file_id"] == evidence.pk
-    detail = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    # Listed with its incident, on the case's incidents page.
+    detail = client.get(reverse("cases:incidents", args=[case.reference])).content.decode()
     assert "IMG_0042 (Mrs Smith).jpg" in detail
     assert reverse("cases:evidence_download", args=[case.reference, evidence.pk]) in detail
     assert "/media/" not in detail

@@ -56,11 +56,11 @@ def test_breach_is_marked_once_and_emailed_once(christmas_case, officer):
 
 
 def test_met_late_after_a_breach(christmas_case, officer):
-    from cases.services import case_transition
+    from letters.services import letter_send
 
     with at(D(2026, 12, 30)):
         deadlines_sweep()
-        case_transition(case=christmas_case, name="acknowledge", by=officer)
+        letter_send(case=christmas_case, kind="CR1", by=officer)  # the evidence, late
     ack = christmas_case.deadlines.get(step="acknowledge")
     assert (ack.state, ack.met_on) == (DeadlineState.MET_LATE, D(2026, 12, 30))
 

@@ -92,7 +92,8 @@ def test_the_dashboard_is_only_for_people_in_the_area(client, users, area, cases
 def test_the_case_page_shows_deadlines_with_actions(client, officer, cases):
     client.force_login(officer)
     case = cases[2]
-    html = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    # The deadlines are on the case's timeline page (one of the case page's sub-pages).
+    html = client.get(f"/staff/cases/{case.reference}/timeline/").content.decode()
     assert "CR1 acknowledgement within 3 working days" in html
     assert "Tue 29 Dec 2026" in html
     assert "Record a delay" in html
