@@ -5,7 +5,9 @@ app that uses it (``SECTION_VALIDATORS``); every error names the exact field at 
 as a dotted path, e.g. ``timescales.acknowledge.amount``.
 """
 
+import copy
 import difflib
+import functools
 import importlib
 import math
 import re
@@ -225,6 +227,15 @@ def load_yaml(text: str):
 
 def parse_yaml(text: str) -> dict:
     """Parse and validate a procedure; raises InvalidProcedure with every error."""
+    return copy.deepcopy(_parsed(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> dict:
+    """The same text parses to the same procedure: kept for the few texts seen most
+    recently (the seed files, loaded by every test and by ``load_demo``), since parsing
+    a seed in pure-Python YAML costs a tenth of a second. A text with errors is not kept
+    (``lru_cache`` does not keep exceptions). Callers get a deep copy they may change."""
     data = load_yaml(text)
     errors = validate_procedure(data)
     if errors:

@@ -4,6 +4,8 @@ Used by the test suite and by ``manage.py load_demo``; idempotent: running it ag
 updates what changed and duplicates nothing.
 """
 
+import copy
+import functools
 from pathlib import Path
 
 import yaml
@@ -26,10 +28,21 @@ def load_procedures(directory: Path | None = None) -> list:
     ]
 
 
+@functools.lru_cache(maxsize=2)
+def _parsed_reference(text: str) -> dict:
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
+def _reference_yaml(text: str) -> dict:
+    """reference.yaml as data, parsed once per process for the same text (libyaml when
+    PyYAML has it); a deep copy, so the caller may change it."""
+    return copy.deepcopy(_parsed_reference(text))
+
+
 @transaction.atomic
 def load_reference_data(*, with_users: bool = True) -> dict:
     """Load the seed areas, agencies, procedures and (optionally) demo staff."""
-    data = yaml.safe_load((FIXTURES_DIR / "reference.yaml").read_text())
+    data = _reference_yaml((FIXTURES_DIR / "reference.yaml").read_text())
     load_procedures(FIXTURES_DIR / data["procedures_dir"])
     procedures = {p.slug: p for p in Procedure.objects.all()}
 
