@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from cases.constants import EventKind
 from cases.models import TimelineEvent
 from letters import context as letter_context
 from letters import services
@@ -73,7 +74,10 @@ def test_letters_are_named_in_words_for_the_applicant(reference, officer):
     case = case_in_state(area=reference["areas"]["hertsmere"], by=officer, state="received")
     letter = services.letter_send(case=case, kind=LetterKind.CR1, by=officer, channel="post")
     assert letter.reader_name == "Letter confirming we received your application"
-    event = TimelineEvent.objects.filter(case=case, visible_to_applicant=True).last()
+    # Sending the CR1 acknowledges the case too; the letter's own entry names it in words.
+    event = TimelineEvent.objects.filter(
+        case=case, visible_to_applicant=True, kind=EventKind.LETTER
+    ).last()
     assert event.summary.startswith("Letter confirming we received your application sent to")
     assert "CR1" not in event.summary
     assert reader_name("not-a-kind") == "Letter"
