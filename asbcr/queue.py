@@ -12,11 +12,12 @@ import importlib
 from celery import current_app
 
 
-def task(task_name: str):
-    """The task registered as ``task_name`` (``module.function``), for ``apply_async``."""
+def task(task_name: str, *, module: str | None = None):
+    """The task registered as ``task_name``, for ``apply_async``. Its module is
+    ``module``, or the name without its last part (``letters.tasks.post_letter``)."""
     found = current_app.tasks.get(task_name)
     if found is None:  # its module has not been imported in this process yet
-        importlib.import_module(task_name.rsplit(".", 1)[0])
+        importlib.import_module(module or task_name.rsplit(".", 1)[0])
         found = current_app.tasks[task_name]
     return found
 

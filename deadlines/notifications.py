@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from asbcr.queue import task
 from cases.constants import ContactMethod, EventKind
 from cases.services import timeline_record, timeline_record_many
 from deadlines.constants import NotificationKind, NotificationState
@@ -173,7 +173,9 @@ def enqueue_delivery(notification_id: int) -> bool:
     """Hand delivery to Celery (by task name: tasks call services, never the reverse);
     if the broker is unreachable, leave it for the sweep."""
     try:
-        current_app.signature(DELIVER_TASK, args=(notification_id,)).apply_async(retry=False)
+        # The task itself, looked up by name (not a bare signature, which Celery would send
+        # by name even in eager mode, so tests and `make run` would never deliver it).
+        task(DELIVER_TASK, module="deadlines.tasks").apply_async((notification_id,), retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure must not fail the request
         logger.warning(
             "Could not enqueue notification %s (%s); the next sweep will send it.",
