@@ -124,7 +124,11 @@ def test_next_deadline_is_one_the_applicant_waits_on(reference, area, officer):
     later = case.received_on + dt.timedelta(days=3)
     Deadline.objects.create(key="b", step="acknowledge", due=later, original_due=later, **common)
     nxt = selectors.next_deadline(case=case)
-    assert nxt == {"text": explain.next_step_text("acknowledge"), "due": later}
+    assert nxt == {
+        "text": explain.next_step_text("acknowledge"),
+        "due": later,
+        "step": "acknowledge",
+    }
 
 
 def test_a_community_route_is_described_by_the_number_of_people_it_needs():

@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/cases/", include("cases.urls")),
     path("", include("public.urls")),
     path("statistics/", include("reporting.public_urls")),
+    # Emails a new application sends to staff link to their work queue.
+    path("staff/work/", include("work.urls")),
 ]
 
 handler400 = "asbcr.errors.bad_request"
