@@ -82,7 +82,7 @@ def test_the_response_page_in_the_spocs_queue(client, gathering, users):
         ("reports_held", "x" * 10001, "10000"),
         ("view_reasons", "x" * 5001, "5000"),
         ("risk_known", "", "None known"),
-        ("view", "maybe", "Select a valid choice"),
+        ("view", "maybe", "Select an answer to"),
         ("reports_held", "bad\x00byte", "Null characters"),
     ],
 )
