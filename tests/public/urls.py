@@ -16,6 +16,9 @@ urlpatterns = [
     path("statistics/", include("reporting.public_urls")),
     # Emails a new application sends to staff link to their work queue.
     path("staff/work/", include("work.urls")),
+    path("staff/appeals/", include("appeals.urls")),
+    path("staff/panels/", include("panels.urls")),
+    path("staff/deadlines/", include("deadlines.urls")),
 ]
 
 handler400 = "asbcr.errors.bad_request"

@@ -39,8 +39,10 @@ def test_admin_publishes_and_the_public_sees_it(chromium, client, live_server, u
         check_axe(page)
         page.get_by_role("link", name="Publish a year's figures").click()
         check_axe(page)
-        page.get_by_label("Financial year").select_option("2026")
+        page.get_by_label("Financial year", exact=True).select_option("2026")
         page.get_by_role("button", name="Publish Hertsmere").click()
+        # Publishing cannot be undone, so it is confirmed on a page of its own first.
+        page.get_by_role("button", name="Publish the figures").click()
         assert "figures are published" in page.text_content("main")
         assert Publication.objects.filter(area__slug="hertsmere", year=2026).exists()
         page.get_by_label("Financial year of the data return").select_option("2026")

@@ -119,8 +119,10 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     assert journey.nav_count() >= 1
     journey.click(new.get_by_role("link", name="Acknowledge the new application").first)
     assert journey.page.url.endswith(reverse("cases:detail", args=[case.reference]))
-    journey.click(journey.page.locator('a[href$="/step/acknowledge/"]').first)
-    journey.click(journey.page.locator("main form button[type=submit]").first)
+    # The next step acknowledges by sending the CR1 letter (the letter is the evidence).
+    journey.click(journey.page.locator('a[href$="/CR1/send/"]').first)
+    journey.page.get_by_label("Post", exact=True).check()
+    journey.click(journey.page.locator("main form button[type=submit]").last)
     journey.click(journey.page.locator('a[href$="/step/start_gathering/"]').first)
     journey.click(journey.page.locator("main form button[type=submit]").first)
     case.refresh_from_db()
