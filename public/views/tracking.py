@@ -36,24 +36,39 @@ def track(request, token, case):
     )
 
 
+def _applicant_post(request, form, token, write, done: str):
+    """A tracking-page form sent by the applicant: rate-limited, validated, written by
+    ``write(cleaned_data)``; a refusal goes to the form's fields (``attach_errors``), and
+    success to the tracking page with ``done``. None while the form is to be shown again."""
+    if request.method != "POST":
+        return None
+    if _limited(request, "public-post"):
+        _refuse(form)
+    elif form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:  # for example, changed in another window meanwhile
+            attach_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("public:track", token)
+    return None
+
+
 @_tracked
 def track_statement(request, token, case):
     form = f.ImpactStatementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.applicant_impact_statement_add(
-                    case=case,
-                    text=form.cleaned_data["text"],
-                    attachment=form.cleaned_data["attachment"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your statement has been sent. Thank you."))
-                return redirect("public:track", token)
+    sent = _applicant_post(
+        request,
+        form,
+        token,
+        lambda d: services.applicant_impact_statement_add(
+            case=case, text=d["text"], attachment=d["attachment"]
+        ),
+        _("Your statement has been sent. Thank you."),
+    )
+    if sent:
+        return sent
     return _render_form(
         request,
         None,
@@ -70,20 +85,17 @@ def track_contact(request, token, case):
     person = case.applicant
     initial = {n: getattr(person, n) for n in services.CONTACT_FIELDS}
     form = f.ContactUpdateForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.applicant_contact_update(
-                    case=case,
-                    changes={n: form.cleaned_data.get(n, "") for n in services.CONTACT_FIELDS},
-                )
-            except ValidationError as exc:  # changed in another window a moment ago
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("Your contact details have been updated."))
-                return redirect("public:track", token)
+    sent = _applicant_post(
+        request,
+        form,
+        token,
+        lambda d: services.applicant_contact_update(
+            case=case, changes={n: d.get(n, "") for n in services.CONTACT_FIELDS}
+        ),
+        _("Your contact details have been updated."),
+    )
+    if sent:
+        return sent
     return _render_form(
         request,
         None,
@@ -107,26 +119,15 @@ def track_appeal(request, token, case):
             messages.info(request, _("You have already asked for an appeal against this decision."))
         return redirect("public:track", token)
     form = f.AppealForm(request.POST or None, grounds=window["grounds"])
-    if request.method == "POST":
-        if _limited(request, "public-post"):
-            _refuse(form)
-        elif form.is_valid():
-            try:
-                services.appeal_request(
-                    case=case,
-                    grounds=form.cleaned_data["grounds"],
-                    details=form.cleaned_data["details"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "We have your request for an appeal. We will write to you about what happens next."
-                    ),
-                )
-                return redirect("public:track", token)
+    sent = _applicant_post(
+        request,
+        form,
+        token,
+        lambda d: services.appeal_request(case=case, grounds=d["grounds"], details=d["details"]),
+        _("We have your request for an appeal. We will write to you about what happens next."),
+    )
+    if sent:
+        return sent
     return _render_form(
         request,
         None,
