@@ -232,13 +232,13 @@ def agency_name_for_slug(slug) -> str | None:
     return Agency.objects.filter(slug=slug).values_list("name", flat=True).first()
 
 
+def role_holders(*, area_id: int, role: str) -> QuerySet:
+    """The active staff holding ``role`` in the area (each once)."""
+    return User.objects.filter(
+        is_active=True, role_assignments__area_id=area_id, role_assignments__role=role
+    ).distinct()
+
+
 def spocs_of(*, agency, area) -> list:
     """The people who answer for an agency on a case in this area: its SPOCs there."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            agency=agency,
-            role_assignments__area=area,
-            role_assignments__role=Role.SPOC,
-        ).distinct()
-    )
+    return list(role_holders(area_id=area.pk, role=Role.SPOC).filter(agency=agency))

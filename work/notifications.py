@@ -22,7 +22,7 @@ from deadlines.constants import NotificationKind
 from deadlines.notifications import notification_queue
 from partnerships.constants import Role
 from partnerships.models import User
-from partnerships.selectors import spocs_of
+from partnerships.selectors import role_holders, spocs_of
 from work.constants import Frequency, WorkKind
 from work.models import DigestItem, NotificationPreference
 
@@ -105,11 +105,7 @@ def _case_link(case) -> str:
 
 def notify_new_application(case) -> int:
     """A new application: every case officer of the area who can see it is told."""
-    officers = User.objects.filter(
-        is_active=True,
-        role_assignments__area_id=case.area_id,
-        role_assignments__role=Role.CASE_OFFICER,
-    ).distinct()
+    officers = role_holders(area_id=case.area_id, role=Role.CASE_OFFICER)
     sent = 0
     for officer in officers:
         sent += notify(

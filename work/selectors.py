@@ -24,6 +24,7 @@ from deadlines.models import Deadline
 from panels.constants import ActionStatus, ListingStatus, MeetingStatus, MemberRole
 from panels.models import Action, Listing, PanelMember
 from partnerships.constants import Role
+from partnerships.selectors import role_holders
 
 SHOWN = 50
 """At most this many items of one kind are listed; the count is still the whole number."""
@@ -550,7 +551,6 @@ def agency_responses(*, case) -> list[dict]:
     """Each body asked on the case: when, whether it answered, what it said, its view on
     the threshold, and whether anyone in the system can answer for it (else the CR5 form
     goes to it by post or email). The caller has checked the user may see the case."""
-    from partnerships.models import User
     from thresholds.selectors import current_views
 
     bodies = list(
@@ -560,12 +560,9 @@ def agency_responses(*, case) -> list[dict]:
     )
     views = {v.agency_id: v for v in current_views(case)}
     in_system = set(
-        User.objects.filter(
-            is_active=True,
-            agency_id__in=[b.agency_id for b in bodies],
-            role_assignments__area_id=case.area_id,
-            role_assignments__role=Role.SPOC,
-        ).values_list("agency_id", flat=True)
+        role_holders(area_id=case.area_id, role=Role.SPOC)
+        .filter(agency_id__in=[b.agency_id for b in bodies])
+        .values_list("agency_id", flat=True)
     )
     return [
         {
