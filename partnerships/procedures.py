@@ -167,6 +167,32 @@ class _ProcedureLoader(yaml.SafeLoader):
             self._open_anchors.pop()
             self._depth -= 1
 
+    def compose_document(self):
+        node = super().compose_document()
+        # Few aliases can still stand for a vast value ("a: &a [x, x]", "b: &b [*a, *a]",
+        # ...): each alias is counted for every value it stands for, so the file is
+        # refused here, before anything walks the expanded data.
+        sizes: dict[int, int] = {}
+
+        def expanded(n) -> int:
+            if id(n) in sizes:
+                return sizes[id(n)]
+            sizes[id(n)] = MAX_NODES + 1  # a cycle (refused above) cannot loop here
+            if isinstance(n, yaml.MappingNode):
+                total = 1 + sum(expanded(k) + expanded(v) for k, v in n.value)
+            elif isinstance(n, yaml.SequenceNode):
+                total = 1 + sum(expanded(v) for v in n.value)
+            else:
+                total = 1
+            sizes[id(n)] = min(total, MAX_NODES + 1)
+            return sizes[id(n)]
+
+        if node is not None and expanded(node) > MAX_NODES:
+            self._refuse(
+                f"the aliases (*name) stand for more than {MAX_NODES:,} values", node.start_mark
+            )
+        return node
+
     def construct_mapping(self, node, deep=False):
         seen = {}
         for key_node, _value in node.value:
