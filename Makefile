@@ -35,13 +35,16 @@ run: install
 	    --schedule=var/celerybeat-schedule & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Parallel on every core (pytest-xdist: each worker has its own test database and files);
+# TEST_WORKERS=0 runs in one process, as a single test file is best run.
+TEST_WORKERS ?= auto
 test: install
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The same suite against PostgreSQL and Redis (CI runs this after `make test`).
 test-services: install
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest -n $(TEST_WORKERS)
 
 # Every benchmark at one scale, one table (bench/README.md). Use a scratch database you
 # may fill: DATABASE_URL=postgres://.../scratch make bench CASES=10000 INCIDENTS=100000

@@ -9,7 +9,6 @@ case keys, ISO dates, state transitions written as arrows between codes, Django'
 "---------" empty choice, and a word written twice ("the the").
 """
 
-import io
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -18,6 +17,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
+
+from tests.demo_data import load_demo
 
 # One user for each role the demo has (a person may hold more than one).
 ROLE_USERS = {
@@ -144,7 +145,7 @@ def pattern_of(path: str) -> str | None:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=io.StringIO())
+        load_demo()
         yield
         # Leave the database as the next module expects it: empty, content types fresh.
         from django.contrib.contenttypes.models import ContentType

@@ -4,8 +4,23 @@ SQLite in memory unless ``DATABASE_URL`` points at a real database (the CI run a
 PostgreSQL). Tasks run eagerly unless a test asks for a real worker.
 """
 
-from asbcr.settings.base import *  # noqa: F403
-from asbcr.settings.base import DATABASES, env
+import atexit
+import os
+import shutil
+import tempfile
+
+# Uploaded files, letters, the local outbox and the Celery folders go to a folder of this
+# test process (and the workers it starts), never to the var/ that `make run` uses, and
+# each parallel test worker has its own.
+# A process this one starts (a Celery worker, gunicorn) inherits the folder.
+_OWNER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("ASBCR_TEST_VAR_OWNER") != _OWNER:
+    os.environ["ASBCR_VAR_DIR"] = tempfile.mkdtemp(prefix=f"asbcr-test-{_OWNER}-")
+    os.environ["ASBCR_TEST_VAR_OWNER"] = _OWNER
+    atexit.register(shutil.rmtree, os.environ["ASBCR_VAR_DIR"], True)
+
+from asbcr.settings.base import *  # noqa: E402, F403
+from asbcr.settings.base import DATABASES, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"

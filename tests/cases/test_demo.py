@@ -1,16 +1,14 @@
-import io
-
 import pytest
-from django.core.management import call_command
 
 from cases.models import Case, TimelineEvent
+from tests.demo_data import load_demo
 
 
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_covers_every_area_in_several_states():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     counts = (Case.objects.count(), TimelineEvent.objects.count())
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     assert (Case.objects.count(), TimelineEvent.objects.count()) == counts
     for slug in (
         "staffordshire",

@@ -3,6 +3,7 @@ import io
 import pytest
 
 from letters.models import Letter
+from tests.demo_data import pdfs_laid_out_once
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,8 @@ def test_demo_letters_are_sent_once(reference):
 
     load_cases(io.StringIO())
     decide_demo_cases()
-    load_demo(io.StringIO())
+    with pdfs_laid_out_once():
+        load_demo(io.StringIO())
     count = Letter.objects.count()
     assert count > 0
     assert Letter.objects.filter(kind="CR5").exists()

@@ -7,19 +7,18 @@ reader "the victim" or "the applicant", nor show internal codes (CR1..CR9, snake
 keys) or ISO dates.
 """
 
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
 import textstat
-from django.core.management import call_command
 
 from cases.models import Case
 from letters import context as letter_context
 from letters import services
 from letters.constants import LetterKind
 from public.demo import demo_token
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +101,7 @@ def demo_letters():
 @pytest.fixture
 def demo(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def problems_in(text: str) -> list[str]:

@@ -2,7 +2,6 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from cases.demo import DEMO_VICTIM_NAMES
@@ -11,12 +10,13 @@ from partnerships.models import User
 from privacy import services
 from privacy.demo import DEMO_SUBJECT
 from privacy.models import SubjectAccessRequest
+from tests.demo_data import load_demo
 
 
 @pytest.mark.django_db
 def test_the_demo_persons_export_holds_her_records_and_no_other_demo_victim():
-    call_command("load_demo", stdout=io.StringIO())
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
+    load_demo()
     sar = SubjectAccessRequest.objects.get()
     admin = User.objects.get(username="hertsmere.admin")
     matches = services.sar_search(sar=sar, by=admin)
