@@ -109,9 +109,66 @@ def only_choice(field):
     return values[0] if len(values) == 1 else None
 
 
+# GOV.UK: a select is a last resort; a choice of a few options is radios, all in view.
+MOST_OPTIONS_FOR_RADIOS = 5
+
+
+def few_choices_as_radios(field) -> None:
+    """Give a single-choice field offering a few options radios instead of a select.
+
+    Counted when the form is shown, so a pick-list that is short in one area (two
+    officers) is radios there and stays a select where it is long. A required field's
+    radios have no empty option (nothing is chosen until the person chooses); an
+    optional one's empty option says "None". Custom widgets are left alone."""
+    if type(field.widget) is not forms.Select:
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is None:
+            return
+        count = field.queryset[: MOST_OPTIONS_FOR_RADIOS + 1].count()
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        values = [value for value, _label in field.choices if value not in ("", None)]
+        if any(isinstance(value, list | tuple) for _v, value in field.choices):
+            return  # grouped options read better as a select
+        count = len(values)
+    else:
+        return
+    if not 1 <= count <= MOST_OPTIONS_FOR_RADIOS:
+        return
+    radios = forms.RadioSelect(attrs=field.widget.attrs)
+    field.widget = radios
+    if isinstance(field, forms.ModelChoiceField):
+        if field.required:
+            field.empty_label = None
+        elif str(field.empty_label or "").strip("-") == "":
+            field.empty_label = "None"
+        radios.choices = field.choices
+    else:
+        choices = [
+            (value, label)
+            for value, label in field.choices
+            if value not in ("", None) or not field.required
+        ]
+        field.choices = [
+            (value, "None" if value in ("", None) and str(label).strip("-") == "" else label)
+            for value, label in choices
+        ]
+
+
 class StaffForm(forms.Form):
-    """The base of every staff form: plain messages at each field (``plain_messages``),
-    and where a required choice offers only one option, that option already chosen."""
+    """The base of every staff form: plain messages at each field (``plain_messages``);
+    where a required choice offers only one option, that option already chosen; and a
+    choice of a few options shown as radios (``few_choices_as_radios``)."""
+
+    radios_for_few_choices = True
+
+    def __getitem__(self, name):
+        # Checked when a field is first shown, after any subclass has narrowed its choices.
+        checked = self.__dict__.setdefault("_radios_checked", set())
+        if self.radios_for_few_choices and name not in checked and name in self.fields:
+            checked.add(name)
+            few_choices_as_radios(self.fields[name])
+        return super().__getitem__(name)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

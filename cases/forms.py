@@ -455,6 +455,7 @@ class AssignOfficerForm(VersionFormMixin, GDSForm):
 
 
 class CaseFilterForm(StaffForm):
+    radios_for_few_choices = False  # filters in a column stay compact
     q = forms.CharField(
         label="Search",
         help_text="A reference, anyone's name, an address or postcode, or words from an "

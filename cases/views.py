@@ -69,7 +69,10 @@ def case_list_view(request):
         raise PermissionDenied
     areas = _user_areas(request.user).order_by("name")
     form = CaseFilterForm(request.GET or None)
-    form.fields["area"].choices = [("", "All my areas")] + [(a.slug, a.name) for a in areas]
+    if len(areas) > 1:
+        form.fields["area"].choices = [("", "All my areas")] + [(a.slug, a.name) for a in areas]
+    else:
+        del form.fields["area"]  # one area: "all my areas" and that area are the same list
     form.fields["state"].choices = [("", "Any"), ("open", "Any open state")] + list(
         CaseState.choices
     )

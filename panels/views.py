@@ -90,6 +90,7 @@ def meetings_view(request):
             "diary": diary,
             "form": form,
             "areas": areas,
+            "chosen_area": request.POST.get("area", "") if request.method == "POST" else "",
             "mine": mine,
             "today": timezone.localdate(),
         },

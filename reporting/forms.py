@@ -26,6 +26,8 @@ def year_choices() -> list[tuple[int, str]]:
 class ReportForm(StaffForm):
     """Which areas, and which year or date range; defaults to the last complete year."""
 
+    radios_for_few_choices = False  # a filter, laid out by its template
+
     areas = forms.MultipleChoiceField(
         label="Areas", widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -81,6 +83,7 @@ class ReportForm(StaffForm):
 
 
 class MonitoringForm(StaffForm):
+    radios_for_few_choices = False  # a filter, laid out by its template
     force = forms.ChoiceField(label="Police force area")
     year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
 

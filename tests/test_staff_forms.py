@@ -4,6 +4,9 @@ The demo is loaded once; each role's user walks the staff pages as the word test
 (``tests/test_staff_words.py``), one page per URL pattern. On each page:
 
 - no native date picker (``type="date"``): dates are the GOV.UK day, month, year boxes;
+- no select offering five choices or fewer in a form that acts: those are radios, seen
+  without opening anything (the GOV.UK select is a last resort); no filter offering one
+  choice, which filters nothing;
 - each form that posts is sent back as a person would who pressed its button without
   filling anything in: the page that comes back never shows one of Django's generic
   messages ("This field is required.", "Select a valid choice", "day is out of range for
@@ -66,6 +69,49 @@ class Forms(HTMLParser):
             self._current = None
 
 
+# GOV.UK: a select is a last resort; a few options are radios, seen all at once.
+MOST_OPTIONS_FOR_RADIOS = 5
+
+
+class Selects(HTMLParser):
+    """Each <select> on a page: its name, how many real choices it offers, and whether it
+    is in a form that posts (an action) or one that gets (a filter)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.selects = []
+        self._current = None
+        self._posts = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._posts = (attrs.get("method") or "").lower() == "post"
+        elif tag == "select":
+            self._current = {"name": attrs.get("name") or "", "choices": 0, "posts": self._posts}
+        elif tag == "option" and self._current is not None and attrs.get("value"):
+            self._current["choices"] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._current is not None:
+            self.selects.append(self._current)
+            self._current = None
+
+
+def _few_option_selects(html):
+    parser = Selects()
+    parser.feed(html)
+    found = []
+    for select in parser.selects:
+        if select["posts"] and select["choices"] <= MOST_OPTIONS_FOR_RADIOS:
+            found.append(
+                f"a select ‘{select['name']}’ offering {select['choices']} choices (use radios)"
+            )
+        elif not select["posts"] and select["choices"] == 1:
+            found.append(f"a filter ‘{select['name']}’ with only one choice")
+    return found
+
+
 def _links(html):
     parser = VisibleText()
     parser.feed(html)
@@ -100,6 +146,8 @@ def test_staff_forms_use_gov_uk_patterns_and_every_action_is_told(demo, client):
             where = f"{path} as {role}"
             if 'type="date"' in html:
                 problems[where].append("a native date picker")
+            for few in _few_option_selects(html):
+                problems[where].append(few)
             for href in _links(html):
                 parts = urlsplit(urldefrag(href)[0])
                 if not parts.netloc and parts.path.startswith("/staff/"):
@@ -119,6 +167,8 @@ def test_staff_forms_use_gov_uk_patterns_and_every_action_is_told(demo, client):
                 if "html" not in reply.get("Content-Type", ""):
                     continue  # a download (a letter, an export)
                 body = reply.content.decode()
+                for few in _few_option_selects(body):
+                    problems[f"POST {action} as {role}"].append(few)
                 for raw in RAW_MESSAGES:
                     if raw in body:
                         problems[f"POST {action} {form['data']} as {role}"].append(raw)

@@ -1,6 +1,8 @@
 """The shared GOV.UK form patterns: messages from labels, the one choice chosen, dates in
 one box still read, and "Error: " in the title of any page with an error summary."""
 
+import re
+
 from django import forms
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -67,3 +69,48 @@ def test_error_title_is_added_once_where_an_error_summary_shows():
     assert twice.count("Error:") == 1
     clean = ErrorTitleMiddleware(lambda r: view(r, "<title>Cases</title>"))(request)
     assert b"Error" not in clean.content
+
+
+class Choices(StaffForm):
+    few = forms.ChoiceField(
+        label="Risk", choices=[("", "---------"), ("low", "Low"), ("high", "High")]
+    )
+    optional = forms.ChoiceField(
+        label="Seat", required=False, choices=[("", "---------"), ("chair", "Chair")]
+    )
+    many = forms.ChoiceField(label="Month", choices=[(str(m), str(m)) for m in range(1, 13)])
+    grouped = forms.ChoiceField(label="Grouped", choices=[("Group", [("a", "A"), ("b", "B")])])
+
+
+def test_a_choice_of_a_few_options_is_radios_and_a_long_one_stays_a_select():
+    form = Choices()
+    few = str(form["few"])
+    assert 'type="radio"' in few and "<select" not in few
+    # Required radios start with nothing chosen and have no empty option.
+    assert 'value=""' not in few and "---------" not in few and "checked" not in few
+    optional = str(form["optional"])
+    assert 'type="radio"' in optional and "None" in optional and "---------" not in optional
+    assert "<select" in str(form["many"])
+    assert "<select" in str(form["grouped"])
+    # What was chosen is kept when the form comes back with an error elsewhere.
+    bound = Choices({"few": "high", "many": "99"})
+    assert not bound.is_valid()
+    assert bound.cleaned_data["few"] == "high"
+    assert re.search(r'value="high"[^>]*checked', str(bound["few"]))
+
+
+def test_a_short_pick_list_from_the_database_is_radios_without_an_empty_option(db):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    for name in ("ann", "bob"):
+        User.objects.create(username=name)
+
+    class PickOfficer(StaffForm):
+        officer = forms.ModelChoiceField(label="Officer", queryset=User.objects.order_by("pk"))
+
+    html = str(PickOfficer()["officer"])
+    assert html.count('type="radio"') == 2 and "---------" not in html
+    for n in range(4):
+        User.objects.create(username=f"user{n}")
+    assert "<select" in str(PickOfficer()["officer"])  # six officers: a select again
