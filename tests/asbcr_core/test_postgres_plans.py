@@ -3,7 +3,11 @@
 Each query below is the one a scheduled job or a busy page runs (taken from the code, not
 written out by hand), planned with sequential scans disabled: on a small test table the
 planner would otherwise scan, but when the index is missing it has no other plan and the
-EXPLAIN still says "Seq Scan", so an index cannot silently go missing.
+EXPLAIN still says "Seq Scan", so an index cannot silently go missing. Where two indexes
+could serve a query (one victim's incidents: the area's index, or the area, victim and
+date index), the table is first given the shape of a real feed (many victims in one
+area) and analysed, so the planner's choice is the one it makes on real data, not a tie
+broken at random on an empty table.
 """
 
 import datetime as dt
@@ -61,7 +65,9 @@ def test_jit_is_off_and_connections_are_kept():
         (
             "detection: one victim's incidents in a window",
             lambda: Incident.objects.filter(
-                area_id=1, complainant_key="v1", incident_date__gte=TODAY - dt.timedelta(days=400)
+                area_id=_feed_area_id(),
+                complainant_key="v1",
+                incident_date__gte=TODAY - dt.timedelta(days=400),
             ),
             "(area_id, complainant_key, incident_date)",
         ),
@@ -69,15 +75,37 @@ def test_jit_is_off_and_connections_are_kept():
     ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_hot_queries_use_their_index(name, queryset, columns):
-    plan = _plan(queryset())
+    query = queryset()
+    plan = _plan(query)
     assert "Seq Scan" not in plan, f"{name}: no index used\n{plan}"
-    wanted = _indexes_on(queryset().model._meta.db_table, columns)
+    wanted = _indexes_on(query.model._meta.db_table, columns)
     assert wanted, f"{name}: no index on {columns}"
-    if queryset().model is Deadline:
+    if query.model is Deadline:
         # The partial index of live deadlines (cases 0010, for the case list's next
         # deadline) holds exactly the rows the sweep reads, so it serves it as well.
         wanted |= {"deadlines_deadline_live_due"}
     assert any(f" {index} " in f" {plan} " for index in wanted), f"{name}: {wanted} unused\n{plan}"
+
+
+def _feed_area_id() -> int:
+    """One area's incident feed: 3,000 incidents from 300 complainants over three years,
+    with the table analysed. Returns the area's id."""
+    from partnerships.reference import load_reference_data
+
+    area = load_reference_data()["areas"]["hertsmere"]
+    Incident.objects.bulk_create(
+        Incident(
+            area=area,
+            source="import",
+            description="Noise",
+            complainant_key=f"v{n % 300}",
+            incident_date=TODAY - dt.timedelta(days=n % 1100),
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Incident._meta.db_table}")
+    return area.pk
 
 
 def _indexes_on(table: str, columns: str) -> set[str]:
