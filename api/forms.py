@@ -1,7 +1,7 @@
 from django import forms
 
 from api.constants import ApiPermission
-from cases.forms import GDSForm
+from asbcr.forms import GDSForm
 from partnerships.forms import AgencyChoiceField
 
 

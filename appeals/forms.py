@@ -3,8 +3,8 @@ from django import forms
 from appeals.constants import AppealOutcome, AuditAnswer, RecommendationKind
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
+from asbcr.forms import GDSForm
 from cases.constants import Channel
-from cases.forms import GDSForm
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
 
 

@@ -1,5 +1,7 @@
 """Form helpers every app's views share."""
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
@@ -189,3 +191,61 @@ class StaffForm(forms.Form):
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+class RevealQuestion(ConditionalQuestion):
+    """A GOV.UK radio that reveals the fields under it when chosen (``static/js/reveal.js``,
+    loaded by every page). Not GOV.UK Frontend's own script, which sets ``aria-expanded``
+    on the radio, an attribute a radio may not have."""
+
+    template = "fields/conditional_question.html"
+
+
+class GDSForm(StaffForm):
+    """A staff form laid out by crispy-forms-gds (``{% crispy form %}``): small labels and
+    legends, the page's own ``<form>`` tag, and conditional reveal declared as data.
+
+    ``reveals`` names, for a radios field, the fields shown under each of its choices::
+
+        reveals = {"channel": {Channel.OTHER_BODY: ("forwarded_by_agency", "forwarded_on")}}
+
+    Those fields are shown under that choice when it is chosen (GOV.UK radios with
+    conditional reveal) and with it when scripts are off; the form's ``clean`` still says
+    which of them the choice needs, since a hidden field is still posted.
+    """
+
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    @property
+    def helper(self) -> FormHelper:
+        # Built when the form is shown, after __init__ has added or narrowed its fields.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.label_size = Size.SMALL
+        helper.legend_size = Size.SMALL
+        if self.reveals:
+            helper.layout = self._reveal_layout()
+        return helper
+
+    def _reveal_layout(self) -> Layout:
+        revealed = {
+            name
+            for by_choice in self.reveals.values()
+            for names in by_choice.values()
+            for name in names
+        }
+        items = []
+        for name, field in self.fields.items():
+            if name in revealed:
+                continue
+            by_choice = self.reveals.get(name)
+            if not by_choice:
+                items.append(name)
+                continue
+            field.widget = forms.RadioSelect(attrs=field.widget.attrs, choices=field.choices)
+            choices = []
+            for value, label in field.choices:
+                shown = [n for n in by_choice.get(value, ()) if n in self.fields]
+                choices.append(RevealQuestion(str(label), *shown))
+            items.append(ConditionalRadios(name, *choices))
+        return Layout(*items)

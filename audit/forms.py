@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import GDSForm
+from asbcr.forms import GDSForm
 
 
 class LegalHoldForm(GDSForm):

@@ -4,15 +4,13 @@ Forms check the shape of what was typed; business rules live in ``cases.services
 come back as ``ValidationError``s that the views attach to the right field.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
 from django import forms
 from django.conf import settings
 
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
 from asbcr.files import EVIDENCE_KINDS, MB, UploadField, describe
-from asbcr.forms import StaffForm
+from asbcr.forms import GDSForm, StaffForm
 from cases.constants import (
     ApplicantType,
     Channel,
@@ -32,25 +30,20 @@ from partnerships.selectors import agencies_choosable_for
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def _helper(form_tag=False):
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    return helper
-
-
-class GDSForm(StaffForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-
-
 def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
 class ReceiptForm(GDSForm):
+    reveals = {
+        "channel": {
+            Channel.OTHER_BODY: (
+                "forwarded_by_agency",
+                "forwarding_agency_received_on",
+                "forwarded_on",
+            )
+        }
+    }
     channel = forms.ChoiceField(
         label="How did the application arrive?", choices=Channel.choices, widget=forms.RadioSelect
     )
@@ -60,7 +53,7 @@ class ReceiptForm(GDSForm):
         error_name="the date the application was received",
     )
     forwarded_by_agency = AgencyChoiceField(
-        label="Which body passed it on? (only if it came via another body)",
+        label="Which body passed it on?",
         queryset=Agency.objects.none(),
         required=False,
     )
@@ -150,11 +143,16 @@ class PersonForm(GDSForm):
 
 
 class ApplicationForm(GDSForm):
+    reveals = {
+        "applicant_type": {
+            ApplicantType.THIRD_PARTY: ("relationship", "victim_consent", "consent_missing_reason")
+        }
+    }
     applicant_type = forms.ChoiceField(
         label="Who is applying?", choices=ApplicantType.choices, widget=forms.RadioSelect
     )
     relationship = forms.ChoiceField(
-        label="If someone is applying for the victim: how do they know them?",
+        label="How do they know the victim?",
         choices=[("", "Not applicable")] + list(Relationship.choices),
         required=False,
     )

@@ -2,30 +2,21 @@
 
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
 from asbcr.files import LOGO_KINDS, UploadField
-from asbcr.forms import StaffForm
+from asbcr.forms import GDSForm
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
 from letters.language import LetterLanguage
 
 
-class GDSForm(StaffForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
-
-
 class SendLetterForm(VersionFormMixin, GDSForm):
     """Send one letter: the channel, and what the officer must add for some letters."""
+
+    reveals = {"channel": {LetterChannel.PHONE: ("note",)}}
 
     channel = forms.ChoiceField(
         label="How will it be sent?",

@@ -3,13 +3,11 @@
 Forms check the shape of what was typed; the rules live in ``panels.services``.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
 from asbcr.fields import DateInputField
-from asbcr.forms import StaffForm
+from asbcr.forms import GDSForm, StaffForm
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
     ActionStatus,
@@ -22,15 +20,6 @@ from partnerships.constants import PickPurpose
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
 from partnerships.selectors import agencies_choosable_for, staff_choosable_for
-
-
-class GDSForm(StaffForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
-        self.helper.legend_size = Size.SMALL
 
 
 class AdHocMeetingForm(GDSForm):

@@ -8,8 +8,7 @@ and the form keeps what was typed.
 from django import forms
 
 from asbcr.fields import DateInputField
-from asbcr.forms import StaffForm
-from cases.forms import GDSForm
+from asbcr.forms import GDSForm, StaffForm
 from privacy.constants import RequesterKind
 
 

@@ -8,7 +8,6 @@ from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
-    ConditionalQuestion,
     ConditionalRadios,
     Field,
     Fluid,
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from asbcr.fields import DateInputField
 from asbcr.files import STATEMENT_KINDS, UploadField
+from asbcr.forms import RevealQuestion
 from cases.constants import ContactMethod, PartyKind, Relationship
 from cases.locations import PlaceField, PostcodeField
 
@@ -253,10 +253,6 @@ class PersonDetailsForm(PublicForm):
         if not value.replace(" ", "").isalnum():
             raise ValidationError(_("Enter a postcode, like WD6 1AA"))
         return value
-
-
-class RevealQuestion(ConditionalQuestion):
-    template = "public/fields/conditional_question.html"
 
 
 class RevealRadios(ConditionalRadios):

@@ -1,8 +1,7 @@
 from django import forms
 
 from asbcr.files import MB, TEXT_KINDS, UploadField
-from asbcr.forms import StaffForm
-from cases.forms import GDSForm
+from asbcr.forms import GDSForm, StaffForm
 from partnerships.forms import AgencyChoiceField
 from thresholds.constants import View
 from thresholds.engine import DISCRETIONARY_FACTORS

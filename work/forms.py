@@ -1,7 +1,7 @@
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
-from cases.forms import GDSForm
+from asbcr.forms import GDSForm
 from thresholds.constants import View
 from work.constants import Frequency
 

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -262,3 +263,39 @@ def test_a_huge_year_when_adding_an_incident_is_explained(client, reference, off
     )
     assert response.status_code == 200
     assert "The date the incident happened must be a real date" in response.content.decode()
+
+
+def _revealed_under(html: str, radio_value: str) -> str:
+    """The conditional panel a radio reveals (its data-reveal names it)."""
+    import re
+
+    radio = re.search(
+        rf'<input[^>]*value="{radio_value}"[^>]*data-reveal="([^"]+)"'
+        rf'|<input[^>]*data-reveal="([^"]+)"[^>]*value="{radio_value}"',
+        html,
+    )
+    assert radio, f"the {radio_value} radio reveals nothing"
+    panel_id = radio.group(1) or radio.group(2)
+    start = html.index(f'id="{panel_id}"')
+    return html[start : html.index("</div>\n", start) + 6000]
+
+
+@pytest.mark.django_db
+def test_questions_that_follow_one_answer_are_revealed_under_it(client, reference, officer):
+    client.force_login(officer)
+    html = client.get(reverse("cases:receive")).content.decode()
+    other_body = _revealed_under(html, "other_body")
+    assert "Which body passed it on?" in other_body
+    assert "When did that body pass it on?" in other_body
+    third_party = _revealed_under(html, "third_party")
+    assert "How do they know the victim?" in third_party
+    assert "Has the victim given consent?" in third_party
+    assert html.count("Which body passed it on?") == 1  # shown once, under its answer
+    # With the answer chosen and the revealed question left blank, the message is at it
+    # and the choice is kept.
+    response = client.post(
+        reverse("cases:receive"), receive_post(**{"receipt-channel": "other_body"})
+    )
+    body = response.content.decode()
+    assert "Say which body passed the application on." in body
+    assert re.search(r'value="other_body"[^>]*checked|checked[^>]*value="other_body"', body)
