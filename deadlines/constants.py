@@ -41,6 +41,7 @@ class NotificationState(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (will be retried)"
     SKIPPED = "skipped", "Not sent (no address)"
+    DIGESTED = "digested", "In the recipient's daily digest (not sent on its own)"
 
 
 class LadderRung(models.TextChoices):

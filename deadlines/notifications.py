@@ -8,6 +8,7 @@ conditional UPDATE, so two workers (or two sweeps) never send the same message t
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -150,6 +151,21 @@ def existing_keys(keys) -> set[str]:
     return found
 
 
+# Kinds a person who chose a daily digest hears about in it rather than one by one: a
+# deadline due soon, overdue or escalated. Who chose it is the work app's to say.
+DIGESTIBLE = {NotificationKind.REMINDER, NotificationKind.BREACH, NotificationKind.ESCALATION}
+_digest_route: Callable[[list[tuple[Message, Notification, str]]], set[str]] | None = None
+
+
+def register_digest(route: Callable[[list[tuple[Message, Notification, str]]], set[str]]):
+    """``route`` is given (message, outbox row, link) for each digestible message about to
+    be written to a member of staff, puts those whose reader chose a daily digest in it,
+    and returns their keys. Those rows are kept in the outbox as DIGESTED (so the message
+    is still written once only) and are never sent on their own (``work.apps``)."""
+    global _digest_route
+    _digest_route = route
+
+
 def notifications_queue_many(messages: list[Message]) -> list[Notification]:
     """Write many messages to the outbox at once; those whose key is already there are
     skipped before anything is rendered. Delivery is left to the caller (the sweep
@@ -159,12 +175,21 @@ def notifications_queue_many(messages: list[Message]) -> list[Notification]:
     deadline rows locked); the unique key still backs that up (``ignore_conflicts``).
     """
     there = existing_keys(m.key for m in messages)
-    fresh, seen = [], set()
+    fresh, seen, digestible = [], set(), []
     for message in messages:
         if message.key[:255] in there or message.key[:255] in seen:
             continue
         seen.add(message.key[:255])
-        fresh.append(_render(message))
+        notification = _render(message)
+        fresh.append(notification)
+        if message.kind in DIGESTIBLE and message.recipient_user is not None:
+            link = _link_for(case=message.case, deadline=message.deadline)["link"]
+            digestible.append((message, notification, link))
+    if _digest_route is not None and digestible:
+        digested = _digest_route(digestible)
+        for notification in fresh:
+            if notification.key in digested:
+                notification.state = NotificationState.DIGESTED
     Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     return fresh
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from asbcr.calendar import WorkingCalendar
@@ -210,18 +211,23 @@ def _breach(run: _Run, result: SweepResult) -> None:
         )
     result.breached += len(moved)
 
-    # Breach notices (the escalation ladder speaks for deadlines that escalate).
+    # Breach notices (the escalation ladder speaks for deadlines that escalate). A notice
+    # is keyed by the deadline and its due date, so one delayed and breached again is
+    # reported again, once.
     def unnotified():
         return (
             run.deadlines()
             .filter(state=DeadlineState.BREACHED, escalates=False)
-            .exclude(
-                Exists(
-                    Notification.objects.filter(
-                        deadline=OuterRef("pk"), kind=NotificationKind.BREACH
-                    )
+            .annotate(
+                notice_key=Concat(
+                    Value("breach:"),
+                    Cast("pk", CharField()),
+                    Value(":"),
+                    Cast("due", CharField()),
+                    output_field=CharField(),
                 )
             )
+            .exclude(Exists(Notification.objects.filter(key=OuterRef("notice_key"))))
         )
 
     def build(deadline: Deadline) -> list[Message]:

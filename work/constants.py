@@ -5,7 +5,13 @@ class Frequency(models.TextChoices):
     """How a member of staff wants to hear that work has arrived."""
 
     IMMEDIATE = "immediate", "An email for each piece of work, straight away"
-    DAILY = "daily", "One email a day listing the new work (a daily digest)"
+    DAILY = (
+        "daily",
+        (
+            "One email a day listing the new work and the deadlines due soon, overdue or "
+            "escalated (a daily digest)"
+        ),
+    )
 
 
 class WorkKind(models.TextChoices):
@@ -17,3 +23,6 @@ class WorkKind(models.TextChoices):
     REVIEWER_APPOINTED = "reviewer_appointed", "You are appointed to review an appeal"
     ACTION_ASSIGNED = "action_assigned", "An action is assigned to you"
     APPEAL_LODGED = "appeal_lodged", "An appeal is lodged on your case"
+    DUE_SOON = "due_soon", "A deadline you answer for is due soon"
+    OVERDUE = "overdue", "A deadline you answer for is overdue"
+    ESCALATED = "escalated", "An overdue item has climbed to you"

@@ -308,3 +308,39 @@ def digests_send(*, today: dt.date | None = None) -> int:
             DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(digest_key=key)
             sent += 1
     return sent
+
+
+_DEADLINE_WORK = {
+    NotificationKind.REMINDER: WorkKind.DUE_SOON,
+    NotificationKind.BREACH: WorkKind.OVERDUE,
+    NotificationKind.ESCALATION: WorkKind.ESCALATED,
+}
+
+
+def digest_deadline_messages(pending) -> set[str]:
+    """The sweep's reminders, breach notices and escalations to people who chose a daily
+    digest: each becomes an item of the digest (under the message's own key, so it is
+    listed once), and its key is returned so the outbox keeps it without sending it
+    (registered with ``deadlines.notifications.register_digest``)."""
+    daily = set(
+        NotificationPreference.objects.filter(
+            user_id__in={message.recipient_user.pk for message, _n, _l in pending},
+            frequency=Frequency.DAILY,
+        ).values_list("user_id", flat=True)
+    )
+    items = [
+        DigestItem(
+            key=notification.key,
+            kind=_DEADLINE_WORK[message.kind],
+            user=message.recipient_user,
+            case=message.case,
+            summary=notification.subject[:300],
+            link=link[:500],
+        )
+        for message, notification, link in pending
+        if message.recipient_user.pk in daily
+        and message.recipient_user.is_active
+        and message.recipient_user.email
+    ]
+    DigestItem.objects.bulk_create(items, ignore_conflicts=True)
+    return {item.key for item in items}

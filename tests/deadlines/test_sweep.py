@@ -233,3 +233,23 @@ def test_a_failed_send_is_retried_by_the_next_sweep(christmas_case, settings, mo
         deadlines_sweep()
     note.refresh_from_db()
     assert note.state == NotificationState.SENT and note.attempts == 2
+
+
+def test_a_deadline_delayed_after_its_breach_is_reported_again_when_it_breaches_again(
+    christmas_case, officer
+):
+    with at(D(2026, 12, 30)):
+        deadlines_sweep()
+        ack = christmas_case.deadlines.get(step="acknowledge")
+        services.deadline_record_delay(
+            deadline=ack, new_due=D(2027, 1, 6), reason="Office closed", by=officer
+        )
+    mail.outbox.clear()
+    with at(D(2027, 1, 7)):
+        first = deadlines_sweep()
+        again = deadlines_sweep()
+    assert (first.breached, first.breach_notices) == (1, 1)
+    assert again.breach_notices == 0
+    overdue = [m for m in mail.outbox if m.subject.startswith("Overdue")]
+    assert len(overdue) == 1 and "6 January 2027" in overdue[0].body
+    assert Notification.objects.filter(kind=NotificationKind.BREACH, deadline=ack).count() == 2

@@ -182,3 +182,54 @@ def test_an_action_on_the_plan_tells_its_owner_once(
         )
     sent = to(spoc)
     assert len(sent) == 1 and reverse("panels:action", args=[action.pk]) in sent[0].body
+
+
+def test_deadlines_due_soon_overdue_or_escalated_go_in_the_digest_of_whoever_chose_it(
+    area, officer, users, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    import time_machine
+
+    from deadlines.constants import NotificationState
+    from deadlines.sweep import deadlines_sweep
+
+    def at(day):
+        return time_machine.travel(dt.datetime(day.year, day.month, day.day, 7), tick=False)
+
+    with at(dt.date(2026, 12, 22)):
+        case = receive_case(area=area, by=officer, received_on=dt.date(2026, 12, 22))
+    ack = case.deadlines.get(step="acknowledge")
+    ack.responsible_user = officer
+    ack.save(update_fields=["responsible_user"])
+    preference_set(user=officer, frequency="daily")
+    mail.outbox.clear()
+    for day in (dt.date(2026, 12, 24), dt.date(2026, 12, 30), dt.date(2026, 12, 31)):
+        with at(day), django_capture_on_commit_callbacks(execute=True):
+            deadlines_sweep()
+    # Nothing about the deadline was emailed to the officer on its own ...
+    assert not [m for m in to(officer) if "Overdue" in m.subject or "due" in m.subject.lower()]
+    # ... each message is in the outbox once, kept for the digest, and listed in it once.
+    kept = Notification.objects.filter(deadline=ack, recipient_user=officer)
+    assert {n.kind for n in kept} == {NotificationKind.REMINDER, NotificationKind.BREACH}
+    assert {n.state for n in kept} == {NotificationState.DIGESTED}
+    items = DigestItem.objects.filter(user=officer, case=case).exclude(kind="new_application")
+    assert sorted(items.values_list("kind", flat=True)) == ["due_soon", "overdue"]
+    assert all(item.link == reverse("cases:detail", args=[case.reference]) for item in items)
+    with at(dt.date(2026, 12, 31)), django_capture_on_commit_callbacks(execute=True):
+        assert notifications.digests_send() == 1
+    digest = to(officer)[-1]
+    assert "Overdue" in digest.body and case.reference in digest.body
+    # Someone who did not choose the digest still hears straight away.
+    preference_set(user=officer, frequency="immediate")
+    ack.refresh_from_db()
+    from deadlines.services import deadline_record_delay
+
+    with at(dt.date(2026, 12, 31)):
+        deadline_record_delay(
+            deadline=ack, new_due=dt.date(2027, 1, 8), reason="Waiting", by=officer
+        )
+    mail.outbox.clear()
+    with at(dt.date(2027, 1, 11)), django_capture_on_commit_callbacks(execute=True):
+        deadlines_sweep()
+    assert [m for m in to(officer) if m.subject.startswith("Overdue")]
