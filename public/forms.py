@@ -10,6 +10,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     ConditionalRadios,
     Field,
+    Fieldset,
     Fluid,
     Layout,
     Size,
@@ -222,31 +223,90 @@ class VictimKindForm(PublicForm):
         return {"kind": _("Select who is affected")}
 
 
-class PersonDetailsForm(PublicForm):
-    """Name and address of the applicant (or the victim, for a third party)."""
+ADDRESS_LINES = ("address_line_1", "address_line_2", "town", "county")
+ADDRESS_FIELDS = (*ADDRESS_LINES, "postcode")
 
-    name = text(_("Full name"))
+
+def address_from_lines(data: dict) -> str:
+    """The address as the case keeps it: the lines given, one to a line."""
+    return "\n".join(v.strip() for v in (data.get(n) or "" for n in ADDRESS_LINES) if v.strip())
+
+
+def lines_from_address(address: str) -> dict:
+    """An address kept as lines (an answer saved before the address had its own boxes) put
+    back into the boxes: the first line, the town last, anything between on line 2."""
+    lines = [line.strip() for line in (address or "").splitlines() if line.strip()]
+    if not lines:
+        return {}
+    if len(lines) == 1:
+        return {"address_line_1": lines[0]}
+    return {
+        "address_line_1": lines[0],
+        "address_line_2": ", ".join(lines[1:-1]),
+        "town": lines[-1],
+    }
+
+
+class PersonDetailsForm(PublicForm):
+    """Name and address of the applicant (or the victim, for a third party), the address
+    to the GOV.UK address pattern: its lines, town or city, county and postcode, each a
+    box of its own with the browser's autocomplete."""
+
+    name = text(_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
     organisation_contact = text(
         _("Name of the person we should speak to (for a business or group)"), required=False
     )
-    address = textarea(_("Address"), max_length=500)
-    postcode = text(_("Postcode"), max_length=10)
+    address_line_1 = text(
+        _("Address line 1"), widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+    )
+    address_line_2 = text(
+        _("Address line 2 (optional)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    town = text(
+        _("Town or city"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    county = text(
+        _("County (optional)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    postcode = text(
+        _("Postcode"), max_length=10, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
+    )
 
     def __init__(self, *args, kind="person", title="", **kwargs):
+        initial = kwargs.get("initial")
+        if initial and initial.get("address") and not initial.get("address_line_1"):
+            kwargs["initial"] = {**initial, **lines_from_address(initial["address"])}
         super().__init__(*args, **kwargs)
         self.page_title = title
         if kind == PartyKind.PERSON:
             del self.fields["organisation_contact"]
         else:
             self.fields["name"].label = _("Name of the business or group")
-        self.helper.layout = Layout(*[self._layout(n, f) for n, f in self.fields.items()])
+        items = [self._layout(n, f) for n, f in self.fields.items() if n not in ADDRESS_FIELDS]
+        address = [self._layout(n, self.fields[n]) for n in ADDRESS_FIELDS]
+        self.helper.layout = Layout(
+            *items, Fieldset(*address, legend=_("Address"), legend_size=Size.MEDIUM)
+        )
 
     def required_messages(self):
         return {
             "name": _("Enter the name"),
-            "address": _("Enter the address"),
+            "address_line_1": _("Enter address line 1, typically the building and street"),
+            "town": _("Enter town or city"),
             "postcode": _("Enter the postcode"),
         }
+
+    def clean(self):
+        data = super().clean()
+        data["address"] = address_from_lines(data)
+        return data
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"].strip().upper()

@@ -23,11 +23,21 @@ def apply(client, *, postcode="WD6 1AA", third_party=False, incidents=3, email="
     if third_party:
         client.post(
             "/apply/victim-details/",
-            {"name": "Vera Victim", "address": "1 High St", "postcode": "WD6 1AA"},
+            {
+                "name": "Vera Victim",
+                "address_line_1": "1 High St",
+                "town": "Borehamwood",
+                "postcode": "WD6 1AA",
+            },
         )
     client.post(
         "/apply/your-details/",
-        {"name": "Alex Applicant", "address": "2 High St", "postcode": "WD6 1AB"},
+        {
+            "name": "Alex Applicant",
+            "address_line_1": "2 High St",
+            "town": "Borehamwood",
+            "postcode": "WD6 1AB",
+        },
     )
     client.post("/apply/contact/", {"preferred_contact": "email", "email": email})
     client.post("/apply/needs/", {"accessibility_needs": "", "language": ""})

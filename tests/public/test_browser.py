@@ -70,7 +70,8 @@ def test_apply_with_the_keyboard_only_on_a_phone(chromium, site):
     key_continue(page)
     check_axe(page)
     key_type(page, "#id_name", "Alex Applicant")
-    key_type(page, "#id_address", "2 High Street, Borehamwood")
+    key_type(page, "#id_address_line_1", "2 High Street")
+    key_type(page, "#id_town", "Borehamwood")
     key_type(page, "#id_postcode", "WD6 1AB")
     key_continue(page)
     check_axe(page)
@@ -142,7 +143,7 @@ def test_validation_errors_and_the_error_summary(chromium, site):
     page.get_by_role("button", name="Continue").click()  # address and postcode missing
     assert page.locator("#id_name").input_value() == "Sam"  # nothing typed is lost
     links = page.locator(".govuk-error-summary a")
-    assert links.count() == 2
+    assert links.count() == 3  # address line 1, town, postcode
     check_axe(page)
 
 
@@ -254,11 +255,13 @@ def test_third_party_applies_on_a_desktop(chromium, site):
     go()
     page.fill("#id_name", "Corner Shop Ltd")
     page.fill("#id_organisation_contact", "Priya Shah")
-    page.fill("#id_address", "1 Market Street, Stafford")
+    page.fill("#id_address_line_1", "1 Market Street")
+    page.fill("#id_town", "Stafford")
     page.fill("#id_postcode", "ST16 2AB")
     go()
     page.fill("#id_name", "Jo Support-Worker")
-    page.fill("#id_address", "Council Offices, Stafford")
+    page.fill("#id_address_line_1", "Council Offices")
+    page.fill("#id_town", "Stafford")
     page.fill("#id_postcode", "ST16 3AQ")
     go()
     page.check("input[name=preferred_contact][value=phone]")

@@ -45,7 +45,8 @@ def test_apply_in_welsh_in_cardiff(chromium, site):  # noqa: F811
     page.check("input[name=kind][value=person]")
     go()
     page.fill("#id_name", "Alun Applicant")
-    page.fill("#id_address", "2 Heol y Frenhines, Caerdydd")
+    page.fill("#id_address_line_1", "2 Heol y Frenhines")
+    page.fill("#id_town", "Caerdydd")
     page.fill("#id_postcode", "CF10 2BU")
     go()
     # The contact question is asked once; the email box appears under "E-bost".

@@ -166,3 +166,50 @@ def test_no_review_outcome_ground_without_a_review():
     assert not _ground_fits(outcome, "threshold_decision")
     assert _ground_fits(threshold, "threshold_decision") and _ground_fits(process, "outcome")
     assert not _ground_fits(threshold, "outcome") and _ground_fits(outcome, "outcome")
+
+
+def test_an_address_is_asked_for_in_the_gov_uk_address_pattern(reference, client):
+    from cases.models import Case
+    from public.forms import PersonDetailsForm
+
+    apply(client)
+    body = client.get("/apply/your-details/").content.decode()
+    for name, autocomplete in (
+        ("address_line_1", "address-line1"),
+        ("address_line_2", "address-line2"),
+        ("town", "address-level2"),
+        ("county", "address-level1"),
+        ("postcode", "postal-code"),
+    ):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*autocomplete="{autocomplete}"', body) or (
+            re.search(rf'<input[^>]*autocomplete="{autocomplete}"[^>]*name="{name}"', body)
+        ), name
+    assert re.search(r"<legend[^>]*>\s*Address\s*</legend>", body)
+    assert "<textarea" not in body  # no single free-text box for the address
+    # Each box missing is named at that box, and what was typed stays.
+    r = client.post("/apply/your-details/", {"name": "Alex Applicant", "county": "Herts"})
+    page = r.content.decode()
+    assert "Enter address line 1, typically the building and street" in page
+    assert "Enter town or city" in page and "Enter the postcode" in page
+    assert 'value="Herts"' in page
+    client.post(
+        "/apply/your-details/",
+        {
+            "name": "Alex Applicant",
+            "address_line_1": "Flat 2, 10 High Street",
+            "address_line_2": "Shenley",
+            "town": "Radlett",
+            "postcode": "wd7 9aa",
+        },
+    )
+    check = client.get("/apply/check/").content.decode()
+    assert "Flat 2, 10 High Street" in check and "Radlett" in check
+    client.post("/apply/check/", {"declaration": "on"})
+    case = Case.objects.get()
+    assert case.applicant.address == "Flat 2, 10 High Street\nShenley\nRadlett"
+    assert case.applicant.postcode == "WD7 9AA"
+    # An answer saved before the address had its boxes comes back in them.
+    old = PersonDetailsForm(initial={"name": "A", "address": "1 High St\nElstree\nBorehamwood"})
+    assert old["address_line_1"].value() == "1 High St"
+    assert old["address_line_2"].value() == "Elstree"
+    assert old["town"].value() == "Borehamwood"
