@@ -223,6 +223,45 @@ def review_suggestions_detect(
     return created
 
 
+def _linked_outside_window(*, area: Area, rows: list[dict]) -> list[dict]:
+    """The victim's reports linked as the same incident to a report in ``rows``, followed
+    both ways and transitively, that ``rows`` left out (dated outside the window).
+
+    The engine names a linked incident by its earliest report, so one report outside the
+    window can decide whether an incident inside it counts: without it, the engine on
+    the window would count what the engine on the whole log does not. Links across the
+    window's edge are rare, so this is usually one query that finds nothing."""
+    seen = {row["pk"]: row for row in rows}
+    keys = {row["complainant_key"] for row in rows}
+    found: list[dict] = []
+    frontier = set(seen)
+    while frontier:
+        wanted = {
+            seen[pk]["same_incident_as_id"]
+            for pk in frontier
+            if seen[pk]["same_incident_as_id"] and seen[pk]["same_incident_as_id"] not in seen
+        }
+        fresh = []
+        for batch in _chunks(sorted(frontier)):
+            fresh += (
+                Incident.objects.filter(
+                    Q(same_incident_as_id__in=batch) | Q(pk__in=[w for w in wanted if w]),
+                    area=area,
+                    complainant_key__in=sorted(keys),
+                )
+                .exclude(pk__in=list(seen))
+                .values(*_COMPLAINT_FIELDS)
+            )
+            wanted = set()
+        frontier = set()
+        for row in fresh:
+            if row["pk"] not in seen:
+                seen[row["pk"]] = row
+                found.append(row)
+                frontier.add(row["pk"])
+    return found
+
+
 def _chunks(items: list, size: int = 5000):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -235,12 +274,15 @@ def _suggest(
     since = today - dt.timedelta(days=widest)
     by_victim = defaultdict(list)
     for batch in _chunks(keys):
-        for row in Incident.objects.filter(
-            area=area,
-            complainant_key__in=batch,
-            incident_date__gte=since,
-            incident_date__lte=today,
-        ).values(*_COMPLAINT_FIELDS):
+        rows = list(
+            Incident.objects.filter(
+                area=area,
+                complainant_key__in=batch,
+                incident_date__gte=since,
+                incident_date__lte=today,
+            ).values(*_COMPLAINT_FIELDS)
+        )
+        for row in [*rows, *_linked_outside_window(area=area, rows=rows)]:
             by_victim[row["complainant_key"]].append(row)
     existing = set(
         ReviewSuggestion.objects.filter(area=area, latest_incident_date__gte=since).values_list(

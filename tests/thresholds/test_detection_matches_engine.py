@@ -87,6 +87,16 @@ def _engine_victims(area, rules) -> set[str]:
 @given(log=st.lists(incident, max_size=16))
 @example(log=[dict(_PLAIN, days_ago=d) for d in (10, 40, 70)])  # exactly three, recent
 @example(log=[dict(_PLAIN, days_ago=d) for d in (10, 40, 70, 100, 130)])
+# Found by this test: a report of the same incident dated outside the window decides
+# that two reports inside it are one incident (the engine names it by its earliest).
+@example(
+    log=[
+        dict(_PLAIN, victim="v2", days_ago=0),
+        dict(_PLAIN, victim="v2", days_ago=0),
+        dict(_PLAIN, victim="v2", days_ago=187, same_as_previous=True),
+        dict(_PLAIN, victim="v2", days_ago=0, same_as_previous=True),
+    ]
+)
 def test_detection_suggests_exactly_the_victims_the_engine_finds(reference, slug, log):
     area = reference["areas"][slug]
     agencies = [None, *sorted(area.agencies.all(), key=lambda a: a.slug)]

@@ -1,6 +1,8 @@
 """Incident locations: the shared checks, the incident forms and import, and the links an
 officer records on a case (with a reason, on the timeline, through a service that locks)."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
@@ -200,7 +202,8 @@ def test_the_link_page_is_for_the_case_team_only(client, area, officer, users):
     client.force_login(officer)
     page = client.get(url).content.decode()
     assert "Link the locations of two incidents" in page
-    assert f">{first.incident_date.day} " in page  # incidents by date, not by id
+    # Incidents by date, not by id (a radio's label or a select's option).
+    assert re.search(rf">\s*{first.incident_date.day} {first.incident_date:%B %Y}", page)
     response = client.post(url, {"first": first.pk, "second": second.pk, "reason": ""})
     assert "Say why these locations are linked." in response.content.decode()
     response = client.post(url, {"first": first.pk, "second": second.pk, "reason": "Same block"})
