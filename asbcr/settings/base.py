@@ -325,6 +325,10 @@ LOGGING = {
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# Finding an address from its postcode (asbcr/addresses.py): off unless a function is named.
+POSTCODE_LOOKUP = env.str("POSTCODE_LOOKUP", default="")
+POSTCODE_LOOKUP_AREAS = env.list("POSTCODE_LOOKUP_AREAS", default=[])
+
 # Published statistics show counts from 1 up to this number less one as "fewer than N".
 REPORTING_SUPPRESSION_THRESHOLD = env.int("REPORTING_SUPPRESSION_THRESHOLD", default=5)
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from asbcr.addresses import addresses_at, lookup_for
 from asbcr.net import ratelimit_key
+from cases.locations import clean_postcode
 from public import explain, flow, selectors, services
 from public import forms as f
 from public.views.common import (
@@ -134,12 +136,48 @@ def _form_kwargs(draft, step):
     return kwargs
 
 
+ADDRESS_STEPS = ("your-details", "victim-details")
+
+
+def _address_finder(request, draft, key) -> tuple[dict | None, dict]:
+    """The "find the address by its postcode" block above the address boxes, when the
+    area has a look-up (asbcr.addresses; off by default), and the boxes filled from the
+    address chosen. Returns (what the block shows, values for the boxes)."""
+    if key not in ADDRESS_STEPS or lookup_for(draft.area) is None:
+        return None, {}
+    finder = {"postcode": "", "error": "", "searched": False, "results": []}
+    raw = request.GET.get("find")
+    if raw is None:
+        return finder, {}
+    finder["postcode"] = raw[:20].replace("\x00", "")
+    try:
+        postcode = clean_postcode(raw[:20])
+    except ValidationError:
+        postcode = ""
+    if not postcode:
+        finder["error"] = _("Enter a real postcode, like WD6 1AA")
+        return finder, {}
+    finder.update(postcode=postcode, searched=True, results=addresses_at(draft.area, postcode))
+    use = request.GET.get("use", "")
+    if use.isdigit() and int(use) < len(finder["results"]):
+        chosen = finder["results"][int(use)]
+        return finder, {
+            "address_line_1": chosen.line_1,
+            "address_line_2": chosen.line_2,
+            "town": chosen.town,
+            "county": chosen.county,
+            "postcode": chosen.postcode or postcode,
+        }
+    return finder, {}
+
+
 @_needs_draft
 def apply_step(request, draft, key):
     step = flow.BY_KEY.get(key)
     if step is None or step.form_class is None or not step.applies(draft.data):
         raise Http404
     kwargs = _form_kwargs(draft, step)
+    finder, found = _address_finder(request, draft, key)
     if request.method == "POST":
         form = step.form_class(request.POST, **kwargs)
         if _limited(request, "public-post"):
@@ -156,7 +194,7 @@ def apply_step(request, draft, key):
             return redirect("public:save")
     else:
         form = step.form_class(
-            initial=flow.from_json(step.form_class, draft.data.get(key)), **kwargs
+            initial={**flow.from_json(step.form_class, draft.data.get(key)), **found}, **kwargs
         )
     return _render_form(
         request,
@@ -166,6 +204,7 @@ def apply_step(request, draft, key):
         back=reverse("public:check")
         if request.GET.get("change")
         else flow.previous_url(draft.data, key),
+        finder=finder,
     )
 
 
