@@ -73,6 +73,7 @@ def test_apply_with_the_keyboard_only_on_a_phone(chromium, site):
     key_type(page, "#id_address_line_1", "2 High Street")
     key_type(page, "#id_town", "Borehamwood")
     key_type(page, "#id_postcode", "WD6 1AB")
+    screenshot(page, "phone-address")
     key_continue(page)
     check_axe(page)
     key_choose_radio(page, "preferred_contact", "email")

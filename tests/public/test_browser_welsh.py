@@ -48,6 +48,7 @@ def test_apply_in_welsh_in_cardiff(chromium, site):  # noqa: F811
     page.fill("#id_address_line_1", "2 Heol y Frenhines")
     page.fill("#id_town", "Caerdydd")
     page.fill("#id_postcode", "CF10 2BU")
+    screenshot(page, "cy-phone-address")
     go()
     # The contact question is asked once; the email box appears under "E-bost".
     assert not page.locator("#id_email").is_visible()
