@@ -223,43 +223,51 @@ def review_suggestions_detect(
     return created
 
 
-def _linked_outside_window(*, area: Area, rows: list[dict]) -> list[dict]:
-    """The victim's reports linked as the same incident to a report in ``rows``, followed
-    both ways and transitively, that ``rows`` left out (dated outside the window).
+def _linked_outside_window(
+    *, area: Area, rows: list[dict], since: dt.date, today: dt.date
+) -> list[dict]:
+    """The victims' reports outside the window that are linked as the same incident to
+    the reports in ``rows`` (directly or through one another), which ``rows`` left out.
 
-    The engine names a linked incident by its earliest report, so one report outside the
+    The engine names a linked incident by its earliest report, so a report outside the
     window can decide whether an incident inside it counts: without it, the engine on
     the window would count what the engine on the whole log does not. Links across the
-    window's edge are rare, so this is usually one query that finds nothing."""
+    window's edge are rare: this reads the victims' linked reports outside the window on
+    the (area, victim, date) index, then any report they or ``rows`` point to that is
+    not loaded yet, usually nothing."""
     seen = {row["pk"]: row for row in rows}
-    keys = {row["complainant_key"] for row in rows}
+    keys = sorted({row["complainant_key"] for row in rows})
     found: list[dict] = []
-    frontier = set(seen)
-    while frontier:
-        wanted = {
-            seen[pk]["same_incident_as_id"]
-            for pk in frontier
-            if seen[pk]["same_incident_as_id"] and seen[pk]["same_incident_as_id"] not in seen
-        }
-        fresh = []
-        for batch in _chunks(sorted(frontier)):
-            fresh += (
-                Incident.objects.filter(
-                    Q(same_incident_as_id__in=batch) | Q(pk__in=[w for w in wanted if w]),
-                    area=area,
-                    complainant_key__in=sorted(keys),
-                )
-                .exclude(pk__in=list(seen))
-                .values(*_COMPLAINT_FIELDS)
-            )
-            wanted = set()
-        frontier = set()
+
+    def add(fresh):
         for row in fresh:
             if row["pk"] not in seen:
                 seen[row["pk"]] = row
                 found.append(row)
-                frontier.add(row["pk"])
-    return found
+
+    outside = Q(incident_date__lt=since) | Q(incident_date__gt=today)
+    for batch in _chunks(keys):
+        add(
+            Incident.objects.filter(outside, area=area, complainant_key__in=batch)
+            .filter(same_incident_as__isnull=False)
+            .values(*_COMPLAINT_FIELDS)
+        )
+    while True:
+        wanted = sorted(
+            {r["same_incident_as_id"] for r in seen.values() if r["same_incident_as_id"]}
+            - seen.keys()
+        )
+        if not wanted:
+            return found
+        before = len(seen)
+        for batch in _chunks(wanted):
+            add(
+                Incident.objects.filter(pk__in=batch, area=area, complainant_key__in=keys).values(
+                    *_COMPLAINT_FIELDS
+                )
+            )
+        if len(seen) == before:  # what is left points to another victim or area
+            return found
 
 
 def _chunks(items: list, size: int = 5000):
@@ -282,7 +290,8 @@ def _suggest(
                 incident_date__lte=today,
             ).values(*_COMPLAINT_FIELDS)
         )
-        for row in [*rows, *_linked_outside_window(area=area, rows=rows)]:
+        linked = _linked_outside_window(area=area, rows=rows, since=since, today=today)
+        for row in [*rows, *linked]:
             by_victim[row["complainant_key"]].append(row)
     existing = set(
         ReviewSuggestion.objects.filter(area=area, latest_incident_date__gte=since).values_list(
