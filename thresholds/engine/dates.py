@@ -5,17 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
-    ALL_OF,
-    COMMUNITY,
-    COMPLAINTS_IN_WINDOW,
-    NEEDED_FIELD,
-    ROUTE_FIELDS,
-    ROUTE_KINDS,
-    RouteField,
-    setting,
-)
-
 REPORT = "report"
 
 

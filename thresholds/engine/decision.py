@@ -14,16 +14,6 @@ from thresholds.engine.model import (
     primary_route,
 )
 from thresholds.engine.route import evaluate_route
-from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
-    ALL_OF,
-    COMMUNITY,
-    COMPLAINTS_IN_WINDOW,
-    NEEDED_FIELD,
-    ROUTE_FIELDS,
-    ROUTE_KINDS,
-    RouteField,
-    setting,
-)
 
 
 def _discretion(rules: dict, factors: dict) -> tuple[list[dict], list[str]]:

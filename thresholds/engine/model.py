@@ -7,16 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from thresholds.engine.dates import DIARY_SHEET, REPORT
-from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
-    ALL_OF,
-    COMMUNITY,
-    COMPLAINTS_IN_WINDOW,
-    NEEDED_FIELD,
-    ROUTE_FIELDS,
-    ROUTE_KINDS,
-    RouteField,
-    setting,
-)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,10 @@ from collections import defaultdict
 from thresholds.conditions import LOCATION_LINK_WORDS, RouteSpec, compile_route
 from thresholds.engine.dates import KIND_LABELS, _fmt, describe_period, plural, shift
 from thresholds.engine.model import Complaint, RouteResult, incident_groups
-from thresholds.route_fields import (  # noqa: F401 (re-exported: the engine's vocabulary)
+from thresholds.route_fields import (
     ALL_OF,
     COMMUNITY,
     COMPLAINTS_IN_WINDOW,
-    NEEDED_FIELD,
-    ROUTE_FIELDS,
-    ROUTE_KINDS,
-    RouteField,
-    setting,
 )
 
 
