@@ -36,29 +36,36 @@ def track(request, token, case):
     )
 
 
-def _applicant_post(request, form, token, write, done: str):
+def _applicant_form(request, form, token, write, done: str, *, template, **ctx):
     """A tracking-page form sent by the applicant: rate-limited, validated, written by
-    ``write(cleaned_data)``; a refusal goes to the form's fields (``attach_errors``), and
-    success to the tracking page with ``done``. None while the form is to be shown again."""
-    if request.method != "POST":
-        return None
-    if _limited(request, "public-post"):
-        _refuse(form)
-    elif form.is_valid():
-        try:
-            write(form.cleaned_data)
-        except ValidationError as exc:  # for example, changed in another window meanwhile
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("public:track", token)
-    return None
+    ``write(cleaned_data)``; success goes to the tracking page with ``done``, and a
+    refusal back to the form, at its fields (``attach_errors``), with what was typed."""
+    if request.method == "POST":
+        if _limited(request, "public-post"):
+            _refuse(form)
+        elif form.is_valid():
+            try:
+                write(form.cleaned_data)
+            except ValidationError as exc:  # for example, changed in another window meanwhile
+                attach_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("public:track", token)
+    return _render_form(
+        request,
+        None,
+        form=form,
+        title=form.title,
+        back=reverse("public:track", args=[token]),
+        template=template,
+        **ctx,
+    )
 
 
 @_tracked
 def track_statement(request, token, case):
     form = f.ImpactStatementForm(request.POST or None, request.FILES or None)
-    sent = _applicant_post(
+    return _applicant_form(
         request,
         form,
         token,
@@ -66,15 +73,6 @@ def track_statement(request, token, case):
             case=case, text=d["text"], attachment=d["attachment"]
         ),
         _("Your statement has been sent. Thank you."),
-    )
-    if sent:
-        return sent
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
         template="public/track/form.html",
         multipart=True,
     )
@@ -85,7 +83,7 @@ def track_contact(request, token, case):
     person = case.applicant
     initial = {n: getattr(person, n) for n in services.CONTACT_FIELDS}
     form = f.ContactUpdateForm(request.POST or None, initial=initial)
-    sent = _applicant_post(
+    return _applicant_form(
         request,
         form,
         token,
@@ -93,15 +91,6 @@ def track_contact(request, token, case):
             case=case, changes={n: d.get(n, "") for n in services.CONTACT_FIELDS}
         ),
         _("Your contact details have been updated."),
-    )
-    if sent:
-        return sent
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
         template="public/track/form.html",
     )
 
@@ -119,21 +108,12 @@ def track_appeal(request, token, case):
             messages.info(request, _("You have already asked for an appeal against this decision."))
         return redirect("public:track", token)
     form = f.AppealForm(request.POST or None, grounds=window["grounds"])
-    sent = _applicant_post(
+    return _applicant_form(
         request,
         form,
         token,
         lambda d: services.appeal_request(case=case, grounds=d["grounds"], details=d["details"]),
         _("We have your request for an appeal. We will write to you about what happens next."),
-    )
-    if sent:
-        return sent
-    return _render_form(
-        request,
-        None,
-        form=form,
-        title=form.title,
-        back=reverse("public:track", args=[token]),
         template="public/track/appeal.html",
         window=window,
     )
