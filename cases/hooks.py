@@ -18,6 +18,13 @@ Instead each of them registers, in its ``AppConfig.ready()``:
   raises the first one, so every page that opens a case is held to it.
 - ``close_blocker(fn)``: ``fn(case) -> list[str]`` returns plain-English reasons the
   case cannot close yet (for example, actions still open). Empty means no objection.
+- ``transition_evidence(name, fn)``: ``fn(case, since) -> list[str]`` returns what is
+  missing for transition ``name``: a step is done when what proves it exists, not when
+  a button is pressed. ``since`` is when the case entered its current state (None if the
+  timeline does not say), so evidence from an earlier round (a reopened case) does not
+  count. The panels app requires a final action plan before ``record_review``; the
+  letters app an outcome letter before ``send_outcome``. Checked by
+  ``cases.services.transition_blockers``, so no caller can skip it.
 
 - ``case_section(fn)``: ``fn(case, user) -> dict | None`` adds a section to the staff
   case page: ``{"title": ..., "template": ..., "context": {...}, "order": int}``.
@@ -53,6 +60,7 @@ _case_steps: list[Callable] = []
 _step_annotators: list[Callable] = []
 _next_due: list[Callable] = []
 _access_gates: list[Callable] = []
+_transition_evidence: dict[str, list[Callable]] = {}
 
 
 def access_gate(fn: Callable) -> Callable:
@@ -82,6 +90,25 @@ def close_blocker(fn: Callable) -> Callable:
     if fn not in _close_blockers:
         _close_blockers.append(fn)
     return fn
+
+
+def transition_evidence(name: str, fn: Callable) -> Callable:
+    registered = _transition_evidence.setdefault(name, [])
+    if fn not in registered:
+        registered.append(fn)
+    return fn
+
+
+def evidence_missing(case, name: str, since) -> list[str]:
+    """What each app says is still missing before transition ``name`` may run."""
+    reasons: list[str] = []
+    for fn in _transition_evidence.get(name, ()):
+        reasons.extend(fn(case, since))
+    return reasons
+
+
+def needs_evidence(name: str) -> bool:
+    return bool(_transition_evidence.get(name))
 
 
 def run_after_transition(case, transition_name: str, by) -> None:

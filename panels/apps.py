@@ -14,3 +14,4 @@ class PanelsConfig(AppConfig):
         hooks.case_section(panel_hooks.case_section, tab="panel")
         hooks.case_steps(panel_steps)
         hooks.access_gate(selectors.declaration_refusal)
+        hooks.transition_evidence("record_review", panel_hooks.review_evidence)

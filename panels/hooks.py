@@ -1,7 +1,8 @@
 """What panels plugs into the case workflow (registered in ``PanelsConfig.ready``)."""
 
 from panels import selectors
-from panels.constants import ActionStatus
+from panels.constants import ActionStatus, ListingStatus
+from panels.models import Listing
 
 
 def close_blocker(case) -> list[str]:
@@ -16,6 +17,20 @@ def close_blocker(case) -> list[str]:
         )
         reasons.append(f"Action ‘{action.what[:80]}’ ({action.agency}) is not resolved: {state}.")
     return reasons
+
+
+def review_evidence(case, since) -> list[str]:
+    """The case is reviewed when the panel's action plan is final: that is what proves
+    it (``plan_finalise`` then records the review), not a button."""
+    final = Listing.objects.filter(case=case, status=ListingStatus.FINAL)
+    if since is not None:
+        final = final.filter(plan_final_at__gte=since)
+    if final.exists():
+        return []
+    return [
+        "The panel’s action plan is not final yet: record the minutes, consult the victim "
+        "on the draft plan, then make the plan final. That records the review."
+    ]
 
 
 def case_section(case, user):

@@ -12,6 +12,7 @@ from cases.constants import (
 )
 from cases.models import (
     Case,
+    TimelineEvent,
 )
 from cases.services.common import CONDITION_MESSAGES, CaseWorkflowError, stale_case
 from cases.services.records import timeline_record
@@ -32,7 +33,19 @@ def transition_blockers(case: Case, name: str) -> list[str]:
                 reasons.append(
                     CONDITION_MESSAGES.get(condition.__name__, "A condition is not met.")
                 )
+    if hooks.needs_evidence(name):
+        reasons.extend(hooks.evidence_missing(case, name, state_entered_at(case)))
     return reasons
+
+
+def state_entered_at(case: Case):
+    """When the case last moved into the state it is in now (None if never recorded)."""
+    return (
+        TimelineEvent.objects.filter(case=case, kind=EventKind.TRANSITION, to_state=case.state)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def available_transitions(case: Case, user) -> list[str]:

@@ -3,6 +3,7 @@
 from cases.services import case_transition
 from partnerships.constants import Role
 from partnerships.models import Agency, RoleAssignment, User
+from tests.evidence import with_evidence
 from tests.factories import receive_case
 
 OFFICERS = {
@@ -43,8 +44,10 @@ def outcome_sent_case(reference, area_slug: str):
     else:
         case = case_transition(case=case, name="record_threshold_met", by=officer)
         case = case_transition(case=case, name="arrange_panel", by=officer)
-    case = case_transition(case=case, name="record_review", by=officer)
-    return case_transition(case=case, name="send_outcome", by=officer)
+    for name in ("record_review", "send_outcome"):
+        with_evidence(case, name, officer)
+        case = case_transition(case=case, name=name, by=officer)
+    return case
 
 
 def independent_reviewer(area, *, agency_slug: str, username: str) -> User:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case
 from tests.cases.test_views import receive_post
+from tests.evidence import with_evidence
 
 SEEDS = {
     # area: (officer, procedure slug, decided at the meeting?)
@@ -66,8 +67,9 @@ def test_case_from_receipt_to_closure(client, reference, area_slug):
         step(client, case, "arrange_panel")
     # What proves these does them (the plan made final, the outcome letter sent): the
     # panels and letters journeys drive them; here the service runs them directly.
-    services.case_transition(case=Case.objects.get(pk=case.pk), name="record_review", by=officer)
-    services.case_transition(case=Case.objects.get(pk=case.pk), name="send_outcome", by=officer)
+    for name in ("record_review", "send_outcome"):
+        with_evidence(case, name, officer)
+        services.case_transition(case=Case.objects.get(pk=case.pk), name=name, by=officer)
     step(client, case, "start_monitoring")
     step(client, case, "close", reason="All actions complete; the victim reports no further ASB.")
 

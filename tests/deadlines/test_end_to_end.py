@@ -13,6 +13,7 @@ from deadlines import rules, services
 from deadlines.constants import DeadlineState
 from deadlines.preview import preview
 from partnerships.models import Agency
+from tests.evidence import with_evidence
 from tests.factories import receive_case
 
 D = dt.date
@@ -97,6 +98,7 @@ def test_hertsmere_through_the_workflow(reference):
 
     def step(day, name, **kw):
         with time_machine.travel(dt.datetime(day.year, day.month, day.day, 11), tick=False):
+            with_evidence(case, name, officer)
             return case_transition(case=case, name=name, by=officer, **kw)
 
     def send(day, kind):

@@ -3,6 +3,7 @@
 from cases import services
 from cases.constants import InvolvementRole
 from partnerships.models import Agency
+from tests.evidence import with_evidence
 from tests.factories import receive_case
 
 # One area per seed procedure, and its demo case officer.
@@ -16,6 +17,7 @@ SEED_AREAS = {
 
 
 def step(case, name, by, reason=""):
+    with_evidence(case, name, by)
     return services.case_transition(case=case, name=name, by=by, reason=reason)
 
 

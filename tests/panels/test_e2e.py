@@ -158,7 +158,9 @@ def test_panel_to_outcome_letter(reference, area_slug):
     text = " ".join(pdf_text(pdf).split())
     assert "Install CCTV" in text
     assert "mental health crisis team" not in text
-    case_transition(case=fresh(case), name="send_outcome", by=officer)
+    from letters.services import letter_send
+
+    letter_send(case=fresh(case), kind="outcome", by=officer)
     assert fresh(case).state == CaseState.OUTCOME_SENT
 
     # Monitoring: the case cannot close until every action is resolved.

@@ -16,6 +16,7 @@ from panels import selectors, services
 from panels.constants import ActionStatus, ListingStatus, MeetingStatus, VictimAttendance
 from panels.models import Action, Meeting
 from panels.services import ActionInput, PanelError
+from tests.evidence import with_evidence
 from tests.panels.factories import (
     CHAIR,
     MEMBER,
@@ -435,6 +436,7 @@ def test_close_transition_is_blocked_by_open_actions(action, users, officer):
         listing=listing, by=officer, method="email", consulted_on=TODAY(), what_they_said="Agreed"
     )
     services.plan_finalise(listing=listing, by=officer)
+    with_evidence(action.case, "send_outcome", officer)
     case_transition(case=fresh(action.case), name="send_outcome", by=officer)
     with pytest.raises(CaseWorkflowError) as exc:
         case_transition(case=fresh(action.case), name="close", by=officer, reason="All done")

@@ -6,6 +6,7 @@ import zoneinfo
 import time_machine
 
 from cases import services
+from tests.evidence import with_evidence
 from tests.factories import PersonInputFactory, receive_case
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -34,6 +35,7 @@ def step(case, *names: str, by, when: dt.datetime):
     """Run transitions in order at a local date-time."""
     with time_machine.travel(when, tick=False):
         for name in names:
+            with_evidence(case, name, by)
             case = services.case_transition(
                 case=case, name=name, by=by, reason=REASONS.get(name, "")
             )

@@ -5,6 +5,7 @@ import time_machine
 
 from reporting import selectors
 from reporting.periods import Period, financial_year_of
+from tests.evidence import with_evidence
 
 D = dt.date
 FY25, FY26, FY27 = (Period.financial_year(y) for y in (2025, 2026, 2027))
@@ -223,6 +224,7 @@ def test_recommendations_come_from_the_panels_action_plan(reference, users):
             interim=interim_only,
         )
         with time_machine.travel(at(D(2026, 6, 1), 12), tick=False):
+            with_evidence(case, "record_review", by)
             case = services.case_transition(
                 case=case, name="record_review", by=by, detail={"listing_id": listing.pk}
             )
