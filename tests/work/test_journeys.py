@@ -1,11 +1,15 @@
 """Officer, SPOC and chair find their next piece of work from their home page, in a real
-browser, through a Hertsmere and a Merton case: each piece of work appears in the right
-person's queue, each notification is emailed once, and axe-core passes on every page.
+browser, through a Hertsmere and a Merton case: at every stage the case page's primary
+button is that person's next step (and doing it moves the case on), each piece of work
+appears in the right person's queue, each notification is emailed once, and axe-core
+passes on every page. The appeal reviewer, the partnership admin and the monitor find
+theirs (an appeal assigned, a breach in the area, the figures) the same way.
 
 Each journey counts the pages it loads and the clicks it makes from the home page to the
 work done (``Journey``), the figures the issue's closing note asks for.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,6 +18,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseAgency
 from cases.services import case_involve_agency
+from cases.steps import task_list
 from panels import services as panels
 from panels.constants import MemberRole
 from panels.models import PanelMember
@@ -54,6 +59,7 @@ class Journey:
 
     page: object
     base: str
+    user: object
     pages: int = 0
     clicks: int = 0
     seen: list[str] = field(default_factory=list)
@@ -73,6 +79,30 @@ class Journey:
         self.seen.append(self.page.url.removeprefix(self.base))
         check_axe(self.page)
 
+    def primary(self, case) -> str:
+        """The case page's primary button, checked against the case's task list: the
+        button is the next step this person can do (or there is none for them)."""
+        button = self.page.locator("#next-step")
+        mine = task_list(case=Case.objects.get(pk=case.pk), user=self.user).my_next_step
+        if mine is None:
+            assert button.count() == 0, button.text_content()
+            return ""
+        if mine.status == "blocked":  # the button goes to where the blockers are put right
+            blocked = self.page.locator("#next-step-blocked").text_content()
+            assert all(reason in blocked for reason in mine.blocked_reasons)
+        assert button.count() == 1
+        text = " ".join(button.text_content().split())
+        assert text == mine.action_label
+        assert button.get_attribute("href") == mine.url
+        return text
+
+    def look_at_case(self, case) -> str:
+        """Open the case page to read its primary button, outside the journey's count (a
+        person doing the work need not open it)."""
+        self.page.goto(self.base + reverse("cases:detail", args=[case.reference]))
+        check_axe(self.page)
+        return self.primary(case)
+
     def queue(self, key: str):
         return self.page.locator(f'table[data-queue="{key}"]')
 
@@ -87,7 +117,7 @@ def signed_in(chromium, client, base, user) -> Journey:
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
-    return Journey(page=context.new_page(), base=base)
+    return Journey(page=context.new_page(), base=base, user=user)
 
 
 def emails_to(user, subject_part: str) -> list:
@@ -119,14 +149,23 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     assert journey.nav_count() >= 1
     journey.click(new.get_by_role("link", name="Acknowledge the new application").first)
     assert journey.page.url.endswith(reverse("cases:detail", args=[case.reference]))
-    # The next step acknowledges by sending the CR1 letter (the letter is the evidence).
-    journey.click(journey.page.locator('a[href$="/CR1/send/"]').first)
+    # At each stage the primary button is the next step, and it does the step. The first
+    # acknowledges by sending the CR1 letter (the letter is the evidence).
+    assert journey.primary(case) == "Acknowledge and send the CR1 letter"
+    journey.click(journey.page.locator("#next-step"))
+    assert journey.page.url.endswith("/CR1/send/")
     journey.page.get_by_label("Post", exact=True).check()
     journey.click(journey.page.locator("main form button[type=submit]").last)
-    journey.click(journey.page.locator('a[href$="/step/start_gathering/"]').first)
+    case.refresh_from_db()
+    assert case.state == "acknowledged"
+    if not journey.page.locator("#next-step").count():
+        journey.open(reverse("cases:detail", args=[case.reference]))
+    assert journey.primary(case) == "Ask the relevant bodies for their responses"
+    journey.click(journey.page.locator("#next-step"))
     journey.click(journey.page.locator("main form button[type=submit]").first)
     case.refresh_from_db()
     assert case.state == "gathering_information"
+    assert journey.look_at_case(case) == "Record an agency response"
     journey.open(reverse("home"))
     assert journey.queue("new_applications").count() == 0 or (
         case.reference not in journey.queue("new_applications").text_content()
@@ -139,6 +178,7 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     respond = reverse("work:respond", args=[case.reference])
     assert base + respond in asked[0].body
     journey = signed_in(chromium, client, base, spoc)
+    assert journey.look_at_case(case) == "Give your agency's response"
     journey.open(reverse("home"))
     owed = journey.queue("responses_owed")
     assert case.reference in owed.text_content()
@@ -156,6 +196,7 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     involvement = CaseAgency.objects.get(case=case, agency=police)
     assert involvement.reports_held == "3 March 2026, ref P/1: noise."
     assert BodyView.objects.filter(case=case, agency=police, view="met").exists()
+    assert journey.look_at_case(case) != "Give your agency's response"
     spoc_pages = (journey.pages, journey.clicks)
 
     # -- the chair: put on the panel by the officer, told once, signs from their work ---
@@ -178,6 +219,9 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     journey.click(declarations.get_by_role("link", name="Sign the declaration"))
     journey.click(journey.page.get_by_role("button", name="I agree: sign the declaration"))
     assert PanelMember.objects.get(listing=listing, user=chair).declared_at is not None
+    # Only the chair is seated, so the panel rules block the meeting: the chair's primary
+    # button goes to completing the panel, with the rules' reasons beside it.
+    assert journey.look_at_case(case) == "Complete the panel"
     journey.open(reverse("home"))
     assert journey.queue("declarations").count() == 0
     chair_pages = (journey.pages, journey.clicks)
@@ -190,4 +234,71 @@ def test_officer_spoc_and_chair_find_their_work_on_their_home_page(
     print(
         f"\n{area_slug}: officer {officer_pages}, SPOC {spoc_pages}, chair {chair_pages} "
         "(pages, clicks)"
+    )
+
+
+OTHER_ROLES = {
+    # area: (officer, reviewer, partnership admin)
+    "hertsmere": ("hertsmere.officer", "hertsmere.reviewer", "hertsmere.admin"),
+    "merton": ("merton.officer", "merton.reviewer", "merton.admin"),
+}
+
+
+@pytest.mark.parametrize("area_slug", OTHER_ROLES)
+def test_reviewer_admin_and_monitor_find_their_work_on_their_home_page(
+    chromium, client, live_server, settings, reference, users, area_slug
+):
+    from appeals.models import Appeal
+    from deadlines.models import Deadline
+    from tests.appeals.factories import threshold_not_met_case
+    from tests.appeals.test_services import lodge
+
+    settings.SITE_URL = live_server.url
+    base = live_server.url
+    officer, reviewer, admin = (users[n] for n in OTHER_ROLES[area_slug])
+    mail.outbox.clear()
+
+    # -- the reviewer: an appeal is lodged; they are told once and it is in their work --
+    case = threshold_not_met_case(reference, area_slug)
+    appeal = lodge(case, officer)
+    assert appeal.reviewer == reviewer
+    told = [m for m in mail.outbox if reviewer.email in m.to and "appeal" in m.subject]
+    assert len(told) == 1
+    link = reverse("appeals:detail", args=[appeal.pk])
+    assert base + link in told[0].body
+    journey = signed_in(chromium, client, base, reviewer)
+    journey.open(reverse("home"))
+    appeals = journey.queue("appeals")
+    assert case.reference in appeals.text_content()
+    assert journey.nav_count() >= 1
+    journey.click(appeals.locator(f'a[href="{link}"]').first)
+    assert journey.page.url.endswith(link)
+    assert Appeal.objects.filter(pk=appeal.pk, reviewer=reviewer).exists()
+    reviewer_pages = (journey.pages, journey.clicks)
+
+    # -- the partnership admin: a deadline on an area case breached, first in their work --
+    late = receive_case(area=reference["areas"][area_slug], by=officer)
+    Deadline.objects.filter(case=late).update(due=late.received_on - dt.timedelta(days=30))
+    journey = signed_in(chromium, client, base, admin)
+    journey.open(reverse("home"))
+    breaches = journey.queue("breaches")
+    assert late.reference in breaches.text_content()
+    assert "Overdue" in breaches.text_content()
+    journey.click(breaches.get_by_role("link").first)
+    assert late.reference in journey.page.text_content("main")
+    admin_pages = (journey.pages, journey.clicks)
+
+    # -- the monitor: figures only, never a case or a name -------------------------------
+    monitor = users["staffordshire.monitor"]
+    journey = signed_in(chromium, client, base, monitor)
+    journey.open(reverse("home"))
+    assert journey.queue("figures").count() == 1
+    home = journey.page.text_content("main")
+    assert case.reference not in home and late.reference not in home
+    assert journey.nav_count() == 0
+    journey.click(journey.queue("figures").get_by_role("link").first)
+    monitor_pages = (journey.pages, journey.clicks)
+    print(
+        f"\n{area_slug}: reviewer {reviewer_pages}, admin {admin_pages}, "
+        f"monitor {monitor_pages} (pages, clicks)"
     )
