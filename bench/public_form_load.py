@@ -9,7 +9,8 @@ What it does, all on the loopback interface and bounded in count and time:
    empty database in ``DATABASE_URL``, which it must be allowed to fill) migrated and
    loaded with the reference areas, and static files collected with the production
    (hashed, compressed) storage.
-2. Starts gunicorn on 127.0.0.1 (a free port) with ``asbcr.settings.production``,
+2. Starts gunicorn on 127.0.0.1 (a free port) with ``asbcr.settings.production`` (through
+   ``bench/load_settings.py``, which adds one URL: ``/bench/bare/``, a bare Django view),
    ``--workers`` sync workers, ``ASBCR_TRUSTED_PROXY_COUNT=1`` and no ``CACHE_URL``
    (so the rate limits count in the database cache every worker shares; set
    ``CACHE_URL`` to measure another shared cache).
@@ -18,14 +19,18 @@ What it does, all on the loopback interface and bounded in count and time:
    forwarded address. A journey is: the postcode page, the postcode sent, the "what a
    case review is" page and its button, and the "who is applying" page. It counts one
    submission per journey that reaches "who is applying".
-4. One more client, from one forwarded address, sends the postcode form
+4. The floor: the same client threads send the same number of requests to the bare
+   view, once before the journeys and once after (the floor is the mean of the two, so
+   a machine that slows during the run moves both). The result is the journeys'
+   requests per second as a fraction of the bare view's (the target is at least half).
+5. One more client, from one forwarded address, sends the postcode form
    ``--limit`` + 10 times from several threads at once, with a different forged
    ``X-Forwarded-For`` entry each time. The per-address limit (``PUBLIC_POST_RATE``
    set to ``--limit``/h) must let exactly ``--limit`` through and refuse the rest with
    429, however the requests were spread over the workers (read from gunicorn's access
    log, which records the worker's process id).
 
-It prints submissions per second, the median and 95th percentile of request times, the
+It prints submissions per second, requests per second against the floor, the median and 95th percentile of request times, the
 error count, and the limit check; ``--json`` prints the same as one JSON object. It
 exits non-zero if a request failed or the limit did not hold. Nothing here asserts a
 time.
@@ -68,7 +73,7 @@ def server_environment(folder: Path, *, limit: int) -> dict:
         if not k.startswith(("DJANGO_", "PYTEST", "PUBLIC_", "ASBCR_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="asbcr.settings.production",
+        DJANGO_SETTINGS_MODULE="load_settings",  # production, plus the bare view
         SECRET_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS=HOST,
         ASBCR_VAR_DIR=str(folder / "var"),
@@ -82,7 +87,7 @@ def server_environment(folder: Path, *, limit: int) -> dict:
         PUBLIC_DRAFTS_PER_IP_PER_HOUR="1000",
         PUBLIC_MAX_LIVE_DRAFTS="100000",
         LOG_LEVEL="ERROR",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
     )
     env.setdefault("DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}")
     return env
@@ -230,7 +235,30 @@ def journey(port: int, number: int, results: Results) -> bool:
     return True
 
 
-def drive(port: int, *, clients: int, journeys: int, deadline: float, results: Results):
+def bare_requests(port: int, number: int, results: Results) -> bool:
+    """The floor: as many requests as a journey makes, to the bare view, from the same
+    kind of client (its own forwarded address, the same proxy headers)."""
+    kw = {"forwarded": f"198.51.{number // 250}.{number % 250 + 1}", "client": "bare"}
+    for _ in range(REQUESTS_PER_JOURNEY):
+        if results.timed(port, "GET", "/bench/bare/", {}, expect=200, **kw) is None:
+            return False
+    with results.lock:
+        results.journeys += 1
+    return True
+
+
+REQUESTS_PER_JOURNEY = 5  # the postcode page, its post, "what a case review is", its post, "who"
+
+
+def drive(
+    port: int,
+    *,
+    clients: int,
+    journeys: int,
+    deadline: float,
+    results: Results,
+    walk=journey,
+):
     numbers = iter(range(journeys))
     numbers_lock = threading.Lock()
 
@@ -240,7 +268,7 @@ def drive(port: int, *, clients: int, journeys: int, deadline: float, results: R
                 number = next(numbers, None)
             if number is None:
                 return
-            journey(port, number, results)
+            walk(port, number, results)
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     start = time.perf_counter()
@@ -354,6 +382,28 @@ def main(argv=None) -> int:
         ):
             deadline = time.monotonic() + args.max_seconds
             static_ok = static_is_hashed_and_served(port)
+            # Warm every worker, then the floor, then the product, then the floor again:
+            # the floor is the mean of its two runs, so a machine that slows or speeds up
+            # during the run moves both.
+            drive(
+                port,
+                clients=args.clients,
+                journeys=args.clients * 4,
+                deadline=deadline,
+                results=Results(),
+                walk=bare_requests,
+            )
+            floor_runs = [Results()]
+            floor_elapsed = [
+                drive(
+                    port,
+                    clients=args.clients,
+                    journeys=args.journeys,
+                    deadline=deadline,
+                    results=floor_runs[0],
+                    walk=bare_requests,
+                )
+            ]
             results = Results()
             elapsed = drive(
                 port,
@@ -361,6 +411,17 @@ def main(argv=None) -> int:
                 journeys=args.journeys,
                 deadline=deadline,
                 results=results,
+            )
+            floor_runs.append(Results())
+            floor_elapsed.append(
+                drive(
+                    port,
+                    clients=args.clients,
+                    journeys=args.journeys,
+                    deadline=deadline,
+                    results=floor_runs[1],
+                    walk=bare_requests,
+                )
             )
             statuses = limited_client(
                 port, limit=args.limit, threads=min(args.clients, 8), deadline=deadline
@@ -371,6 +432,14 @@ def main(argv=None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
     allowed = sum(n for status, n in statuses.items() if status != 429)
+    floor_rates = [
+        len(run.timings) / seconds
+        for run, seconds in zip(floor_runs, floor_elapsed, strict=True)
+        if seconds
+    ]
+    floor_rate = statistics.mean(floor_rates) if floor_rates else 0.0
+    rate = len(results.timings) / elapsed if elapsed else 0.0
+    floor_timings = [t for run in floor_runs for t in run.timings]
     report = {
         "workers": args.workers,
         "clients": args.clients,
@@ -383,7 +452,11 @@ def main(argv=None) -> int:
         if results.timings
         else None,
         "p95_ms": round(percentile(results.timings, 0.95) * 1000, 1) if results.timings else None,
-        "errors": len(results.errors),
+        "requests_per_second": round(rate, 1),
+        "floor_requests_per_second": round(floor_rate, 1),
+        "floor_p95_ms": round(percentile(floor_timings, 0.95) * 1000, 1) if floor_timings else None,
+        "rate_to_floor": round(rate / floor_rate, 2) if floor_rate else None,
+        "errors": len(results.errors) + sum(len(run.errors) for run in floor_runs),
         "first_errors": results.errors[:5],
         "limit": args.limit,
         "limited_statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
@@ -403,6 +476,10 @@ def main(argv=None) -> int:
             f"{report['seconds']} s through {args.workers} gunicorn workers, "
             f"{args.clients} client threads, cache: {report['cache']}\n"
             f"submissions per second: {report['submissions_per_second']}\n"
+            f"requests per second: {report['requests_per_second']}, against "
+            f"{report['floor_requests_per_second']} to a bare Django view on the same "
+            f"workers in the same run (p95 {report['floor_p95_ms']} ms): "
+            f"{report['rate_to_floor']} of the floor (the target is at least 0.5)\n"
             f"request time: median {report['median_ms']} ms, p95 {report['p95_ms']} ms\n"
             f"errors: {report['errors']} {report['first_errors'] or ''}\n"
             f"per-address limit {args.limit}/h: {allowed} allowed, "
