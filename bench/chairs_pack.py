@@ -74,29 +74,44 @@ def main() -> int:
             )
         services.chairs_pack_render(case=case)  # warm: fonts, templates, stylesheet
 
-        whole, floor, cpu, pages = [], [], [], 0
-        for _ in range(args.repeats):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            pdf = services.chairs_pack_render(case=case)
-            whole.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - started_cpu)
-            html = render_to_string(CHAIRS_PACK_TEMPLATE, chairs_pack_context(case=case))
-            started = time.perf_counter()
-            html_to_pdf(html)
-            floor.append(time.perf_counter() - started)
-            pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        return median(whole), median(floor), median(cpu), pages
+        html = render_to_string(CHAIRS_PACK_TEMPLATE, chairs_pack_context(case=case))
 
-    whole, floor, cpu, pages = rolled_back(run)
-    ratio = whole / floor
-    # CPU time of this process too: on a busy machine the wall time mostly measures waiting.
+        def whole_pack():
+            return services.chairs_pack_render(case=case)
+
+        def weasyprint_alone():
+            return html_to_pdf(html)
+
+        def measured(fn):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            result = fn()
+            return result, time.perf_counter() - started, time.process_time() - started_cpu
+
+        # Alternate which goes first, so neither always runs on the other's warm caches.
+        whole, floor, pages = [], [], 0
+        for n in range(args.repeats):
+            order = (whole_pack, weasyprint_alone) if n % 2 == 0 else (weasyprint_alone, whole_pack)
+            for fn in order:
+                pdf, wall, cpu = measured(fn)
+                (whole if fn is whole_pack else floor).append((wall, cpu))
+                if fn is whole_pack:
+                    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        return whole, floor, pages
+
+    whole, floor, pages = rolled_back(run)
+    wall, cpu = median(w for w, _ in whole), median(c for _, c in whole)
+    floor_wall, floor_cpu = median(w for w, _ in floor), median(c for _, c in floor)
+    # Both are measured in this one process: its CPU time is what the ratio compares, since
+    # on a busy machine the wall time mostly measures waiting for a core.
+    ratio = cpu / floor_cpu
     print(
         f"chair's pack, {args.incidents} incidents, {pages} pages: "
-        f"{whole * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU (medians of {args.repeats}); "
-        f"WeasyPrint alone on the same HTML {floor * 1000:.0f} ms; ratio {ratio:.2f}x "
-        f"(target: under 2000 ms and 1.30x)"
+        f"{wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU (medians of {args.repeats}); "
+        f"WeasyPrint alone on the same HTML {floor_wall * 1000:.0f} ms wall, "
+        f"{floor_cpu * 1000:.0f} ms CPU; ratio {ratio:.2f}x by CPU, "
+        f"{wall / floor_wall:.2f}x by wall (target: under 2000 ms and 1.30x)"
     )
-    return 0 if whole < 2.0 and ratio <= 1.3 else 1
+    return 0 if wall < 2.0 and ratio <= 1.3 else 1
 
 
 if __name__ == "__main__":
