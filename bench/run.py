@@ -72,7 +72,7 @@ def _statistics_jobs():
     def floor():
         return statutory_floor(area_ids=[a.pk for a in areas], period=year)
 
-    return floor, {
+    jobs = {
         "statutory figures for a year": lambda: selectors.statutory_figures(
             areas=areas, period=year
         ),
@@ -80,6 +80,9 @@ def _statistics_jobs():
             areas=areas, periods=financial_years(STATISTICS_YEAR, count=3)
         ),
     }
+    for fn in [floor, *jobs.values()]:  # warm: which apps' tables exist (asked once)
+        fn()
+    return floor, jobs
 
 
 def _case_list_jobs():
