@@ -87,7 +87,7 @@ def case_list_view(request):
     sort_column, descending = selectors.case_list_sort(submitted(request.GET, "sort"))
     sort = f"-{sort_column}" if descending else sort_column
     cases = selectors.case_list(user=request.user, filters=filters, sort=sort)
-    page = Paginator(cases, PAGE_SIZE).get_page(submitted(request.GET, "page"))
+    page = selectors.CaseListPaginator(cases, PAGE_SIZE).get_page(submitted(request.GET, "page"))
     if filters.get("q"):
         services.access_log_record(user=request.user, kind=AccessKind.SEARCH, query=filters["q"])
     query = request.GET.copy()

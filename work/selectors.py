@@ -18,7 +18,7 @@ from appeals.constants import OPEN_APPEAL_STATUSES
 from appeals.models import Appeal, AppealStage
 from cases.constants import CaseState, InvolvementRole
 from cases.models import Case, CaseAgency
-from cases.selectors import case_visible_to
+from cases.selectors import case_visible_to, visible_case_ids
 from deadlines.constants import LIVE_STATES, Responsible
 from deadlines.models import Deadline
 from panels.constants import ActionStatus, ListingStatus, MeetingStatus, MemberRole
@@ -98,7 +98,7 @@ def _deadline_item(deadline: Deadline) -> Item:
 
 
 def _visible(user):
-    return case_visible_to(user=user).values("pk")
+    return visible_case_ids(user)
 
 
 def _live_deadlines(user):
