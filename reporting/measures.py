@@ -5,7 +5,7 @@ figures read from the same rows, in one pass over them."""
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -28,12 +28,29 @@ class Measure:
     timestamp: bool = False
     """True when ``date`` is a date-time (a timeline entry), compared in local time."""
     where: Q | None = None
-    """Narrows ``rows`` to this figure's rows. Figures on the same ``rows``, ``date`` and
-    ``area`` are counted together in one pass (``count_each``), each with its ``where``."""
+    """Narrows ``rows`` to this figure's rows, simply (a column's value the database can
+    find quickly). Figures on the same ``rows``, ``date`` and ``area`` are counted
+    together in one pass (``count_each``), reading the rows any of them narrows to."""
+    also: Q | None = None
+    """A further test a row must pass to count (a subquery, say): inside the figure's
+    own count only, never in the shared pass's ``WHERE``."""
+
+    def test(self) -> Q | None:
+        """Everything a row of ``rows`` must pass to count for this figure."""
+        tests = [q for q in (self.where, self.also) if q is not None]
+        return reduce(and_, tests) if tests else None
 
     def qs(self, area_ids) -> QuerySet:
         rows = self.rows(area_ids)
-        return rows if self.where is None else rows.filter(self.where)
+        return rows if self.test() is None else rows.filter(self.test())
+
+
+def _in_period(measure: Measure, period: Period) -> Q:
+    if measure.timestamp:
+        return Q(
+            **{f"{measure.date}__gte": period.start_at, f"{measure.date}__lt": period.end_before}
+        )
+    return Q(**{f"{measure.date}__gte": period.start, f"{measure.date}__lte": period.end})
 
 
 def _period_case(measure: Measure, periods: Sequence[Period]) -> Case:
@@ -92,7 +109,8 @@ def count_each(
     measures: Mapping[Hashable, Measure], *, areas, periods: Sequence[Period], by_area=False
 ) -> dict:
     """``{key: count(measure)}`` for several figures, in one query for each set of them
-    read from the same rows (``COUNT(*) FILTER (WHERE ...)`` per figure), not one each.
+    read from the same rows (``COUNT(*) FILTER (WHERE ...)`` per figure and period, as a
+    hand-written query would), not one each.
     With ``by_area``, ``{key: {label: {area id: n}}}``.
 
     The rows must hold each counted row once (read through forward relations only, as
@@ -107,28 +125,35 @@ def count_each(
     result: dict = {}
     for group in together.values():
         first = next(iter(group.values()))
-        wheres = [m.where for m in group.values()]
+        wheres = []
+        for measure in group.values():
+            if measure.where not in wheres:  # Q compares by value: two reviews figures, one test
+                wheres.append(measure.where)
         qs = first.rows(ids(areas)).filter(_span(first, periods))
         if None not in wheres:
             qs = qs.filter(reduce(or_, wheres))
-        by = [first.area] if by_area else []
-        names = {key: f"n{i}" for i, key in enumerate(group)}
-        qs = (
-            qs.annotate(_period=_period_case(first, periods))
-            .filter(_period__isnull=False)
-            .values("_period", *by)
-            .annotate(**{names[k]: Count("pk", filter=m.where) for k, m in group.items()})
-            .order_by()
-        )
+        # One count per figure and period, each FILTERed (the period's test first, so a
+        # row outside it skips the figure's own test): a plain aggregate, no grouping.
+        counts, names = {}, {}
+        for i, (key, measure) in enumerate(group.items()):
+            for j, period in enumerate(periods):
+                names[key, period.label] = name = f"n{i}_{j}"
+                test = measure.test()
+                within = _in_period(first, period)
+                counts[name] = Count("pk", filter=within if test is None else within & test)
+        if by_area:
+            rows = list(qs.values(first.area).annotate(**counts).order_by())
+        else:
+            rows = [qs.aggregate(**counts)]
         for key in group:
-            result[key] = {p.label: ({} if by_area else 0) for p in periods}
-        for row in qs:
-            label = periods[row["_period"]].label
-            for key, name in names.items():
-                if by_area:
-                    result[key][label][row[first.area]] = row[name]
-                else:
-                    result[key][label] += row[name]
+            result[key] = {
+                p.label: (
+                    {row[first.area]: row[names[key, p.label]] for row in rows}
+                    if by_area
+                    else rows[0][names[key, p.label]]
+                )
+                for p in periods
+            }
     return {key: result[key] for key in measures}
 
 

@@ -183,7 +183,8 @@ def measures() -> dict[str, Measure]:
             "at",
             "case__area_id",
             timestamp=True,
-            where=Q(to_state=CaseState.REVIEWED) & sources.recommended(),
+            where=Q(to_state=CaseState.REVIEWED),
+            also=sources.recommended(),
         ),
         # Escalations and appeals, on the day lodged.
         Figure.APPEALS: sources.appeals_received_measure(),
