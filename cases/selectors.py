@@ -6,6 +6,7 @@ from django.db.models import Case as Case_
 from django.db.models import F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cases.constants import OPEN_STATES, CaseState, RiskLevel
 from cases.models import Case, CaseAccessGrant, CaseAgency
@@ -179,6 +180,18 @@ class CaseListPaginator(Paginator):
     One query more than a plain paginator, but the database no longer joins every case
     the user can see (thousands, for an officer) to its victim and officer only to sort
     them and keep one page."""
+
+    def __init__(self, object_list, per_page, *, count_of: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_of = count_of
+
+    @cached_property
+    def count(self) -> int:
+        """With ``count_of`` (the user's ``visible_case_ids``, for a list with no filter),
+        the number of ids in that set: the same number, without reading the cases."""
+        if self.count_of is not None:
+            return self.count_of.count()
+        return Paginator.count.func(self)
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):
