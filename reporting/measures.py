@@ -82,7 +82,12 @@ def _span(measure: Measure, periods: Sequence[Period]) -> Q:
 def count(
     measure: Measure, *, areas, periods: Sequence[Period], by: str | None = None, distinct="pk"
 ):
-    """Rows per period, ``{label: n}``; with ``by``, ``{label: {value: n}}``. One query."""
+    """Rows per period, ``{label: n}``; with ``by``, ``{label: {value: n}}``. One query.
+
+    Counts rows, or with ``distinct`` another column's distinct values (``case_id``:
+    the applications among incidents). Rows are read through forward relations only,
+    so each is counted once without ``DISTINCT``, which would make the database sort
+    them rather than hash them."""
     periods = list(periods)
     qs = (
         measure.qs(ids(areas))
@@ -90,7 +95,7 @@ def count(
         .annotate(_period=_period_case(measure, periods))
         .filter(_period__isnull=False)
         .values("_period", *([by] if by else []))
-        .annotate(n=Count(distinct, distinct=True))
+        .annotate(n=Count(distinct, distinct=distinct != "pk"))
         .order_by()
     )
     if by is None:
