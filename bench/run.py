@@ -53,7 +53,78 @@ def _floor_detection():
         return cursor.fetchall()
 
 
-def measure(*, cases: int, incidents: int, repeat: int) -> list[Row]:
+STATISTICS_YEAR = 2026  # the financial year TODAY falls in: 1 April 2026 to 31 March 2027
+
+
+def _statistics_jobs():
+    """(floor, {job: fn}): the four statutory figures for a year in all areas, against
+    one hand-written ``COUNT(*) FILTER`` query giving the same four (bench_sql.py; a
+    test checks they agree), and the whole report (three years, every extra)."""
+    from bench_sql import statutory_floor
+
+    from partnerships.models import Area
+    from reporting import selectors
+    from reporting.periods import Period, financial_years
+
+    areas = list(Area.objects.order_by("name"))
+    year = Period.financial_year(STATISTICS_YEAR)
+
+    def floor():
+        return statutory_floor(area_ids=[a.pk for a in areas], period=year)
+
+    jobs = {
+        "statutory figures for a year": lambda: selectors.statutory_figures(
+            areas=areas, period=year
+        ),
+        "statistics report, 3 years with extras": lambda: selectors.report(
+            areas=areas, periods=financial_years(STATISTICS_YEAR, count=3)
+        ),
+    }
+    for fn in [floor, *jobs.values()]:  # warm: which apps' tables exist (asked once)
+        fn()
+    return floor, jobs
+
+
+def _case_list_jobs():
+    """(floor, {job: fn}): the staff case list's first page for an officer who sees a
+    seventh of the cases, through the test client, against a bare Django view of the
+    same rows (bench/cases/bench_case_list.py, which also times sorts and searches)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "cases"))
+    from bench_case_list import bare_view_factory, involve_administering_agencies
+    from django.test import Client
+    from django.urls import clear_url_caches, path
+
+    import asbcr.urls
+    from cases import selectors
+    from cases.views import PAGE_SIZE
+    from partnerships.models import User
+
+    involve_administering_agencies()  # bench_data does; older data sets may lack it
+    officer = User.objects.get(username="hertsmere.officer")
+    ids = list(selectors.case_list(user=officer).values_list("pk", flat=True)[:PAGE_SIZE])
+    asbcr.urls.urlpatterns.append(path("bench-bare-case-rows/", bare_view_factory(ids)))
+    clear_url_caches()
+    client = Client()
+    client.force_login(officer)
+
+    def get(url):
+        def run():
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    floor, page = get("/bench-bare-case-rows/"), get("/staff/cases/")
+    floor(), page()  # warm: templates, URL conf, session
+    return floor, {f"staff case list, first page ({PAGE_SIZE} rows)": page}
+
+
+GROUPS = ("sweep", "detection", "statistics", "case-list")
+
+
+def measure(
+    *, cases: int, incidents: int, repeat: int, groups: tuple[str, ...] = GROUPS
+) -> list[Row]:
     prepare(cases=cases, incidents=incidents)
     from deadlines.constants import LIVE_STATES
     from deadlines.models import Deadline
@@ -64,38 +135,71 @@ def measure(*, cases: int, incidents: int, repeat: int) -> list[Row]:
     live = Deadline.objects.filter(state__in=LIVE_STATES).count()
     scale = f"{cases:,} cases / {incidents:,} incidents / {live:,} open deadlines"
     runs: dict[str, list] = {}
+    floors: dict[str, list] = {group: [] for group in groups}
+    floor_of: dict[str, str] = {}
 
-    def note(name, fn):
+    def note(group, name, fn):
+        floor_of[name] = group
         runs.setdefault(name, []).append(timed(fn))
 
-    def once():
-        with clock(7):
-            note("sweep, first run (queued, not yet sent)", lambda: deadlines_sweep(deliver=False))
-            note("outbox delivery (mail queue)", notifications_deliver_pending)
-        analyze()
-        with clock(8):
-            note("sweep, rerun (nothing to do)", lambda: deadlines_sweep(deliver=False))
-        with clock(9):
-            note("detection, first run of the day", lambda: detection_run(today=TODAY))
-        with clock(10):
-            note("detection, rerun (nothing new)", lambda: detection_run(today=TODAY))
+    def writes():
+        if "sweep" in groups:
+            with clock(7):
+                note("sweep", "sweep, first run (queued, not yet sent)", _sweep_queued)
+                note("sweep", "outbox delivery (mail queue)", notifications_deliver_pending)
+            analyze()
+            with clock(8):
+                note("sweep", "sweep, rerun (nothing to do)", _sweep_queued)
+        if "detection" in groups:
+            with clock(9):
+                note("detection", "detection, first run of the day", _detect)
+            with clock(10):
+                note("detection", "detection, rerun (nothing new)", _detect)
 
-    floors: dict[str, list] = {"sweep": [], "detection": []}
+    def _sweep_queued():
+        deadlines_sweep(deliver=False)
+
+    def _detect():
+        detection_run(today=TODAY)
+
+    reads = {}
+    with clock(11):  # the officer signs in on the benchmark's day, so the session is live
+        if "statistics" in groups:
+            reads["statistics"] = _statistics_jobs()
+        if "case-list" in groups:
+            reads["case-list"] = _case_list_jobs()
+
+    def read():
+        for group, (floor_fn, jobs) in reads.items():
+            floors[group].append(timed(floor_fn)[0])
+            for name, fn in jobs.items():
+                note(group, name, fn)
+
     for _ in range(repeat):
-        floors["sweep"].append(timed(_floor_sweep)[0])
-        floors["detection"].append(timed(_floor_detection)[0])
-        rolled_back(once)
-    floor = {k: median(v) for k, v in floors.items()}
+        if "sweep" in groups:
+            floors["sweep"].append(timed(_floor_sweep)[0])
+        if "detection" in groups:
+            floors["detection"].append(timed(_floor_detection)[0])
+        rolled_back(writes)
+        with clock(11):
+            rolled_back(read)
+    floor = {k: median(v) for k, v in floors.items() if v}
     return [
         Row(
             job=name,
             seconds=median(t for t, _ in values),
-            floor=floor["detection" if name.startswith("detection") else "sweep"],
+            floor=floor[floor_of[name]],
             queries=values[0][1],
             scale=scale,
         )
         for name, values in runs.items()
     ]
+
+
+def _seconds(value: float) -> str:
+    if value >= 1:
+        return f"{value:.2f} s"
+    return f"{value * 1000:.1f} ms" if value < 0.01 else f"{value * 1000:.0f} ms"
 
 
 def table(rows: list[Row], *, vendor: str) -> str:
@@ -107,7 +211,7 @@ def table(rows: list[Row], *, vendor: str) -> str:
     ]
     for r in rows:
         out.append(
-            f"| {r.job} | {r.seconds:.2f} s | {r.floor * 1000:.0f} ms | {r.ratio:.1f}x "
+            f"| {r.job} | {_seconds(r.seconds)} | {_seconds(r.floor)} | {r.ratio:.1f}x "
             f"| {r.queries} | {r.scale} |"
         )
     return "\n".join(out)
@@ -118,9 +222,17 @@ def main(argv=None) -> list[Row]:
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--incidents", type=int, default=100000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--jobs",
+        default=",".join(GROUPS),
+        help=f"which groups of jobs, comma-separated (default all: {','.join(GROUPS)})",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per row")
     args = parser.parse_args(argv)
-    rows = measure(cases=args.cases, incidents=args.incidents, repeat=args.repeat)
+    groups = tuple(g.strip() for g in args.jobs.split(",") if g.strip())
+    if unknown := set(groups) - set(GROUPS):
+        parser.error(f"unknown jobs: {', '.join(sorted(unknown))}")
+    rows = measure(cases=args.cases, incidents=args.incidents, repeat=args.repeat, groups=groups)
     from django.db import connection
 
     if args.json:

@@ -1,7 +1,11 @@
-"""Counting rows per reporting period in one aggregate query (see reporting.selectors)."""
+"""Counting rows per reporting period in one aggregate query (see reporting.selectors):
+``count`` for one figure (optionally split by a column), ``count_each`` for several
+figures read from the same rows, in one pass over them."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
@@ -23,6 +27,30 @@ class Measure:
     area: str
     timestamp: bool = False
     """True when ``date`` is a date-time (a timeline entry), compared in local time."""
+    where: Q | None = None
+    """Narrows ``rows`` to this figure's rows, simply (a column's value the database can
+    find quickly). Figures on the same ``rows``, ``date`` and ``area`` are counted
+    together in one pass (``count_each``), reading the rows any of them narrows to."""
+    also: Q | None = None
+    """A further test a row must pass to count (a subquery, say): inside the figure's
+    own count only, never in the shared pass's ``WHERE``."""
+
+    def test(self) -> Q | None:
+        """Everything a row of ``rows`` must pass to count for this figure."""
+        tests = [q for q in (self.where, self.also) if q is not None]
+        return reduce(and_, tests) if tests else None
+
+    def qs(self, area_ids) -> QuerySet:
+        rows = self.rows(area_ids)
+        return rows if self.test() is None else rows.filter(self.test())
+
+
+def _in_period(measure: Measure, period: Period) -> Q:
+    if measure.timestamp:
+        return Q(
+            **{f"{measure.date}__gte": period.start_at, f"{measure.date}__lt": period.end_before}
+        )
+    return Q(**{f"{measure.date}__gte": period.start, f"{measure.date}__lte": period.end})
 
 
 def _period_case(measure: Measure, periods: Sequence[Period]) -> Case:
@@ -54,15 +82,20 @@ def _span(measure: Measure, periods: Sequence[Period]) -> Q:
 def count(
     measure: Measure, *, areas, periods: Sequence[Period], by: str | None = None, distinct="pk"
 ):
-    """Rows per period, ``{label: n}``; with ``by``, ``{label: {value: n}}``. One query."""
+    """Rows per period, ``{label: n}``; with ``by``, ``{label: {value: n}}``. One query.
+
+    Counts rows, or with ``distinct`` another column's distinct values (``case_id``:
+    the applications among incidents). Rows are read through forward relations only,
+    so each is counted once without ``DISTINCT``, which would make the database sort
+    them rather than hash them."""
     periods = list(periods)
     qs = (
-        measure.rows(ids(areas))
+        measure.qs(ids(areas))
         .filter(_span(measure, periods))
         .annotate(_period=_period_case(measure, periods))
         .filter(_period__isnull=False)
         .values("_period", *([by] if by else []))
-        .annotate(n=Count(distinct, distinct=True))
+        .annotate(n=Count(distinct, distinct=distinct != "pk"))
         .order_by()
     )
     if by is None:
@@ -77,6 +110,58 @@ def count(
     return grouped
 
 
+def count_each(
+    measures: Mapping[Hashable, Measure], *, areas, periods: Sequence[Period], by_area=False
+) -> dict:
+    """``{key: count(measure)}`` for several figures, in one query for each set of them
+    read from the same rows (``COUNT(*) FILTER (WHERE ...)`` per figure and period, as a
+    hand-written query would), not one each.
+    With ``by_area``, ``{key: {label: {area id: n}}}``.
+
+    The rows must hold each counted row once (read through forward relations only, as
+    the headline figures' are): unlike ``count``, nothing here counts distinct ids.
+    """
+    periods = list(periods)
+    together: dict[tuple, dict] = {}
+    for key, measure in measures.items():
+        together.setdefault((measure.rows, measure.date, measure.area, measure.timestamp), {})[
+            key
+        ] = measure
+    result: dict = {}
+    for group in together.values():
+        first = next(iter(group.values()))
+        wheres = []
+        for measure in group.values():
+            if measure.where not in wheres:  # Q compares by value: two reviews figures, one test
+                wheres.append(measure.where)
+        qs = first.rows(ids(areas)).filter(_span(first, periods))
+        if None not in wheres:
+            qs = qs.filter(reduce(or_, wheres))
+        # One count per figure and period, each FILTERed (the period's test first, so a
+        # row outside it skips the figure's own test): a plain aggregate, no grouping.
+        counts, names = {}, {}
+        for i, (key, measure) in enumerate(group.items()):
+            for j, period in enumerate(periods):
+                names[key, period.label] = name = f"n{i}_{j}"
+                test = measure.test()
+                within = _in_period(first, period)
+                counts[name] = Count("pk", filter=within if test is None else within & test)
+        if by_area:
+            rows = list(qs.values(first.area).annotate(**counts).order_by())
+        else:
+            rows = [qs.aggregate(**counts)]
+        for key in group:
+            result[key] = {
+                p.label: (
+                    {row[first.area]: row[names[key, p.label]] for row in rows}
+                    if by_area
+                    else rows[0][names[key, p.label]]
+                )
+                for p in periods
+            }
+    return {key: result[key] for key in measures}
+
+
 def transitions_into(to_state: str) -> Callable[[list[int]], QuerySet]:
     """Timeline entries recording a state change into ``to_state`` (one per occasion)."""
 
@@ -86,3 +171,9 @@ def transitions_into(to_state: str) -> Callable[[list[int]], QuerySet]:
         )
 
     return rows
+
+
+def transitions(area_ids) -> QuerySet:
+    """Every state change on the timeline of a case in these areas: the rows the
+    decision and review figures share (each narrows them with ``Measure.where``)."""
+    return TimelineEvent.objects.filter(case__area_id__in=area_ids, kind=EventKind.TRANSITION)

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.db.models.lookups import In, IsNull
 
 from cases.constants import CaseState, EventKind
 from cases.models import TimelineEvent
@@ -148,8 +149,8 @@ def escalations(*, area_ids, period: Period) -> list[dict]:
 # -- recommendations -------------------------------------------------------------------
 
 
-def reviews_with_recommendations(reviews: QuerySet) -> QuerySet:
-    """The reviews (timeline entries) whose action plan holds at least one action.
+def recommended() -> Q:
+    """Of the reviews (timeline entries), those whose action plan holds at least one action.
 
     A review recorded by the panels app names its listing (``detail["listing_id"]``):
     it made recommendations if that listing's plan holds a non-interim action (interim
@@ -157,26 +158,33 @@ def reviews_with_recommendations(reviews: QuerySet) -> QuerySet:
     from the case page names no listing: it made recommendations if the case then moved
     into monitoring, which only happens when there are actions to monitor (an outcome
     with no actions goes straight to closure).
+
+    Set-based where it can be: the listings with a real action are read once (a hashed
+    ``IN``), not probed per review; only a review that names no listing looks for a later
+    move into monitoring on its own case (one index probe, inside the one pass over the
+    timeline). No annotation, so it can narrow one figure of several counted together.
     """
-    later_monitoring = TimelineEvent.objects.filter(
-        case=OuterRef("case"),
-        kind=EventKind.TRANSITION,
-        to_state=CaseState.MONITORING,
-        at__gte=OuterRef("at"),
+    later_monitoring = Exists(
+        TimelineEvent.objects.filter(
+            case=OuterRef("case"),
+            kind=EventKind.TRANSITION,
+            to_state=CaseState.MONITORING,
+            at__gte=OuterRef("at"),
+        )
     )
     if not has_records("panels.Action"):
-        return reviews.filter(Exists(later_monitoring))
+        return Q(later_monitoring)
     Action = apps.get_model("panels.Action")
-    reviews = reviews.annotate(
-        review_listing=Cast(KeyTextTransform("listing_id", "detail"), BigIntegerField())
-    )
-    plan_has_action = Exists(
-        Action.objects.filter(listing_id=OuterRef("review_listing"), interim=False)
-    )
-    return reviews.filter(
-        (Q(review_listing__isnull=False) & Q(plan_has_action))
-        | (Q(review_listing__isnull=True) & Q(Exists(later_monitoring)))
-    )
+    listing = Cast(KeyTextTransform("listing_id", "detail"), BigIntegerField())
+    with_actions = Action.objects.filter(interim=False, listing__isnull=False).order_by()
+    with_actions = with_actions.values("listing_id")
+    return Q(In(listing, with_actions)) | (Q(IsNull(listing, True)) & Q(later_monitoring))
+
+
+def reviews_with_recommendations(reviews: QuerySet) -> QuerySet:
+    """The reviews (timeline entries) whose action plan holds at least one action
+    (``recommended``)."""
+    return reviews.filter(recommended())
 
 
 # -- timeliness ------------------------------------------------------------------------

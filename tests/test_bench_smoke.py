@@ -25,6 +25,8 @@ def test_make_bench_runs_every_job_and_prints_a_row_each():
     jobs = {r["job"] for r in rows}
     assert {"sweep, first run (queued, not yet sent)", "sweep, rerun (nothing to do)"} <= jobs
     assert {"detection, first run of the day", "detection, rerun (nothing new)"} <= jobs
+    assert {"statutory figures for a year", "statistics report, 3 years with extras"} <= jobs
+    assert any(job.startswith("staff case list, first page") for job in jobs)
     for row in rows:
         assert row["seconds"] > 0 and row["floor"] > 0 and row["queries"] > 0, row
         assert "60 cases" in row["scale"]

@@ -75,6 +75,14 @@ def test_bench_data_fills_a_scratch_database_in_bulk(reference):
     assert Deadline.objects.filter(key__startswith="bench:", state=DeadlineState.OPEN).count() == 20
     assert Incident.objects.filter(complainant_key__startswith="bench-").count() == 200
     assert "Added 20 cases" in out.getvalue()
+    # Each case has the transitions that brought it to its state, sealed into its chain,
+    # and its administering body involved (as receiving a case does).
+    from audit.verify import verify
+    from cases.models import CaseAgency, TimelineEvent
+
+    assert TimelineEvent.objects.filter(case__reference__startswith="BEN-").exists()
+    assert not verify().breaks
+    assert CaseAgency.objects.filter(role="administering").count() == 20
     # The data is usable: a sweep and a detection run over it raise no error.
     deadlines_sweep()
     from thresholds.services import detection_run

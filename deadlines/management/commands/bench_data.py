@@ -18,11 +18,37 @@ from django.utils import timezone
 OPEN_CASE_STATES = ["received", "acknowledged", "gathering_information", "threshold_met"]
 CLOSED_CASE_STATES = ["closed", "withdrawn", "threshold_not_met"]
 
+_TO_THRESHOLD = ["acknowledged", "gathering_information"]
+_REVIEWED = [*_TO_THRESHOLD, "threshold_met", "panel_arranged", "reviewed", "outcome_sent"]
+HISTORIES = {
+    # The transitions that brought a case into its state (the statistics count them).
+    "received": [],
+    "acknowledged": ["acknowledged"],
+    "gathering_information": _TO_THRESHOLD,
+    "threshold_met": [*_TO_THRESHOLD, "threshold_met"],
+    "threshold_not_met": [*_TO_THRESHOLD, "threshold_not_met"],
+    "withdrawn": ["acknowledged", "withdrawn"],
+}
+# How a closed case got there: (reviewed at a panel listing?, plan's actions, monitored?).
+# A panel review names its listing; its plan recommends if it holds a non-interim action.
+# A review recorded from the case page names none; it recommended if monitoring followed.
+CLOSED_ROUTES = [
+    (True, "recommended", True),
+    (True, "recommended", True),
+    (True, "interim_only", False),
+    (True, "none", False),
+    (False, "", True),
+    (False, "", False),
+]
+
 
 def build(*, cases: int, incidents: int, today: dt.date | None = None, seed: int = 1) -> dict:
     """Bulk-insert ``cases`` cases (each with one open deadline, a tenth of them
-    escalating actions) and ``incidents`` incidents spread over two years and twice as
-    many complainants as cases. Reference data must be loaded. Returns the counts."""
+    escalating actions, its administering body involved, and the timeline of
+    transitions that brought it to its state: closed cases were reviewed, most at a
+    panel listing with an action plan) and ``incidents`` incidents spread over two years
+    and twice as many complainants as cases. Reference data must be loaded. Returns the
+    counts."""
     from cases.models import Case, Incident, Person
     from deadlines.constants import DeadlineState, Responsible
     from deadlines.models import Deadline
@@ -109,10 +135,107 @@ def build(*, cases: int, incidents: int, today: dt.date | None = None, seed: int
                 Incident.objects.bulk_create(log)
                 log = []
         Incident.objects.bulk_create(log)
+        histories = _add_histories(made, staff=staff, today=today, seed=seed)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return {"cases": cases, "deadlines": cases, "incidents": incidents}
+    return {"cases": cases, "deadlines": cases, "incidents": incidents, **histories}
+
+
+def _add_histories(made, *, staff, today: dt.date, seed: int) -> dict:
+    """Each case's administering involvement and transitions (sealed into its hash chain
+    as ``timeline_record`` would), and for panel reviews the meeting, listing and plan.
+
+    Its own random stream, so the cases, deadlines and incidents above are the same
+    whether or not this runs."""
+    from asbcr import audit_chain as chain
+    from cases.models import CaseAgency, TimelineEvent
+    from panels.models import Action, Listing, Meeting
+    from partnerships.models import User
+
+    rng = random.Random(seed + 7919)
+    anyone = User.objects.filter(is_active=True).order_by("pk").first()
+    CaseAgency.objects.bulk_create(
+        [
+            CaseAgency(case=case, agency=case.area.administering_agency, role="administering")
+            for case in made
+            if case.area.administering_agency_id
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    end = timezone.make_aware(dt.datetime.combine(today, dt.time(5)))
+    events, reviews = [], []  # reviews: (case, its review event, plan, listed?)
+    for case in made:
+        if case.state == "closed":
+            listed, plan, monitored = CLOSED_ROUTES[rng.randrange(len(CLOSED_ROUTES))]
+            path = [*_REVIEWED, *(["monitoring"] if monitored else []), "closed"]
+        else:
+            listed, plan, path = False, "", HISTORIES[case.state]
+        start = timezone.make_aware(dt.datetime.combine(case.received_on, dt.time(0, 30)))
+        step = (end - start) / (len(path) + 1)
+        previous = "received"
+        for n, to_state in enumerate(path, start=1):
+            event = TimelineEvent(
+                case=case,
+                kind="transition",
+                from_state=previous,
+                to_state=to_state,
+                at=start + step * n,
+                summary=f"Moved to {to_state.replace('_', ' ')}",
+                detail={"transition": to_state},
+            )
+            events.append(event)
+            if to_state == "reviewed":
+                reviews.append((case, event, plan, listed))
+            previous = to_state
+    meetings: dict[tuple, Meeting] = {}
+    for case, event, _, listed in reviews:
+        key = (case.area_id, timezone.localdate(event.at))
+        if listed and key not in meetings:
+            meetings[key] = Meeting(
+                area_id=case.area_id,
+                kind="ad_hoc",
+                starts_at=timezone.make_aware(dt.datetime.combine(key[1], dt.time(10))),
+                status="held",
+                purpose="Bench",
+            )
+    Meeting.objects.bulk_create(meetings.values(), batch_size=2000)
+    listings = {}
+    for case, event, _, listed in reviews:
+        if listed:
+            meeting = meetings[(case.area_id, timezone.localdate(event.at))]
+            listings[case.pk] = Listing(meeting=meeting, case=case, status="final")
+    Listing.objects.bulk_create(listings.values(), batch_size=2000)
+    actions = []
+    for case, event, plan, listed in reviews:
+        if not listed:
+            continue
+        listing = listings[case.pk]
+        event.detail = {"transition": "reviewed", "listing_id": listing.pk}
+        officers = staff[case.area_id] or [anyone]
+        planned = {"recommended": rng.randint(1, 4), "interim_only": 1}.get(plan, 0)
+        for k in range(planned if case.area.administering_agency_id else 0):
+            actions.append(
+                Action(
+                    case=case,
+                    listing=listing,
+                    what="Fit a door entry system",
+                    why="Bench",
+                    agency_id=case.area.administering_agency_id,
+                    owner=officers[k % len(officers)],
+                    due_on=timezone.localdate(event.at) + dt.timedelta(days=28),
+                    status="done",
+                    interim=plan == "interim_only",
+                )
+            )
+    Action.objects.bulk_create(actions, batch_size=2000)
+    last: dict[int, str] = {}
+    for event in events:
+        chain.seal_timeline(event, prev_hash=last.get(event.case_id, ""))
+        last[event.case_id] = event.row_hash
+    TimelineEvent.objects.bulk_create(events, batch_size=2000)
+    return {"transitions": len(events), "listings": len(listings), "actions": len(actions)}
 
 
 class Command(BaseCommand):
