@@ -1,9 +1,12 @@
 """Automatic detection from the incident log (services used by ``thresholds.tasks``).
 
-One definition of the rules: the database narrows the log to candidates with set-based
-queries (complainants with at least the fewest reports any route needs, within the
-widest window any route uses, and no open case), then ``thresholds.engine.evaluate``
-confirms each candidate exactly. Nothing loops over every victim.
+One definition of the rules: the database narrows the log to candidates with one grouped
+query per area (for each route, complainants with as many reports as it needs that pass
+the per-report rules a query can check, and no open case: a sound over-approximation of
+the engine, ``review_candidates``), then ``thresholds.engine.evaluate`` confirms each
+candidate exactly. Nothing loops over every victim.
+``tests/thresholds/test_detection_matches_engine.py`` proves, over random rules and
+logs, that this finds exactly the victims the engine finds on each whole log.
 
 Incremental: each job records per area when it last read the log (``DetectionMark``).
 A rerun on the same day, with the same rules, looks only at victims with an incident
@@ -19,7 +22,7 @@ for a concurrent run), so running again raises nothing twice.
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, DateField, Exists, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,7 +30,7 @@ from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Incident, TimelineEvent
 from partnerships.models import Area
-from thresholds.conditions import compile_route
+from thresholds.conditions import RouteSpec, compile_route
 from thresholds.constants import DetectionJob, SuggestionStatus
 from thresholds.engine import COMPLAINTS_IN_WINDOW, Complaint, evaluate, shift
 from thresholds.models import DetectionMark, ReviewSuggestion, SecondReportNotice
@@ -56,22 +59,42 @@ def _period_days(period: dict) -> int:
     return int(period["amount"]) * (31 if period["unit"] == "months" else 1)
 
 
-def narrowing(rules: dict) -> tuple[int, int, set[str]]:
-    """(fewest reports any individual route needs, widest look-back in days, kinds that
-    no route counts) from a procedure's threshold rules."""
-    routes = [spec for r in rules["routes"] if (spec := compile_route(r)).individual]
-    if not routes:
-        return 0, 0, set()
-    fewest = min(r.incidents for r in routes)
-    widest = 0
-    for r in routes:
-        days = _period_days(r.window)
-        if r.anchor != "application":
-            after = r.latest_within_of_request or r.application_within_of_latest or r.window
-            days += _period_days(after)
-        widest = max(widest, days)
-    never = set.intersection(*(set(r.exclude_kinds) for r in routes))
-    return fewest, widest, never
+def _alone(rules: dict) -> list[RouteSpec]:
+    """The routes one victim's own reports could meet: every route but those counting two
+    or more different complainants (a victim's log has one)."""
+    specs = [compile_route(r) for r in rules["routes"]]
+    return [s for s in specs if s.distinct_complainants is None or s.distinct_complainants <= 1]
+
+
+def _countable(spec: RouteSpec, today: dt.date) -> Q:
+    """The reports the route might count, in SQL: the engine's per-report exclusions
+    (``_exclusion``) that a query can check, each exact or looser, never stricter (a
+    monthly report lag is taken as 31 days a month; the location is not checked)."""
+    q = Q(incident_date__lte=today) & (
+        Q(reported_date__isnull=True) | Q(reported_date__gte=F("incident_date"))
+    )
+    if spec.exclude_kinds:
+        q &= ~Q(kind__in=list(spec.exclude_kinds))
+    if spec.anchor == "application":
+        q &= Q(incident_date__gte=shift(today, spec.window, -1))
+    if spec.hate_only:
+        q &= Q(hate_motivated=True)
+    if spec.report_lag:
+        lag = dt.timedelta(days=_period_days(spec.report_lag))
+        q &= Q(reported_date__lte=F("incident_date") + lag)
+    return q
+
+
+def _look_back(rules: dict, today: dt.date) -> dt.date | None:
+    """The earliest incident date that can matter to any route one victim could meet
+    (None: the whole log, for a window not ending on the application date, or locations
+    linked through chains of reports, which a report before the window can join)."""
+    starts = []
+    for spec in _alone(rules):
+        if spec.anchor != "application" or spec.needs_location:
+            return None
+        starts.append(shift(today, spec.window, -1))
+    return min(starts, default=today)
 
 
 def _open_case_for_complainant():
@@ -88,26 +111,47 @@ def review_candidates(
     *, area: Area, rules: dict, today: dt.date, only: set[str] | None = None
 ) -> list[str]:
     """Complainant keys that might meet the threshold, found with one grouped query
-    (among ``only`` when given: the victims whose log changed since the last run)."""
-    fewest, widest, never = narrowing(rules)
-    if not fewest:
+    (among ``only`` when given: the victims whose log changed since the last run).
+
+    A sound over-approximation of the engine: for each route one victim could meet, at
+    least as many countable reports (``_countable``) as it needs, and, where the route
+    asks for it, one of them recent enough; the engine then decides each candidate."""
+    routes = _alone(rules)
+    if not routes:
         return []
-    qs = (
-        Incident.objects.filter(
-            area=area,
-            incident_date__gte=today - dt.timedelta(days=widest),
-            incident_date__lte=today,
-        )
-        .exclude(complainant_key="")
-        .exclude(kind__in=never)
-    )
+    qs = Incident.objects.filter(area=area, incident_date__lte=today).exclude(complainant_key="")
+    since = _look_back(rules, today)
+    if since is not None:
+        qs = qs.filter(incident_date__gte=since)
+    never = set.intersection(*(set(r.exclude_kinds) for r in routes))
+    if never:
+        qs = qs.exclude(kind__in=sorted(never))
     if only is not None:
         qs = qs.filter(complainant_key__in=sorted(only))
+    aggregates, meets = {}, Q()
+    for i, spec in enumerate(routes):
+        countable = _countable(spec, today)
+        aggregates[f"n{i}"] = Count("id", filter=countable)
+        route = Q(**{f"n{i}__gte": max(spec.incidents or 1, 1)})
+        if spec.application_within_of_latest:
+            # The application within the period of the latest report counted.
+            aggregates[f"w{i}"] = Max(
+                Coalesce("reported_date", "incident_date", output_field=DateField()),
+                filter=countable,
+            )
+            days = _period_days(spec.application_within_of_latest)
+            route &= Q(**{f"w{i}__gte": today - dt.timedelta(days=days)})
+        if spec.latest_within_of_request:
+            # The latest incident counted within the period before the application.
+            aggregates[f"r{i}"] = Max("incident_date", filter=countable)
+            days = _period_days(spec.latest_within_of_request)
+            route &= Q(**{f"r{i}__gte": today - dt.timedelta(days=days)})
+        meets |= route
     qs = (
         qs.exclude(_open_case_for_complainant())
         .values("complainant_key")
-        .annotate(n=Count("id"))
-        .filter(n__gte=fewest)
+        .annotate(**aggregates)
+        .filter(meets)
         .order_by("complainant_key")
     )
     return list(qs.values_list("complainant_key", flat=True))
@@ -207,7 +251,6 @@ def review_suggestions_detect(
     if only is not None and not only:
         return []  # nothing changed since the last run today: no work per victim
     rules = versions.values_list("data", flat=True).first()["threshold"]
-    _, widest, _ = narrowing(rules)
     # Bookkeeping first: suggestions whose victim now has an open case are done.
     done = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
     if only is not None:
@@ -218,7 +261,7 @@ def review_suggestions_detect(
     candidates = review_candidates(area=area, rules=rules, today=today, only=only)
     created = []
     if candidates:
-        created = _suggest(area=area, rules=rules, today=today, widest=widest, keys=candidates)
+        created = _suggest(area=area, rules=rules, today=today, keys=candidates)
     _record_run(area=area, job=job, today=today, version_id=version_id, started=started, mark=mark)
     return created
 
@@ -275,29 +318,27 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _suggest(
-    *, area: Area, rules: dict, today: dt.date, widest: int, keys: list[str]
-) -> list[ReviewSuggestion]:
+def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> list[ReviewSuggestion]:
     """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made."""
-    since = today - dt.timedelta(days=widest)
+    since = _look_back(rules, today)
     by_victim = defaultdict(list)
     for batch in _chunks(keys):
-        rows = list(
-            Incident.objects.filter(
-                area=area,
-                complainant_key__in=batch,
-                incident_date__gte=since,
-                incident_date__lte=today,
-            ).values(*_COMPLAINT_FIELDS)
-        )
-        linked = _linked_outside_window(area=area, rows=rows, since=since, today=today)
-        for row in [*rows, *linked]:
+        victims = Incident.objects.filter(area=area, complainant_key__in=batch)
+        if since is None:  # every report of theirs can matter: no links left out
+            rows = list(victims.values(*_COMPLAINT_FIELDS))
+        else:
+            rows = list(
+                victims.filter(incident_date__gte=since, incident_date__lte=today).values(
+                    *_COMPLAINT_FIELDS
+                )
+            )
+            rows += _linked_outside_window(area=area, rows=rows, since=since, today=today)
+        for row in rows:
             by_victim[row["complainant_key"]].append(row)
-    existing = set(
-        ReviewSuggestion.objects.filter(area=area, latest_incident_date__gte=since).values_list(
-            "complainant_key", "latest_incident_date"
-        )
-    )
+    existing = ReviewSuggestion.objects.filter(area=area)
+    if since is not None:
+        existing = existing.filter(latest_incident_date__gte=since)
+    existing = set(existing.values_list("complainant_key", "latest_incident_date"))
     new = []
     for key in keys:
         rows = by_victim[key]
@@ -323,11 +364,12 @@ def _suggest(
     started = timezone.now()
     ReviewSuggestion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     # Read back which of them this run wrote (a concurrent run may have written some).
+    written = ReviewSuggestion.objects.filter(area=area, created_at__gte=started)
+    if since is not None:
+        written = written.filter(latest_incident_date__gte=since)
     ids = {
         (key, latest): pk
-        for pk, key, latest in ReviewSuggestion.objects.filter(
-            area=area, latest_incident_date__gte=since, created_at__gte=started
-        ).values_list("pk", "complainant_key", "latest_incident_date")
+        for pk, key, latest in written.values_list("pk", "complainant_key", "latest_incident_date")
     }
     return _saved(new, [ids.get((s.complainant_key, s.latest_incident_date)) for s in new])
 
