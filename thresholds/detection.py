@@ -20,8 +20,10 @@ for a concurrent run), so running again raises nothing twice.
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -361,17 +363,66 @@ def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> lis
         )
     if not new:
         return []
-    started = timezone.now()
-    ReviewSuggestion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    # Read back which of them this run wrote (a concurrent run may have written some).
-    written = ReviewSuggestion.objects.filter(area=area, created_at__gte=started)
-    if since is not None:
-        written = written.filter(latest_incident_date__gte=since)
-    ids = {
-        (key, latest): pk
-        for pk, key, latest in written.values_list("pk", "complainant_key", "latest_incident_date")
-    }
-    return _saved(new, [ids.get((s.complainant_key, s.latest_incident_date)) for s in new])
+
+    def written(started):
+        rows = ReviewSuggestion.objects.filter(area=area, created_at__gte=started)
+        if since is not None:
+            rows = rows.filter(latest_incident_date__gte=since)
+        return {
+            (key, latest): pk
+            for pk, key, latest in rows.values_list("pk", "complainant_key", "latest_incident_date")
+        }
+
+    return _insert_missing(new, key=("complainant_key", "latest_incident_date"), written=written)
+
+
+def _insert_missing(objects: list, *, key: tuple[str, ...], written) -> list:
+    """Insert the objects whose row is not there yet (the model's unique constraint on
+    ``key`` decides; a concurrent run may have written some) and return those this run
+    wrote, with their primary keys.
+
+    On PostgreSQL, one statement per batch: the rows travel as one JSON document
+    (``jsonb_to_recordset``), ``ON CONFLICT DO NOTHING RETURNING`` says which were new.
+    Django's bulk insert sends each column as an array whose text form psycopg escapes
+    in Python, character by character: 0.4 s for 2,000 suggestions' explanations.
+    Elsewhere, ``bulk_create(ignore_conflicts=True)`` and ``written(started)``, a
+    read-back of {key: pk} of the rows created since the insert began."""
+    if not objects:
+        return []
+    if connection.vendor != "postgresql":
+        started = timezone.now()
+        type(objects[0]).objects.bulk_create(objects, batch_size=1000, ignore_conflicts=True)
+        ids = written(started)
+        return _saved(objects, [ids.get(tuple(getattr(o, k) for k in key)) for o in objects])
+    meta = objects[0]._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    typed = ", ".join(
+        f"{connection.ops.quote_name(f.column)} {f.db_type(connection)}" for f in fields
+    )
+    returning = ", ".join(
+        connection.ops.quote_name(c)
+        for c in [meta.pk.column, *(meta.get_field(k).column for k in key)]
+    )
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
+        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS r({typed}) "
+        f"ON CONFLICT DO NOTHING RETURNING {returning}"
+    )
+    ids = {}
+    for batch in _chunks(objects, 2000):
+        rows = [{f.column: f.pre_save(obj, add=True) for f in fields} for obj in batch]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [json.dumps(rows, default=_iso)])
+            ids.update((tuple(found), pk) for pk, *found in cursor.fetchall())
+    return _saved(objects, [ids.get(tuple(getattr(o, k) for k in key)) for o in objects])
+
+
+def _iso(value):
+    """Dates and times in JSON as PostgreSQL reads them back (ISO 8601, to the microsecond)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _saved(objects: list, pks: list) -> list:
@@ -470,17 +521,19 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
         )
     if not new:
         return []
-    started = timezone.now()
-    SecondReportNotice.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-    wanted = [n.second_incident_id for n in new]
-    ids = {}
-    for batch in _chunks(wanted):
-        ids.update(
-            SecondReportNotice.objects.filter(
-                second_incident_id__in=batch, created_at__gte=started
-            ).values_list("second_incident_id", "pk")
-        )
-    return _saved(new, [ids.get(n.second_incident_id) for n in new])
+
+    def written(started):
+        ids = {}
+        for batch in _chunks([n.second_incident_id for n in new]):
+            ids.update(
+                ((second,), pk)
+                for second, pk in SecondReportNotice.objects.filter(
+                    second_incident_id__in=batch, created_at__gte=started
+                ).values_list("second_incident_id", "pk")
+            )
+        return ids
+
+    return _insert_missing(new, key=("second_incident_id",), written=written)
 
 
 def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str, int]:
