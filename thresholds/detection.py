@@ -24,7 +24,18 @@ import json
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,7 +45,7 @@ from cases.models import Incident, TimelineEvent
 from partnerships.models import Area
 from thresholds.conditions import RouteSpec, compile_route
 from thresholds.constants import DetectionJob, SuggestionStatus
-from thresholds.engine import COMPLAINTS_IN_WINDOW, Complaint, evaluate, shift
+from thresholds.engine import COMPLAINTS_IN_WINDOW, Complaint, evaluate, evaluate_route, shift
 from thresholds.models import DetectionMark, ReviewSuggestion, SecondReportNotice
 
 SIX_MONTHS = {"amount": 6, "unit": "months"}
@@ -51,9 +62,14 @@ SECOND_REPORT_RULES = {
     ]
 }
 """2025 statutory guidance: a second report of ASB within six months (as engine rules)."""
+SECOND_REPORT_ROUTE = SECOND_REPORT_RULES["routes"][0]
 
 RECENT_DAYS = 28
 """A report is 'just made' if its report date is within this many days of the run."""
+
+SURELY_WITHIN = 180
+"""Days before a report that are inside the six calendar months before it, whatever the
+month (six months back is 181 to 184 days)."""
 
 
 def _period_days(period: dict) -> int:
@@ -460,19 +476,30 @@ def second_report_notices_detect(
     recent = reports.annotate(day=report_day).filter(
         day__gte=today - dt.timedelta(days=RECENT_DAYS), day__lte=today
     )
+    # Any earlier report: one linked to a record the engine does not see (a diary sheet,
+    # another victim's report) is an incident of its own there.
     earlier = (
         Incident.objects.filter(
-            area=area,
-            kind=IncidentKind.REPORT,
-            same_incident_as__isnull=True,
-            complainant_key=OuterRef("complainant_key"),
+            area=area, kind=IncidentKind.REPORT, complainant_key=OuterRef("complainant_key")
         )
         .annotate(day=report_day)
         .filter(day__gte=look_back)
         .filter(Q(day__lt=OuterRef("day")) | Q(day=OuterRef("day"), pk__lt=OuterRef("pk")))
     )
+    # Two earlier reports surely inside the six months make this at least the third
+    # (two reports not linked to another are two incidents), so the engine would say no.
+    surely_within = earlier.filter(
+        same_incident_as__isnull=True,
+        day__gte=OuterRef("day") - dt.timedelta(days=SURELY_WITHIN),
+    )
+    earlier_count = Subquery(
+        surely_within.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
     candidates = list(
         recent.filter(Exists(earlier))
+        .annotate(earlier_count=earlier_count)
+        .filter(earlier_count__lt=2)
         .exclude(Exists(SecondReportNotice.objects.filter(second_incident=OuterRef("pk"))))
         .values(*_COMPLAINT_FIELDS, "day")
     )
@@ -507,10 +534,11 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
         as_complaints = [
             _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
         ]
-        decision = evaluate(SECOND_REPORT_RULES, as_complaints, day)
-        if decision.count != 2 or str(second["pk"]) not in decision.routes[0].counted:
+        # The engine's route alone: nothing here needs the decision's explanation.
+        counted = evaluate_route(SECOND_REPORT_ROUTE, as_complaints, day, {}).counted
+        if len(counted) != 2 or str(second["pk"]) not in counted:
             continue
-        first_id = int(next(cid for cid in decision.routes[0].counted if cid != str(second["pk"])))
+        first_id = int(next(cid for cid in counted if cid != str(second["pk"])))
         new.append(
             SecondReportNotice(
                 area=area,

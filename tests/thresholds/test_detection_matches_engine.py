@@ -17,12 +17,15 @@ from cases.models import Incident
 from tests.thresholds.test_engine_properties import random_condition_route, random_route
 from thresholds.detection import (
     _COMPLAINT_FIELDS,
+    SECOND_REPORT_RULES,
+    SIX_MONTHS,
     _complaint,
     _suggest,
     review_candidates,
     review_suggestions_detect,
+    second_report_notices_detect,
 )
-from thresholds.engine import evaluate
+from thresholds.engine import evaluate, shift
 
 TODAY = dt.date(2026, 9, 1)
 AREAS = ["staffordshire", "hertsmere", "devon-and-cornwall", "bedford", "merton"]
@@ -224,4 +227,99 @@ def test_the_prefilter_never_drops_a_victim_the_engine_finds_under_any_rules(are
             s.complainant_key for s in _suggest(area=area, rules=rules, today=TODAY, keys=keys)
         }
         assert found == _engine_victims(area, rules)
+        transaction.set_rollback(True)
+
+
+# -- second reports: the grouped query drops only reports the engine would not count ---------
+
+report = st.fixed_dictionaries(
+    {
+        "victim": st.sampled_from(["v1", "v2"]),
+        "days_ago": st.one_of(st.integers(0, 240), st.sampled_from([0, 27, 28, 180, 181, 185])),
+        "lag": st.one_of(st.none(), st.integers(0, 30)),
+        "kind": st.sampled_from(["report", "report", "report", "diary_sheet"]),
+        "same_as": st.sampled_from([None, None, None, 0, 1, 2, 3]),
+    }
+)
+
+
+def _engine_second_reports(area) -> set[int]:
+    """The reference: every report just made, judged by the engine against all the
+    victim's earlier reports in the six months before it, nothing narrowed in SQL."""
+    rows = [
+        dict(r, day=r["reported_date"] or r["incident_date"])
+        for r in Incident.objects.filter(area=area, kind="report").values(*_COMPLAINT_FIELDS)
+    ]
+    found = set()
+    for second in rows:
+        day = second["day"]
+        if second["same_incident_as_id"] or not TODAY - dt.timedelta(days=28) <= day <= TODAY:
+            continue
+        before = [
+            r
+            for r in rows
+            if r["complainant_key"] == second["complainant_key"]
+            and (r["day"], r["pk"]) < (day, second["pk"])
+            and r["day"] >= shift(day, SIX_MONTHS, -1)
+        ]
+        complaints = [
+            _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
+        ]
+        counted = evaluate(SECOND_REPORT_RULES, complaints, day).routes[0].counted
+        if len(counted) == 2 and str(second["pk"]) in counted:
+            found.add(second["pk"])
+    return found
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(log=st.lists(report, max_size=12))
+@example(  # two earlier reports exactly 180 days before: the third, no notice
+    log=[
+        {"victim": "v1", "days_ago": 190, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 190, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 10, "lag": None, "kind": "report", "same_as": None},
+    ]
+)
+@example(  # one earlier report and a second report of it: still the second incident
+    log=[
+        {"victim": "v1", "days_ago": 100, "lag": 1, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 100, "lag": 3, "kind": "report", "same_as": 0},
+        {"victim": "v1", "days_ago": 5, "lag": 0, "kind": "report", "same_as": None},
+    ]
+)
+@example(  # one earlier report inside the six months and one just before them: a notice
+    log=[
+        {"victim": "v1", "days_ago": 195, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 100, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 10, "lag": None, "kind": "report", "same_as": None},
+    ]
+)
+def test_second_report_notices_are_exactly_the_engines(area, log):
+    with transaction.atomic():
+        made = []
+        for row in log:
+            day = TODAY - dt.timedelta(days=row["days_ago"])
+            link = row["same_as"]
+            earlier = made[link] if link is not None and link < len(made) else None
+            made.append(
+                Incident.objects.create(
+                    area=area,
+                    source="import",
+                    kind=row["kind"],
+                    incident_date=day,
+                    reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
+                    description="ASB",
+                    complainant_key=row["victim"],
+                    same_incident_as=earlier
+                    if earlier and earlier.complainant_key == row["victim"]
+                    else None,
+                )
+            )
+        found = {n.second_incident_id for n in second_report_notices_detect(area=area, today=TODAY)}
+        assert found == _engine_second_reports(area)
         transaction.set_rollback(True)
