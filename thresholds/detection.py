@@ -115,21 +115,27 @@ def _look_back(rules: dict, today: dt.date) -> dt.date | None:
     return min(starts, default=today)
 
 
-def _open_case_for_complainant():
-    return Exists(
-        Incident.objects.filter(
-            area=OuterRef("area"),
-            complainant_key=OuterRef("complainant_key"),
-            case__state__in=list(OPEN_STATES),
-        )
-    )
+def _victims_with_open_case(area: Area, only: set[str] | None = None) -> set[str]:
+    """Complainant keys in the area with an incident on an open case: one query, read
+    once per run (as an anti-join in each query that needs it, PostgreSQL walked every
+    incident on a case, in every area, each time)."""
+    qs = Incident.objects.filter(area=area, case__state__in=list(OPEN_STATES))
+    if only is not None:
+        qs = qs.filter(complainant_key__in=sorted(only))
+    return set(qs.exclude(complainant_key="").values_list("complainant_key", flat=True).distinct())
 
 
 def review_candidates(
-    *, area: Area, rules: dict, today: dt.date, only: set[str] | None = None
+    *,
+    area: Area,
+    rules: dict,
+    today: dt.date,
+    only: set[str] | None = None,
+    open_case: set[str] | None = None,
 ) -> list[str]:
     """Complainant keys that might meet the threshold, found with one grouped query
-    (among ``only`` when given: the victims whose log changed since the last run).
+    (among ``only`` when given: the victims whose log changed since the last run), less
+    the victims with an open case (``open_case``, read here unless given).
 
     A sound over-approximation of the engine: for each route one victim could meet, at
     least as many countable reports (``_countable``) as it needs, and, where the route
@@ -166,13 +172,14 @@ def review_candidates(
             route &= Q(**{f"r{i}__gte": today - dt.timedelta(days=days)})
         meets |= route
     qs = (
-        qs.exclude(_open_case_for_complainant())
-        .values("complainant_key")
+        qs.values("complainant_key")
         .annotate(**aggregates)
         .filter(meets)
         .order_by("complainant_key")
     )
-    return list(qs.values_list("complainant_key", flat=True))
+    if open_case is None:
+        open_case = _victims_with_open_case(area, only)
+    return [key for key in qs.values_list("complainant_key", flat=True) if key not in open_case]
 
 
 SLACK = dt.timedelta(minutes=10)
@@ -269,14 +276,19 @@ def review_suggestions_detect(
     if only is not None and not only:
         return []  # nothing changed since the last run today: no work per victim
     rules = versions.values_list("data", flat=True).first()["threshold"]
+    open_case = _victims_with_open_case(area, only)
     # Bookkeeping first: suggestions whose victim now has an open case are done.
-    done = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
+    suggested = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
     if only is not None:
-        done = done.filter(complainant_key__in=sorted(only))
-    done.filter(_open_case_for_complainant()).update(
-        status=SuggestionStatus.CASE_OPENED, updated_at=timezone.now()
+        suggested = suggested.filter(complainant_key__in=sorted(only))
+    done = [pk for pk, key in suggested.values_list("pk", "complainant_key") if key in open_case]
+    for batch in _chunks(done):
+        ReviewSuggestion.objects.filter(pk__in=batch, status=SuggestionStatus.OPEN).update(
+            status=SuggestionStatus.CASE_OPENED, updated_at=timezone.now()
+        )
+    candidates = review_candidates(
+        area=area, rules=rules, today=today, only=only, open_case=open_case
     )
-    candidates = review_candidates(area=area, rules=rules, today=today, only=only)
     created = []
     if candidates:
         created = _suggest(area=area, rules=rules, today=today, keys=candidates)
