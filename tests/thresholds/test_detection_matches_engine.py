@@ -1,9 +1,12 @@
 """The set-based detection finds exactly the victims the engine finds (hypothesis).
 
-For random incident logs in each seed area, ``review_suggestions_detect`` (grouped SQL
-narrowing by window, count and kind, then the engine on what is left) must suggest the
-same victims as evaluating the engine on every victim's whole log, unnarrowed. If the
-narrowing ever dropped a victim the engine would count, this fails.
+For random incident logs in each seed area, and for random rules of every route kind
+and anchor, ``review_suggestions_detect`` (a grouped SQL pre-filter per route, then the
+engine on what is left) must suggest the same victims as evaluating the engine on every
+victim's whole log, unnarrowed; and ``second_report_notices_detect`` must notice the same
+reports as the engine judging every report just made against all the victim's earlier
+ones. If the narrowing ever dropped a victim or a report the engine would count, this
+fails.
 """
 
 import datetime as dt
