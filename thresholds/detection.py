@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
-from cases.models import Incident, TimelineEvent
+from cases.models import Case, Incident, TimelineEvent
 from partnerships.models import Area
 from thresholds.conditions import RouteSpec, compile_route
 from thresholds.constants import DetectionJob, SuggestionStatus
@@ -115,14 +115,22 @@ def _look_back(rules: dict, today: dt.date) -> dt.date | None:
     return min(starts, default=today)
 
 
+def open_case_incidents(area: Area, only: set[str] | None = None):
+    """The area's incidents on an open case (on the index of incidents on a case)."""
+    qs = Incident.objects.filter(area=area, case__isnull=False).filter(
+        Exists(Case.objects.filter(pk=OuterRef("case_id"), state__in=list(OPEN_STATES)))
+    )
+    if only is not None:
+        qs = qs.filter(complainant_key__in=sorted(only))
+    return qs.exclude(complainant_key="")
+
+
 def _victims_with_open_case(area: Area, only: set[str] | None = None) -> set[str]:
     """Complainant keys in the area with an incident on an open case: one query, read
     once per run (as an anti-join in each query that needs it, PostgreSQL walked every
     incident on a case, in every area, each time)."""
-    qs = Incident.objects.filter(area=area, case__state__in=list(OPEN_STATES))
-    if only is not None:
-        qs = qs.filter(complainant_key__in=sorted(only))
-    return set(qs.exclude(complainant_key="").values_list("complainant_key", flat=True).distinct())
+    rows = open_case_incidents(area, only).order_by().values_list("complainant_key", flat=True)
+    return set(rows.distinct())
 
 
 def review_candidates(
@@ -464,6 +472,18 @@ def _saved(objects: list, pks: list) -> list:
     return out
 
 
+def reports_just_made(area: Area, today: dt.date):
+    """The area's reports of a new incident (not linked as a repeat) made in the last
+    ``RECENT_DAYS``, each with its ``day`` (reported, else happened), on its index."""
+    report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
+    return (
+        Incident.objects.filter(area=area, kind=IncidentKind.REPORT, same_incident_as__isnull=True)
+        .exclude(complainant_key="")
+        .annotate(day=report_day)
+        .filter(day__gte=today - dt.timedelta(days=RECENT_DAYS), day__lte=today)
+    )
+
+
 def second_report_notices_detect(
     *, area: Area, today: dt.date | None = None
 ) -> list[SecondReportNotice]:
@@ -480,14 +500,9 @@ def second_report_notices_detect(
         return []
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
-    reports = Incident.objects.filter(
-        area=area, kind=IncidentKind.REPORT, same_incident_as__isnull=True
-    ).exclude(complainant_key="")
+    recent = reports_just_made(area, today)
     if only is not None:
-        reports = reports.filter(complainant_key__in=sorted(only))
-    recent = reports.annotate(day=report_day).filter(
-        day__gte=today - dt.timedelta(days=RECENT_DAYS), day__lte=today
-    )
+        recent = recent.filter(complainant_key__in=sorted(only))
     # Any earlier report: one linked to a record the engine does not see (a diary sheet,
     # another victim's report) is an incident of its own there.
     earlier = (
