@@ -460,6 +460,8 @@ class Incident(AuditedModel):
                 condition=models.Q(case__isnull=False),
                 name="cases_incident_area_on_case",
             ),
+            # Detection's rerun: what changed in the area since its last run.
+            models.Index(fields=["area", "updated_at"], name="cases_incident_area_updated"),
             # Detection's "reports just made" (second reports): by the day reported.
             models.Index(
                 models.F("area"),

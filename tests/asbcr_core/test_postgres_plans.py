@@ -19,7 +19,7 @@ from cases.models import Incident
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
 from partnerships.models import Area
-from thresholds.detection import open_case_incidents, reports_just_made
+from thresholds.detection import changed_incidents, open_case_incidents, reports_just_made
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 TODAY = dt.date(2027, 3, 10)
@@ -82,6 +82,13 @@ def test_jit_is_off_and_connections_are_kept():
             "detection: reports just made in an area",
             lambda: reports_just_made(Area.objects.get(pk=_feed_area_id()), TODAY),
             "(area_id, COALESCE(reported_date, incident_date))",
+        ),
+        (
+            "detection rerun: what changed in an area since its last run",
+            lambda: changed_incidents(
+                Area.objects.get(pk=_feed_area_id()), dt.datetime(2027, 3, 10, tzinfo=dt.UTC)
+            ),
+            "(area_id, updated_at)",
         ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
