@@ -7,6 +7,7 @@ the permission and assignments to the case's own fields; ``cases.services`` runs
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -449,7 +450,26 @@ class Incident(AuditedModel):
 
     class Meta:
         ordering = ["incident_date", "id"]
-        indexes = [models.Index(fields=["area", "complainant_key", "incident_date"])]
+        indexes = [
+            models.Index(fields=["area", "complainant_key", "incident_date"]),
+            # Detection's "who in this area has an open case" (thresholds.detection): an
+            # area's incidents are spread over the whole table, and few are on a case.
+            models.Index(
+                fields=["area", "case"],
+                include=["complainant_key"],
+                condition=models.Q(case__isnull=False),
+                name="cases_incident_area_on_case",
+            ),
+            # Detection's rerun: what changed in the area since its last run.
+            models.Index(fields=["area", "updated_at"], name="cases_incident_area_updated"),
+            # Detection's "reports just made" (second reports): by the day reported.
+            models.Index(
+                models.F("area"),
+                Coalesce("reported_date", "incident_date"),
+                condition=models.Q(kind=IncidentKind.REPORT, same_incident_as__isnull=True),
+                name="cases_incident_area_report_day",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.incident_date}: {self.description[:40]}"

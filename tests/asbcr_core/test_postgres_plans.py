@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from cases.models import Incident
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
+from partnerships.models import Area
+from thresholds.detection import changed_incidents, open_case_incidents, reports_just_made
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 TODAY = dt.date(2027, 3, 10)
@@ -70,6 +72,23 @@ def test_jit_is_off_and_connections_are_kept():
                 incident_date__gte=TODAY - dt.timedelta(days=400),
             ),
             "(area_id, complainant_key, incident_date)",
+        ),
+        (
+            "detection: who in an area has an open case",
+            lambda: open_case_incidents(Area.objects.get(pk=_feed_area_id())),
+            "(area_id, case_id)",
+        ),
+        (
+            "detection: reports just made in an area",
+            lambda: reports_just_made(Area.objects.get(pk=_feed_area_id()), TODAY),
+            "(area_id, COALESCE(reported_date, incident_date))",
+        ),
+        (
+            "detection rerun: what changed in an area since its last run",
+            lambda: changed_incidents(
+                Area.objects.get(pk=_feed_area_id()), dt.datetime(2027, 3, 10, tzinfo=dt.UTC)
+            ),
+            "(area_id, updated_at)",
         ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",

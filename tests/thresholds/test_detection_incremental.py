@@ -93,7 +93,8 @@ def test_a_rerun_with_nothing_new_writes_nothing(area, django_assert_max_num_que
         detect(area)
     with at(10), CaptureQueriesContext(connection) as rerun:
         detect(area)
-    assert not [q for q in rerun.captured_queries if not q["sql"].startswith("SELECT")]
+    # Reads only (a UNION of two reads is written "(SELECT ...) UNION (SELECT ...)").
+    assert not [q for q in rerun.captured_queries if not q["sql"].lstrip("(").startswith("SELECT")]
 
 
 def test_a_case_that_closes_brings_its_victim_back_on_a_rerun(area, officer):

@@ -1,9 +1,12 @@
 """The set-based detection finds exactly the victims the engine finds (hypothesis).
 
-For random incident logs in each seed area, ``review_suggestions_detect`` (grouped SQL
-narrowing by window, count and kind, then the engine on what is left) must suggest the
-same victims as evaluating the engine on every victim's whole log, unnarrowed. If the
-narrowing ever dropped a victim the engine would count, this fails.
+For random incident logs in each seed area, and for random rules of every route kind
+and anchor, ``review_suggestions_detect`` (a grouped SQL pre-filter per route, then the
+engine on what is left) must suggest the same victims as evaluating the engine on every
+victim's whole log, unnarrowed; and ``second_report_notices_detect`` must notice the same
+reports as the engine judging every report just made against all the victim's earlier
+ones. If the narrowing ever dropped a victim or a report the engine would count, this
+fails.
 """
 
 import datetime as dt
@@ -14,8 +17,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Incident
-from thresholds.detection import _COMPLAINT_FIELDS, _complaint, review_suggestions_detect
-from thresholds.engine import evaluate
+from tests.thresholds.test_engine_properties import random_condition_route, random_route
+from thresholds.detection import (
+    _COMPLAINT_FIELDS,
+    SECOND_REPORT_RULES,
+    SIX_MONTHS,
+    _complaint,
+    _suggest,
+    review_candidates,
+    review_suggestions_detect,
+    second_report_notices_detect,
+)
+from thresholds.engine import evaluate, shift
 
 TODAY = dt.date(2026, 9, 1)
 AREAS = ["staffordshire", "hertsmere", "devon-and-cornwall", "bedford", "merton"]
@@ -105,4 +118,211 @@ def test_detection_suggests_exactly_the_victims_the_engine_finds(reference, slug
         _write(area, agencies, log)
         found = {s.complainant_key for s in review_suggestions_detect(area=area, today=TODAY)}
         assert found == _engine_victims(area, rules)
+        transaction.set_rollback(True)
+
+
+# -- random rules: the grouped pre-filter is sound for every route shape ---------------------
+
+random_incident = st.fixed_dictionaries(
+    {
+        "victim": st.sampled_from(["v1", "v2", "v3"]),
+        # Days near the edges of six- and twelve-month windows come up often.
+        "days_ago": st.one_of(
+            st.integers(-10, 500), st.sampled_from([0, 1, 30, 31, 61, 183, 184, 185, 365, 366])
+        ),
+        "lag": st.one_of(st.none(), st.integers(-3, 70), st.sampled_from([0, 30, 31])),
+        "kind": st.sampled_from(["report", "report", "diary_sheet"]),
+        "hate": st.booleans(),
+        "issue": st.sampled_from(["noise", "Noise", "parking"]),
+        "location": st.sampled_from(["", "1 Park Rd", "1 park rd.", "Shop"]),
+        "postcode": st.sampled_from(["", "WD6 1AB", "wd61ab"]),
+        "building": st.sampled_from(["", "", "Elm Court"]),
+        "uprn": st.sampled_from(["", "", "100021"]),
+        "same_as": st.sampled_from([None, None, None, 0, 1, 2]),
+    }
+)
+
+
+_SIX = {"window": {"amount": 6, "unit": "months"}}
+_MONTH = {"amount": 1, "unit": "months"}
+_ROW = {
+    "victim": "v1",
+    "days_ago": 10,
+    "lag": 1,
+    "kind": "report",
+    "hate": False,
+    "issue": "noise",
+    "location": "",
+    "postcode": "",
+    "building": "",
+    "uprn": "",
+    "same_as": None,
+}
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    routes=st.lists(st.one_of(random_route(), random_condition_route()), min_size=1, max_size=2),
+    log=st.lists(random_incident, max_size=14),
+)
+@example(  # the first day of the window counts
+    routes=[{"key": "r", "kind": "complaints_in_window", "count": 1, **_SIX}],
+    log=[dict(_ROW, days_ago=184)],
+)
+@example(  # a report 31 days late is within a one-month lag from a 31-day month
+    routes=[{"key": "r", "kind": "complaints_in_window", "count": 1, **_SIX, "report_lag": _MONTH}],
+    log=[dict(_ROW, days_ago=62, lag=31)],
+)
+@example(  # a report before the window links two places inside it (address, then postcode)
+    routes=[
+        {
+            "key": "r",
+            "kind": "all_of",
+            "conditions": [
+                {"incidents": 2},
+                {"window": {"amount": 6, "unit": "months"}},
+                {"same_location": {"linked_by": ["address", "postcode"]}},
+            ],
+        }
+    ],
+    log=[
+        dict(_ROW, days_ago=10, location="1 Park Rd"),
+        dict(_ROW, days_ago=300, location="1 Park Rd", postcode="WD6 1AB"),
+        dict(_ROW, days_ago=20, location="Shop", postcode="WD6 1AB"),
+    ],
+)
+def test_the_prefilter_never_drops_a_victim_the_engine_finds_under_any_rules(area, routes, log):
+    """Random routes of every kind and anchor (thresholds.engine's property tests' own
+    generators) over random logs: the candidates the grouped query leaves, evaluated by
+    the engine on what detection fetches, are exactly the engine's victims."""
+    rules = {"routes": [dict(route, key=f"r{i}") for i, route in enumerate(routes)]}
+    with transaction.atomic():
+        made = []
+        for row in log:
+            day = TODAY - dt.timedelta(days=row["days_ago"])
+            link = row["same_as"]
+            earlier = made[link] if link is not None and link < len(made) else None
+            made.append(
+                Incident.objects.create(
+                    area=area,
+                    source="import",
+                    kind=row["kind"],
+                    incident_date=day,
+                    reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
+                    hate_motivated=row["hate"],
+                    description="ASB",
+                    issue=row["issue"],
+                    location=row["location"],
+                    postcode=row["postcode"],
+                    building=row["building"],
+                    uprn=row["uprn"],
+                    complainant_key=row["victim"],
+                    same_incident_as=earlier,
+                )
+            )
+        keys = review_candidates(area=area, rules=rules, today=TODAY)
+        found = {
+            s.complainant_key for s in _suggest(area=area, rules=rules, today=TODAY, keys=keys)
+        }
+        assert found == _engine_victims(area, rules)
+        transaction.set_rollback(True)
+
+
+# -- second reports: the grouped query drops only reports the engine would not count ---------
+
+report = st.fixed_dictionaries(
+    {
+        "victim": st.sampled_from(["v1", "v2"]),
+        "days_ago": st.one_of(st.integers(0, 240), st.sampled_from([0, 27, 28, 180, 181, 185])),
+        "lag": st.one_of(st.none(), st.integers(0, 30)),
+        "kind": st.sampled_from(["report", "report", "report", "diary_sheet"]),
+        "same_as": st.sampled_from([None, None, None, 0, 1, 2, 3]),
+    }
+)
+
+
+def _engine_second_reports(area) -> set[int]:
+    """The reference: every report just made, judged by the engine against all the
+    victim's earlier reports in the six months before it, nothing narrowed in SQL."""
+    rows = [
+        dict(r, day=r["reported_date"] or r["incident_date"])
+        for r in Incident.objects.filter(area=area, kind="report").values(*_COMPLAINT_FIELDS)
+    ]
+    found = set()
+    for second in rows:
+        day = second["day"]
+        if second["same_incident_as_id"] or not TODAY - dt.timedelta(days=28) <= day <= TODAY:
+            continue
+        before = [
+            r
+            for r in rows
+            if r["complainant_key"] == second["complainant_key"]
+            and (r["day"], r["pk"]) < (day, second["pk"])
+            and r["day"] >= shift(day, SIX_MONTHS, -1)
+        ]
+        complaints = [
+            _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
+        ]
+        counted = evaluate(SECOND_REPORT_RULES, complaints, day).routes[0].counted
+        if len(counted) == 2 and str(second["pk"]) in counted:
+            found.add(second["pk"])
+    return found
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(log=st.lists(report, max_size=12))
+@example(  # two earlier reports exactly 180 days before: the third, no notice
+    log=[
+        {"victim": "v1", "days_ago": 190, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 190, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 10, "lag": None, "kind": "report", "same_as": None},
+    ]
+)
+@example(  # one earlier report and a second report of it: still the second incident
+    log=[
+        {"victim": "v1", "days_ago": 100, "lag": 1, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 100, "lag": 3, "kind": "report", "same_as": 0},
+        {"victim": "v1", "days_ago": 5, "lag": 0, "kind": "report", "same_as": None},
+    ]
+)
+@example(  # one earlier report inside the six months and one just before them: a notice
+    log=[
+        {"victim": "v1", "days_ago": 195, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 100, "lag": None, "kind": "report", "same_as": None},
+        {"victim": "v1", "days_ago": 10, "lag": None, "kind": "report", "same_as": None},
+    ]
+)
+def test_second_report_notices_are_exactly_the_engines(area, log):
+    with transaction.atomic():
+        made = []
+        for row in log:
+            day = TODAY - dt.timedelta(days=row["days_ago"])
+            link = row["same_as"]
+            earlier = made[link] if link is not None and link < len(made) else None
+            made.append(
+                Incident.objects.create(
+                    area=area,
+                    source="import",
+                    kind=row["kind"],
+                    incident_date=day,
+                    reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
+                    description="ASB",
+                    complainant_key=row["victim"],
+                    same_incident_as=earlier
+                    if earlier and earlier.complainant_key == row["victim"]
+                    else None,
+                )
+            )
+        found = {n.second_incident_id for n in second_report_notices_detect(area=area, today=TODAY)}
+        assert found == _engine_second_reports(area)
         transaction.set_rollback(True)
