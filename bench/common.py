@@ -35,7 +35,7 @@ def prepare(*, cases: int, incidents: int) -> None:
     from django.urls import reverse
 
     from cases.models import Case
-    from deadlines.management.commands.bench_data import build
+    from work.management.commands.bench_data import build
     from partnerships.reference import load_reference_data
 
     # What a long-running worker has done before its first sweep: load the URL conf

@@ -44,7 +44,7 @@ def test_floor_agrees_with_the_product_on_the_reporting_cases(year_2026, referen
 
 
 def test_floor_agrees_with_the_product_on_the_bench_data(reference):
-    from deadlines.management.commands.bench_data import build
+    from work.management.commands.bench_data import build
 
     with time_machine.travel(dt.datetime(2027, 3, 10, 6), tick=False):
         counts = build(cases=240, incidents=600, today=TODAY)

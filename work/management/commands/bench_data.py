@@ -5,6 +5,9 @@
 Everything is bulk-inserted (not walked through the workflow), so a large data set
 takes seconds to minutes, not hours; the benchmarks under ``bench/`` use ``build``.
 Only for a database you may fill: it refuses to run without ``--yes`` unless DEBUG.
+
+It lives in ``work``, in the top layer, because it fills the tables of the apps below it
+(cases, deadlines, panels), which no lower app may import.
 """
 
 import datetime as dt
