@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
-from cases.models import Incident
+from cases.models import Incident, TimelineEvent
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
 
@@ -61,6 +61,15 @@ def test_jit_is_off_and_connections_are_kept():
             "outbox: is this message already written",
             lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
             "(key)",
+        ),
+        (
+            # Read before every timeline append; with only the case_id index PostgreSQL
+            # walked the primary key backwards from the newest row instead.
+            "timeline: the end of one case's hash chain",
+            lambda: (
+                TimelineEvent._base_manager.filter(case_id=1).order_by("-id").values("row_hash")[:1]
+            ),
+            "(case_id, id)",
         ),
         (
             "detection: one victim's incidents in a window",
