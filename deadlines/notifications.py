@@ -52,11 +52,13 @@ class _Links:
     _SAMPLE = "REF0"
 
     def __init__(self):
-        url = reverse("cases:detail", args=[self._SAMPLE])
-        self._around = url.split(self._SAMPLE) if url.count(self._SAMPLE) == 1 else None
+        self._around: list[str] | None = None
 
     def case_url(self, reference: str) -> str:
-        if self._around is not None and _REFERENCE.fullmatch(reference):
+        if self._around is None:
+            url = reverse("cases:detail", args=[self._SAMPLE])
+            self._around = url.split(self._SAMPLE) if url.count(self._SAMPLE) == 1 else []
+        if self._around and _REFERENCE.fullmatch(reference):
             return reference.join(self._around)
         return reverse("cases:detail", args=[reference])
 

@@ -85,3 +85,13 @@ def test_templates_with_other_tags_are_rendered_as_usual(deadline, officer):
     context = {"recipient_name": HOSTILE, "items": [], "today": deadline.due, "link": "/"}
     wanted = ["deadlines/email/work_digest.txt", "deadlines/email/work_digest.html"]
     assert EmailRenderer().render(wanted, context) == [render_to_string(n, context) for n in wanted]
+
+
+def test_case_links_for_many_messages_are_the_reversed_url(deadline):
+    from django.urls import reverse
+
+    from deadlines.notifications import _Links
+
+    links = _Links()
+    for reference in (deadline.case.reference, "HER-2026-0001", "a1-b2"):
+        assert links.case_url(reference) == reverse("cases:detail", args=[reference])
