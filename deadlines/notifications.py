@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from asbcr import collector
 from asbcr.bulk import insert_rows
 from asbcr.converters import CaseReferenceConverter
 from asbcr.queue import task
@@ -380,18 +381,19 @@ def notifications_deliver_pending(*, now: dt.datetime | None = None) -> int:
     mail_connection = get_connection()
     mail_connection.open()
     try:
-        for start in range(0, len(waiting), DELIVERY_BATCH):
-            claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
-            sent = []
-            for notification in claimed:
-                if _send(notification, connection=mail_connection):
-                    sent.append(notification)
-            with transaction.atomic():
-                Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
-                    state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
-                )
-                timeline_record_many([_sent_entry(n) for n in sent if n.case_id])
-            sent_total += len(sent)
+        with collector.paused():  # many short-lived MIME parts (asbcr.collector)
+            for start in range(0, len(waiting), DELIVERY_BATCH):
+                claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
+                sent = []
+                for notification in claimed:
+                    if _send(notification, connection=mail_connection):
+                        sent.append(notification)
+                with transaction.atomic():
+                    Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
+                        state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
+                    )
+                    timeline_record_many([_sent_entry(n) for n in sent if n.case_id])
+                sent_total += len(sent)
     finally:
         mail_connection.close()
     return sent_total

@@ -12,11 +12,9 @@ with nothing new to do reads and writes nothing per deadline.
 """
 
 import datetime as dt
-import gc
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from asbcr import collector
 from asbcr.calendar import WorkingCalendar
 from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
@@ -502,24 +501,6 @@ def _escalate(run: _Run, result: SweepResult) -> None:
     result.escalations += _queue_for(run, missing, build, timeline=lambda n: entries[n.key])
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector off while the sweep builds its rows.
-
-    A first run allocates hundreds of thousands of short-lived, acyclic objects (rows,
-    messages, rendered text), which keep triggering full collections over everything the
-    worker holds: about a quarter of the sweep's CPU at 10,000 deadlines, more with more.
-    Reference counting still frees them; the collector runs again as soon as we are done.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def deadlines_sweep(
     *, today: dt.date | None = None, area_ids: list[int] | None = None, deliver: bool = True
 ) -> SweepResult:
@@ -530,7 +511,7 @@ def deadlines_sweep(
     """
     run = _Run(today=today or timezone.localdate(), area_ids=area_ids)
     result = SweepResult()
-    with _collector_paused():
+    with collector.paused():  # the steps' many short-lived rows (asbcr.collector)
         _breach(run, result)
         _remind(run, result)
         _escalate(run, result)
