@@ -533,6 +533,11 @@ class TimelineEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The end of a case's hash chain (its last id): read before every append.
+            # Without it PostgreSQL walks the primary key backwards from the newest row.
+            models.Index(fields=["case", "id"], name="cases_timeline_chain"),
+        ]
 
     def __str__(self):
         return f"{long_datetime(self.at)} {self.summary}"

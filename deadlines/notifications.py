@@ -8,21 +8,26 @@ conditional UPDATE, so two workers (or two sweeps) never send the same message t
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from asbcr import collector
+from asbcr.bulk import insert_rows
+from asbcr.converters import CaseReferenceConverter
 from asbcr.queue import task
 from cases.constants import ContactMethod, EventKind
 from cases.services import timeline_record, timeline_record_many
 from deadlines.constants import NotificationKind, NotificationState
+from deadlines.email_render import EmailRenderer
 from deadlines.models import Deadline, Notification
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,7 @@ MAX_ATTEMPTS = 5
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 CHUNK = 5000
 DELIVERY_BATCH = 500
+_REFERENCE = re.compile(CaseReferenceConverter.regex)
 DELIVER_TASK = "deadlines.deliver_notification"
 """The task that delivers one message (``deadlines.tasks``), routed to the mail queue."""
 
@@ -39,24 +45,51 @@ def _site_url() -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/")
 
 
+class _Links:
+    """Where messages send their readers, for many messages at once: the case page's
+    address is reversed once and each case reference (letters, digits and hyphens,
+    ``asbcr.converters``, so nothing to quote) put in its place."""
+
+    _SAMPLE = "REF0"
+
+    def __init__(self):
+        self._around: list[str] | None = None
+
+    def case_url(self, reference: str) -> str:
+        if self._around is None:
+            url = reverse("cases:detail", args=[self._SAMPLE])
+            self._around = url.split(self._SAMPLE) if url.count(self._SAMPLE) == 1 else []
+        if self._around and _REFERENCE.fullmatch(reference):
+            return reference.join(self._around)
+        return reverse("cases:detail", args=[reference])
+
+    def for_message(self, *, case, deadline) -> dict:
+        """The deadline's subject (an action's own page, where its owner can update it)
+        when it has one, otherwise the case."""
+        subject = deadline.subject if deadline is not None else None
+        if subject is not None and hasattr(subject, "get_absolute_url"):
+            label = f"Open {subject._meta.verbose_name}"
+            return {"link": subject.get_absolute_url(), "link_label": label}
+        if case is None:
+            return {"link": "", "link_label": ""}
+        return {
+            "link": self.case_url(case.reference),
+            "link_label": f"Open case {case.reference}",
+        }
+
+
 def _link_for(*, case, deadline: Deadline | None) -> dict:
-    """Where the message sends its reader: the deadline's subject (an action's own page,
-    where its owner can update it) when it has one, otherwise the case."""
-    subject = deadline.subject if deadline is not None else None
-    if subject is not None and hasattr(subject, "get_absolute_url"):
-        label = f"Open {subject._meta.verbose_name}"
-        return {"link": subject.get_absolute_url(), "link_label": label}
-    if case is None:
-        return {"link": "", "link_label": ""}
-    return {
-        "link": reverse("cases:detail", args=[case.reference]),
-        "link_label": f"Open case {case.reference}",
-    }
+    """Where the message sends its reader (``_Links.for_message``)."""
+    return _Links().for_message(case=case, deadline=deadline)
 
 
 @dataclass
 class Message:
-    """One message the outbox should hold: the arguments of ``notification_queue``."""
+    """One message the outbox should hold: the arguments of ``notification_queue``.
+
+    ``case``, ``deadline`` and ``recipient_user`` are what the templates and the digest
+    read: model instances, or (the sweep) light rows with the same attributes.
+    """
 
     key: str
     kind: str
@@ -66,33 +99,37 @@ class Message:
     recipient_name: str = ""
     recipient_user: object = None
     case: object = None
-    deadline: Deadline | None = None
+    deadline: object = None
 
 
-def _render(message: Message) -> Notification:
-    """The outbox row for a message (not saved): its three templates rendered."""
+def _render(message: Message, *, link: dict, renderer: EmailRenderer | None = None) -> dict:
+    """The outbox row for a message, as field values (not saved): its three templates
+    rendered."""
     context = {
         "site_url": _site_url(),
         "service_name": settings.SERVICE_NAME,
-        **_link_for(case=message.case, deadline=message.deadline),
+        **link,
         **message.context,
     }
-    subject = render_to_string(f"deadlines/email/{message.template}_subject.txt", context).strip()
-    email = message.recipient_email or ""
-    return Notification(
-        key=message.key[:255],
-        kind=message.kind,
-        case=message.case,
-        deadline=message.deadline,
-        recipient_user=message.recipient_user,
-        recipient_name=message.recipient_name[:200],
-        recipient_email=email,
-        subject=" ".join(subject.split())[:300],
-        body_text=render_to_string(f"deadlines/email/{message.template}.txt", context),
-        body_html=render_to_string(f"deadlines/email/{message.template}.html", context),
-        state=NotificationState.PENDING if email else NotificationState.SKIPPED,
-        last_error="" if email else "No email address for the recipient.",
+    name = f"deadlines/email/{message.template}"
+    subject, body_text, body_html = (renderer or EmailRenderer()).render(
+        [f"{name}_subject.txt", f"{name}.txt", f"{name}.html"], context
     )
+    email = message.recipient_email or ""
+    return {
+        "key": message.key[:255],
+        "kind": message.kind,
+        "case_id": getattr(message.case, "pk", None),
+        "deadline_id": getattr(message.deadline, "pk", None),
+        "recipient_user_id": getattr(message.recipient_user, "pk", None),
+        "recipient_name": message.recipient_name[:200],
+        "recipient_email": email,
+        "subject": " ".join(subject.split())[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "state": NotificationState.PENDING if email else NotificationState.SKIPPED,
+        "last_error": "" if email else "No email address for the recipient.",
+    }
 
 
 def notification_queue(
@@ -115,17 +152,20 @@ def notification_queue(
     existing = Notification.objects.filter(key=key[:255]).first()
     if existing is not None:
         return existing, False
-    notification = _render(
-        Message(
-            key=key,
-            kind=kind,
-            template=template,
-            context=context,
-            recipient_email=recipient_email,
-            recipient_name=recipient_name,
-            recipient_user=recipient_user,
-            case=case,
-            deadline=deadline,
+    notification = Notification(
+        **_render(
+            Message(
+                key=key,
+                kind=kind,
+                template=template,
+                context=context,
+                recipient_email=recipient_email,
+                recipient_name=recipient_name,
+                recipient_user=recipient_user,
+                case=case,
+                deadline=deadline,
+            ),
+            link=_link_for(case=case, deadline=deadline),
         )
     )
     try:
@@ -154,10 +194,10 @@ def existing_keys(keys) -> set[str]:
 # Kinds a person who chose a daily digest hears about in it rather than one by one: a
 # deadline due soon, overdue or escalated. Who chose it is the work app's to say.
 DIGESTIBLE = {NotificationKind.REMINDER, NotificationKind.BREACH, NotificationKind.ESCALATION}
-_digest_route: Callable[[list[tuple[Message, Notification, str]]], set[str]] | None = None
+_digest_route: Callable[[list[tuple[Message, object, str]]], set[str]] | None = None
 
 
-def register_digest(route: Callable[[list[tuple[Message, Notification, str]]], set[str]]):
+def register_digest(route: Callable[[list[tuple[Message, object, str]]], set[str]]):
     """``route`` is given (message, outbox row, link) for each digestible message about to
     be written to a member of staff, puts those whose reader chose a daily digest in it,
     and returns their keys. Those rows are kept in the outbox as DIGESTED (so the message
@@ -166,31 +206,36 @@ def register_digest(route: Callable[[list[tuple[Message, Notification, str]]], s
     _digest_route = route
 
 
-def notifications_queue_many(messages: list[Message]) -> list[Notification]:
+def notifications_queue_many(messages: list[Message]) -> list:
     """Write many messages to the outbox at once; those whose key is already there are
     skipped before anything is rendered. Delivery is left to the caller (the sweep
-    delivers its own messages in bulk at the end of the run).
+    delivers its own messages in bulk at the end of the run). Returns the rows written
+    (their field values as attributes, not model instances).
 
     The caller must stop a concurrent writer of the same keys (the sweep holds the
     deadline rows locked); the unique key still backs that up (``ignore_conflicts``).
     """
     there = existing_keys(m.key for m in messages)
     fresh, seen, digestible = [], set(), []
+    renderer, links = EmailRenderer(), _Links()
     for message in messages:
         if message.key[:255] in there or message.key[:255] in seen:
             continue
         seen.add(message.key[:255])
-        notification = _render(message)
+        link = links.for_message(case=message.case, deadline=message.deadline)
+        notification = SimpleNamespace(**_render(message, link=link, renderer=renderer))
         fresh.append(notification)
         if message.kind in DIGESTIBLE and message.recipient_user is not None:
-            link = _link_for(case=message.case, deadline=message.deadline)["link"]
-            digestible.append((message, notification, link))
+            digestible.append((message, notification, link["link"]))
     if _digest_route is not None and digestible:
         digested = _digest_route(digestible)
         for notification in fresh:
             if notification.key in digested:
                 notification.state = NotificationState.DIGESTED
-    Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    for start in range(0, len(fresh), CHUNK):
+        insert_rows(
+            Notification, [vars(n) for n in fresh[start : start + CHUNK]], ignore_conflicts=True
+        )
     return fresh
 
 
@@ -336,18 +381,19 @@ def notifications_deliver_pending(*, now: dt.datetime | None = None) -> int:
     mail_connection = get_connection()
     mail_connection.open()
     try:
-        for start in range(0, len(waiting), DELIVERY_BATCH):
-            claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
-            sent = []
-            for notification in claimed:
-                if _send(notification, connection=mail_connection):
-                    sent.append(notification)
-            with transaction.atomic():
-                Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
-                    state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
-                )
-                timeline_record_many([_sent_entry(n) for n in sent if n.case_id])
-            sent_total += len(sent)
+        with collector.paused():  # many short-lived MIME parts (asbcr.collector)
+            for start in range(0, len(waiting), DELIVERY_BATCH):
+                claimed = _claim(waiting[start : start + DELIVERY_BATCH], now)
+                sent = []
+                for notification in claimed:
+                    if _send(notification, connection=mail_connection):
+                        sent.append(notification)
+                with transaction.atomic():
+                    Notification.objects.filter(pk__in=[n.pk for n in sent]).update(
+                        state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
+                    )
+                    timeline_record_many([_sent_entry(n) for n in sent if n.case_id])
+                sent_total += len(sent)
     finally:
         mail_connection.close()
     return sent_total

@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from asbcr import collector
 from asbcr.calendar import WorkingCalendar
 from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
@@ -32,21 +34,70 @@ from deadlines.constants import LIVE_STATES, DeadlineState, LadderRung, Notifica
 from deadlines.models import Deadline, Notification
 from deadlines.notifications import Message, notifications_deliver_pending, notifications_queue_many
 from deadlines.selectors import calendars_by_area
-from partnerships.models import EscalationContact, ProcedureVersion
+from partnerships.models import Agency, EscalationContact, ProcedureVersion, User
 
 logger = logging.getLogger(__name__)
 
 LOCK_BATCH = 2000
 """Deadlines locked, rendered and inserted per transaction."""
 
-# Not the case's procedure version: its JSON is large, and the ladder is read once per
-# version (``_Run.ladder``).
-_RELATED = (
-    "case__area__administering_agency",
-    "responsible_user__agency",
-    "responsible_user__line_manager",
-    "responsible_agency",
+# What the sweep reads of a locked deadline: a values() row, not a model instance (the
+# sweep's first run locks tens of thousands; building each one's case, area, owner and
+# agencies as model instances cost more than writing its messages).
+_FIELDS = (
+    "pk",
+    "key",
+    "rule",
+    "due",
+    "state",
+    "escalates",
+    "responsible_user_id",
+    "responsible_agency_id",
+    "subject_type_id",
+    "subject_id",
+    "case_id",
+    "case__reference",
+    "case__area_id",
+    "case__procedure_version_id",
+    "case__area__administering_agency_id",
 )
+
+
+@dataclass(slots=True)
+class _Area:
+    pk: int
+    administering_agency: object
+
+
+@dataclass(slots=True)
+class _Case:
+    """The case of a swept deadline: what its messages and timeline entries read."""
+
+    pk: int
+    reference: str
+    area_id: int
+    procedure_version_id: int
+    area: _Area
+
+    def __str__(self):
+        return self.reference
+
+
+@dataclass(slots=True)
+class _Deadline:
+    """A locked deadline as the sweep reads it: its own fields, its case, and its owner
+    and agencies as model instances (few, loaded once per run, ``_Run.people``)."""
+
+    pk: int
+    key: str
+    rule: str
+    due: dt.date
+    state: str
+    escalates: bool
+    case: _Case
+    responsible_user: object
+    responsible_agency: object
+    subject: object
 
 
 @dataclass
@@ -77,6 +128,8 @@ class _Run:
     _contacts: dict | None = None
     _ladders: dict[int, list[rules.Rung]] = field(default_factory=dict)
     _dates: dict = field(default_factory=dict)
+    _users: dict = field(default_factory=dict)
+    _agencies: dict = field(default_factory=dict)
 
     def deadlines(self):
         """The deadlines this run sweeps: every area's, or only those of ``area_ids``."""
@@ -114,6 +167,54 @@ class _Run:
         for pk, data in ProcedureVersion.objects.filter(pk__in=wanted).values_list("pk", "data"):
             self._ladders[pk] = rules.ladder(data)
 
+    def people(self, user_ids: set, agency_ids: set) -> tuple[dict, dict]:
+        """The users (with their agency and line manager) and agencies named, as model
+        instances, each loaded once per run."""
+        missing = user_ids - set(self._users) - {None}
+        if missing:
+            self._users.update(
+                User.objects.select_related("agency", "line_manager").in_bulk(missing)
+            )
+        missing = agency_ids - set(self._agencies) - {None}
+        if missing:
+            self._agencies.update(Agency.objects.in_bulk(missing))
+        return self._users, self._agencies
+
+    def locked(self, pks: list[int]) -> list[_Deadline]:
+        """Lock these deadlines (in id order) and read them as the sweep's messages need."""
+        rows = list(
+            Deadline.objects.select_for_update(of=("self",))
+            .filter(pk__in=pks)
+            .order_by("pk")
+            .values_list(*_FIELDS)
+        )
+        users, agencies = self.people(
+            {row[6] for row in rows}, {row[7] for row in rows} | {row[14] for row in rows}
+        )
+        subjects = _subjects({(row[8], row[9]) for row in rows if row[8] and row[9]})
+        out = []
+        for row in rows:
+            (pk, key, rule, due, state, escalates, user_id, agency_id, type_id, subject_id) = row[
+                :10
+            ]
+            case_id, reference, area_id, version_id, administering_id = row[10:]
+            area = _Area(pk=area_id, administering_agency=agencies.get(administering_id))
+            out.append(
+                _Deadline(
+                    pk=pk,
+                    key=key,
+                    rule=rule,
+                    due=due,
+                    state=state,
+                    escalates=escalates,
+                    case=_Case(case_id, reference, area_id, version_id, area),
+                    responsible_user=users.get(user_id),
+                    responsible_agency=agencies.get(agency_id),
+                    subject=subjects.get((type_id, subject_id)),
+                )
+            )
+        return out
+
     @property
     def contacts(self) -> dict[int, dict[str, EscalationContact]]:
         """Every agency's escalation contacts by level, in one query."""
@@ -122,6 +223,22 @@ class _Run:
             for contact in EscalationContact.objects.all():
                 self._contacts[contact.agency_id][contact.level] = contact
         return self._contacts
+
+
+def _subjects(keys: set[tuple[int, str]]) -> dict:
+    """(content type id, object id) -> the object a deadline is about (an action), as its
+    generic foreign key would give it; one query per kind of subject."""
+    by_type = defaultdict(list)
+    for type_id, object_id in keys:
+        by_type[type_id].append(object_id)
+    found = {}
+    for type_id, object_ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        for obj in model._base_manager.filter(pk__in=object_ids):
+            found[(type_id, str(obj.pk))] = obj
+    return found
 
 
 def _owner_address(deadline: Deadline) -> tuple[str, str, object]:
@@ -155,9 +272,10 @@ def _owner_message(deadline: Deadline, *, kind: str, prefix: str) -> Message:
 
 
 def _queue_for(
+    run: _Run,
     pks: Iterable[int],
-    build: Callable[[Deadline], list[Message]],
-    timeline: Callable[[Notification], dict] | None = None,
+    build: Callable[[_Deadline], list[Message]],
+    timeline: Callable[[object], dict] | None = None,
 ) -> int:
     """Lock these deadlines (in batches, in id order so concurrent sweeps never deadlock),
     build their messages from the locked rows and write those not yet in the outbox.
@@ -168,13 +286,7 @@ def _queue_for(
     written = 0
     for batch in _chunks(sorted(set(pks)), LOCK_BATCH):
         with transaction.atomic():
-            deadlines = (
-                Deadline.objects.select_for_update(of=("self",))
-                .filter(pk__in=batch)
-                .select_related(*_RELATED)
-                .prefetch_related("subject")
-                .order_by("pk")
-            )
+            deadlines = run.locked(batch)
             messages = [message for deadline in deadlines for message in build(deadline)]
             fresh = notifications_queue_many(messages)
             if timeline is not None and fresh:
@@ -198,12 +310,15 @@ def _breach(run: _Run, result: SweepResult) -> None:
             Deadline.objects.filter(pk__in=batch).update(
                 state=DeadlineState.BREACHED, breached_on=today, updated_at=now
             )
+        written = {}  # a due date in words, once per date (tens of thousands share a few)
+        for due in {row[4] for row in moved}:
+            written[due] = long_date(due)
         timeline_record_many(
             [
                 {
                     "case_id": case_id,
                     "kind": EventKind.DEADLINE,
-                    "summary": f"Deadline breached: {rule} (was due {long_date(due)})",
+                    "summary": f"Deadline breached: {rule} (was due {written[due]})",
                     "detail": {"deadline": key, "due": due.isoformat()},
                 }
                 for _, case_id, key, rule, due in moved
@@ -230,14 +345,14 @@ def _breach(run: _Run, result: SweepResult) -> None:
             .exclude(Exists(Notification.objects.filter(key=OuterRef("notice_key"))))
         )
 
-    def build(deadline: Deadline) -> list[Message]:
+    def build(deadline: _Deadline) -> list[Message]:
         if deadline.state != DeadlineState.BREACHED or deadline.escalates:
             return []
         return [_owner_message(deadline, kind=NotificationKind.BREACH, prefix="breach")]
 
     pks = list(unnotified().values_list("pk", flat=True))
     if pks:
-        result.breach_notices += _queue_for(pks, build)
+        result.breach_notices += _queue_for(run, pks, build)
 
 
 def _remind(run: _Run, result: SweepResult) -> None:
@@ -265,7 +380,7 @@ def _remind(run: _Run, result: SweepResult) -> None:
     )
     missing = [pk for key, pk in wanted.items() if key not in there]
 
-    def build(deadline: Deadline) -> list[Message]:
+    def build(deadline: _Deadline) -> list[Message]:
         if (
             deadline.state != DeadlineState.OPEN
             or not today <= deadline.due <= horizon
@@ -275,7 +390,7 @@ def _remind(run: _Run, result: SweepResult) -> None:
         return [_owner_message(deadline, kind=NotificationKind.REMINDER, prefix="reminder")]
 
     if missing:
-        result.reminders += _queue_for(missing, build)
+        result.reminders += _queue_for(run, missing, build)
 
 
 def ladder_recipient(
@@ -348,7 +463,7 @@ def _escalate(run: _Run, result: SweepResult) -> None:
         return
     entries: dict[str, dict] = {}
 
-    def build(deadline: Deadline) -> list[Message]:
+    def build(deadline: _Deadline) -> list[Message]:
         if deadline.state not in LIVE_STATES or deadline.due > today or not deadline.escalates:
             return []
         case = deadline.case
@@ -383,7 +498,7 @@ def _escalate(run: _Run, result: SweepResult) -> None:
             )
         return messages
 
-    result.escalations += _queue_for(missing, build, timeline=lambda n: entries[n.key])
+    result.escalations += _queue_for(run, missing, build, timeline=lambda n: entries[n.key])
 
 
 def deadlines_sweep(
@@ -396,9 +511,10 @@ def deadlines_sweep(
     """
     run = _Run(today=today or timezone.localdate(), area_ids=area_ids)
     result = SweepResult()
-    _breach(run, result)
-    _remind(run, result)
-    _escalate(run, result)
+    with collector.paused():  # the steps' many short-lived rows (asbcr.collector)
+        _breach(run, result)
+        _remind(run, result)
+        _escalate(run, result)
     if deliver:
         result.delivered = notifications_deliver_pending()
     logger.info("Deadline sweep for %s: %s", run.today, result)

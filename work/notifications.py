@@ -333,7 +333,7 @@ def digest_deadline_messages(pending) -> set[str]:
             key=notification.key,
             kind=_DEADLINE_WORK[message.kind],
             user=message.recipient_user,
-            case=message.case,
+            case_id=getattr(message.case, "pk", None),
             summary=notification.subject[:300],
             link=link[:500],
         )

@@ -82,65 +82,98 @@ def timeline_record(
     return event
 
 
-def timeline_record_many(entries: list[dict], *, batch_size: int = 1000) -> list[TimelineEvent]:
+_TIMELINE_ENTRY_KEYS = {
+    "case_id",
+    "kind",
+    "summary",
+    "reason",
+    "detail",
+    "from_state",
+    "to_state",
+    "visible_to_applicant",
+    "at",
+}
+
+
+def timeline_record_many(entries: list[dict], *, batch_size: int = 5000) -> list:
     """Append many entries at once (the deadline sweep): each dict holds the keyword
     arguments of ``timeline_record`` (``case`` may be given as ``case_id``).
 
     Each entry joins its case's hash chain exactly as ``timeline_record`` would: the
     cases' chains are locked together (in id order, so two sweeps cannot deadlock), the
-    last hash of each is read in one query, and the entries are sealed in list order.
+    last hash of each is read (one query per ``batch_size`` cases), the entries are
+    sealed in list order and inserted together (``asbcr.bulk.insert_rows``). Returns the
+    entries as written (plain rows with their hashes, not model instances).
     """
+    from types import SimpleNamespace
+
     from django.db import connection
     from django.db.models import OuterRef, Subquery
 
     from asbcr import audit_chain as chain
     from asbcr.audit_context import current_ip
+    from asbcr.bulk import insert_rows
 
     if not entries:
         return []
     ip = current_ip() or None
     now = timezone.now()
-    events = []
+    rows = []
     for entry in entries:
         entry = dict(entry)
         by = entry.pop("by", None)
         entry.pop("ip", None)
+        if "case" in entry:
+            entry["case_id"] = entry.pop("case").pk
+        unknown = set(entry) - _TIMELINE_ENTRY_KEYS
+        if unknown:
+            raise TypeError(f"Unknown timeline entry fields: {sorted(unknown)}")
         actor = by if getattr(by, "is_authenticated", False) else None
-        events.append(
-            TimelineEvent(
-                **{k: v for k, v in entry.items() if k not in ("summary", "detail", "at")},
+        rows.append(
+            SimpleNamespace(
+                case_id=entry["case_id"],
                 at=entry.get("at") or now,
+                actor_id=getattr(actor, "pk", None),
+                kind=entry["kind"],
+                from_state=entry.get("from_state", ""),
+                to_state=entry.get("to_state", ""),
                 summary=entry["summary"][:300],
+                reason=entry.get("reason", ""),
                 detail=entry.get("detail") or {},
-                actor=actor,
+                visible_to_applicant=entry.get("visible_to_applicant", False),
                 actor_agency_id=_agency_id(actor),
                 ip_address=ip,
             )
         )
-    case_ids = sorted({event.case_id for event in events})
+    case_ids = sorted({row.case_id for row in rows})
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            list(
-                Case.objects.select_for_update(no_key=True)
-                .filter(pk__in=case_ids)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-        last = dict(
-            Case.objects.filter(pk__in=case_ids)
-            .annotate(
-                last_hash=Subquery(
-                    TimelineEvent._base_manager.filter(case_id=OuterRef("pk"))
-                    .order_by("-id")
-                    .values("row_hash")[:1]
+        last = {}
+        for start in range(0, len(case_ids), batch_size):
+            batch = case_ids[start : start + batch_size]
+            if connection.vendor == "postgresql":
+                list(
+                    Case.objects.select_for_update(no_key=True)
+                    .filter(pk__in=batch)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
                 )
+            last.update(
+                Case.objects.filter(pk__in=batch)
+                .annotate(
+                    last_hash=Subquery(
+                        TimelineEvent._base_manager.filter(case_id=OuterRef("pk"))
+                        .order_by("-id")
+                        .values("row_hash")[:1]
+                    )
+                )
+                .values_list("pk", "last_hash")
             )
-            .values_list("pk", "last_hash")
-        )
-        for event in events:
-            chain.seal_timeline(event, prev_hash=last.get(event.case_id) or "")
-            last[event.case_id] = event.row_hash
-        return TimelineEvent.objects.bulk_create(events, batch_size=batch_size)
+        for row in rows:
+            chain.seal_timeline(row, prev_hash=last.get(row.case_id) or "")
+            last[row.case_id] = row.row_hash
+        for start in range(0, len(rows), batch_size):
+            insert_rows(TimelineEvent, [vars(row) for row in rows[start : start + batch_size]])
+    return rows
 
 
 def access_log_record(

@@ -15,7 +15,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
-from cases.models import Incident
+from cases.models import Case, Incident, TimelineEvent
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
 from partnerships.models import Area
@@ -63,6 +63,17 @@ def test_jit_is_off_and_connections_are_kept():
             "outbox: is this message already written",
             lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
             "(key)",
+        ),
+        (
+            # Read before every timeline append; with only the case_id index PostgreSQL
+            # walked the primary key backwards from the newest row instead.
+            "timeline: the end of one case's hash chain",
+            lambda: (
+                TimelineEvent._base_manager.filter(case_id=_timeline_case_id())
+                .order_by("-id")
+                .values("row_hash")[:1]
+            ),
+            "(case_id, id)",
         ),
         (
             "detection: one victim's incidents in a window",
@@ -125,6 +136,30 @@ def _feed_area_id() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Incident._meta.db_table}")
     return area.pk
+
+
+def _timeline_case_id() -> int:
+    """500 cases' timelines, four entries each, interleaved as a busy service writes
+    them, with the table analysed. Returns one case's id."""
+    from asbcr.bulk import insert_rows
+    from cases.constants import EventKind
+    from deadlines.management.commands.bench_data import build
+    from partnerships.reference import load_reference_data
+
+    load_reference_data()
+    build(cases=500, incidents=0, today=TODAY)
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    insert_rows(
+        TimelineEvent,
+        [
+            {"case_id": case_id, "kind": EventKind.NOTE, "summary": f"Entry {n}"}
+            for n in range(4)
+            for case_id in case_ids
+        ],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TimelineEvent._meta.db_table}")
+    return case_ids[len(case_ids) // 2]
 
 
 def _indexes_on(table: str, columns: str) -> set[str]:

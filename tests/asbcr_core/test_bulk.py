@@ -1,0 +1,71 @@
+"""``asbcr.bulk.insert_rows``: plain rows in one COPY on PostgreSQL, ``bulk_create``
+elsewhere; defaults filled as ``save`` fills them, conflicts skipped when asked, and the
+statement counted like any other."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from asbcr.bulk import insert_rows
+from cases.constants import EventKind
+from cases.models import TimelineEvent
+from deadlines.models import Notification
+from tests.factories import receive_case
+
+pytestmark = pytest.mark.django_db
+
+
+def outbox_row(key: str, case) -> dict:
+    return {
+        "key": key,
+        "kind": "breach",
+        "case_id": case.pk,
+        "recipient_email": "pat@example.org",
+        "subject": "Overdue <b> & 'quoted'",
+        "body_text": "Dear Pat,\n\tTabs, newlines and a back\\slash\u2019s fine.\n",
+        "body_html": "<p>Dear Pat</p>",
+    }
+
+
+def test_rows_are_written_with_their_defaults(area, officer):
+    case = receive_case(area=area, by=officer)
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(Notification, [outbox_row("a:1", case), outbox_row("a:2", case)])
+    written = Notification.objects.get(key="a:2")
+    assert written.body_text == outbox_row("a:2", case)["body_text"]
+    assert written.subject == "Overdue <b> & 'quoted'"
+    assert (written.state, written.attempts, written.last_error, written.sent_at) == (
+        "pending",
+        0,
+        "",
+        None,
+    )
+    assert written.created_at is not None and written.updated_at is not None
+    if connection.vendor == "postgresql":
+        assert [q["sql"].split(" ")[0] for q in queries.captured_queries] == ["COPY"]
+
+
+def test_json_and_missing_required_values(area, officer):
+    case = receive_case(area=area, by=officer)
+    detail = {"deadline": "k", "nested": [1, "two", None], "text": "a\tb\n"}
+    insert_rows(
+        TimelineEvent,
+        [{"case_id": case.pk, "kind": EventKind.DEADLINE, "summary": "S", "detail": detail}],
+    )
+    assert TimelineEvent.objects.get(case=case, summary="S").detail == detail
+    with pytest.raises((KeyError, IntegrityError)), transaction.atomic():
+        insert_rows(TimelineEvent, [{"kind": EventKind.DEADLINE, "summary": "no case"}])
+
+
+def test_conflicting_rows_are_skipped_only_when_asked(area, officer):
+    case = receive_case(area=area, by=officer)
+    insert_rows(Notification, [outbox_row("b:1", case)])
+    insert_rows(
+        Notification, [outbox_row("b:1", case), outbox_row("b:2", case)], ignore_conflicts=True
+    )
+    assert set(Notification.objects.filter(key__startswith="b:").values_list("key", flat=True)) == {
+        "b:1",
+        "b:2",
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Notification, [outbox_row("b:2", case)])
