@@ -35,8 +35,8 @@ def prepare(*, cases: int, incidents: int) -> None:
     from django.urls import reverse
 
     from cases.models import Case
-    from work.management.commands.bench_data import build
     from partnerships.reference import load_reference_data
+    from work.management.commands.bench_data import build
 
     # What a long-running worker has done before its first sweep: load the URL conf
     # (which imports every app's views) so the first timing is not an import.

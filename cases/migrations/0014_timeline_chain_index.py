@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_caseagency_risk_known'),
+        ('cases', '0013_incident_area_updated'),
     ]
 
     operations = [
