@@ -198,8 +198,10 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         ordering = ["-received_on", "-id"]
         indexes = [
             # The work queues: an area's new applications (state received), and the
-            # case steps that leave them out, without reading the area's other cases.
-            models.Index(fields=["area", "state"], name="cases_case_area_state"),
+            # case steps that leave them out, without reading the area's other cases;
+            # with the id, the visibility rule's "cases in my areas" (an area-wide
+            # role) is read from the index alone.
+            models.Index(fields=["area", "state", "id"], name="cases_case_area_state"),
         ]
         permissions = [
             ("view_case_list", "Can list the cases they may see"),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['area', 'state'], name='cases_case_area_state'),
+            index=models.Index(fields=['area', 'state', 'id'], name='cases_case_area_state'),
         ),
         migrations.AddIndex(
             model_name='caseagency',
