@@ -197,6 +197,13 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        indexes = [
+            # The work queues: an area's new applications (state received), and the
+            # case steps that leave them out, without reading the area's other cases;
+            # with the id, the visibility rule's "cases in my areas" (an area-wide
+            # role) is read from the index alone.
+            models.Index(fields=["area", "state", "id"], name="cases_case_area_state"),
+        ]
         permissions = [
             ("view_case_list", "Can list the cases they may see"),
             ("receive_case", "Can record an application"),
@@ -361,6 +368,12 @@ class CaseAgency(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "agency"], name="one_involvement_per_agency")
+        ]
+        indexes = [
+            # The visibility rule's "cases my agency is involved in": the case ids read
+            # from the index alone, on every staff page (the list, its total, the work
+            # count in the navigation).
+            models.Index(fields=["agency", "case"], name="cases_caseagency_agency_case"),
         ]
 
     def __str__(self):

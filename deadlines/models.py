@@ -73,6 +73,13 @@ class Deadline(TimeStampedModel):
         indexes = [
             models.Index(fields=["state", "due"]),
             models.Index(fields=["subject_type", "subject_id"]),
+            # The live steps named as someone's (their work queue, and the count beside
+            # "Your work" on every staff page), with their cases, from the index alone.
+            models.Index(
+                fields=["responsible_user", "case"],
+                condition=models.Q(state__in=[DeadlineState.BREACHED, DeadlineState.OPEN]),
+                name="deadlines_deadline_live_user",
+            ),
         ]
         permissions = [("manage_deadline", "Can waive deadlines and record delays")]
 
