@@ -382,47 +382,28 @@ def main(argv=None) -> int:
         ):
             deadline = time.monotonic() + args.max_seconds
             static_ok = static_is_hashed_and_served(port)
+
             # Warm every worker, then the floor, then the product, then the floor again:
             # the floor is the mean of its two runs, so a machine that slows or speeds up
             # during the run moves both.
-            drive(
-                port,
-                clients=args.clients,
-                journeys=args.clients * 4,
-                deadline=deadline,
-                results=Results(),
-                walk=bare_requests,
-            )
-            floor_runs = [Results()]
-            floor_elapsed = [
-                drive(
+            def run(journeys, walk):
+                measured = Results()
+                seconds = drive(
                     port,
                     clients=args.clients,
-                    journeys=args.journeys,
+                    journeys=journeys,
                     deadline=deadline,
-                    results=floor_runs[0],
-                    walk=bare_requests,
+                    results=measured,
+                    walk=walk,
                 )
-            ]
-            results = Results()
-            elapsed = drive(
-                port,
-                clients=args.clients,
-                journeys=args.journeys,
-                deadline=deadline,
-                results=results,
-            )
-            floor_runs.append(Results())
-            floor_elapsed.append(
-                drive(
-                    port,
-                    clients=args.clients,
-                    journeys=args.journeys,
-                    deadline=deadline,
-                    results=floor_runs[1],
-                    walk=bare_requests,
-                )
-            )
+                return measured, seconds
+
+            run(args.clients * 4, bare_requests)
+            floor_before = run(args.journeys, bare_requests)
+            results, elapsed = run(args.journeys, journey)
+            floor_after = run(args.journeys, bare_requests)
+            floor_runs = [floor_before[0], floor_after[0]]
+            floor_elapsed = [floor_before[1], floor_after[1]]
             statuses = limited_client(
                 port, limit=args.limit, threads=min(args.clients, 8), deadline=deadline
             )

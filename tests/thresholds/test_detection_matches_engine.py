@@ -160,6 +160,39 @@ _ROW = {
 }
 
 
+def _record_log(area, log, *, links_own_reports_only=False):
+    """The log's rows as the area's incidents, oldest link first; a row's ``same_as`` is
+    the index of an earlier row it is the same incident as (with
+    ``links_own_reports_only``, only when that row is the same victim's)."""
+    made = []
+    for row in log:
+        row = {**_ROW, **row}
+        day = TODAY - dt.timedelta(days=row["days_ago"])
+        link = row["same_as"]
+        earlier = made[link] if link is not None and link < len(made) else None
+        if links_own_reports_only and earlier and earlier.complainant_key != row["victim"]:
+            earlier = None
+        made.append(
+            Incident.objects.create(
+                area=area,
+                source="import",
+                kind=row["kind"],
+                incident_date=day,
+                reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
+                hate_motivated=row["hate"],
+                description="ASB",
+                issue=row["issue"],
+                location=row["location"],
+                postcode=row["postcode"],
+                building=row["building"],
+                uprn=row["uprn"],
+                complainant_key=row["victim"],
+                same_incident_as=earlier,
+            )
+        )
+    return made
+
+
 @pytest.mark.django_db
 @settings(
     max_examples=120,
@@ -202,29 +235,7 @@ def test_the_prefilter_never_drops_a_victim_the_engine_finds_under_any_rules(are
     the engine on what detection fetches, are exactly the engine's victims."""
     rules = {"routes": [dict(route, key=f"r{i}") for i, route in enumerate(routes)]}
     with transaction.atomic():
-        made = []
-        for row in log:
-            day = TODAY - dt.timedelta(days=row["days_ago"])
-            link = row["same_as"]
-            earlier = made[link] if link is not None and link < len(made) else None
-            made.append(
-                Incident.objects.create(
-                    area=area,
-                    source="import",
-                    kind=row["kind"],
-                    incident_date=day,
-                    reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
-                    hate_motivated=row["hate"],
-                    description="ASB",
-                    issue=row["issue"],
-                    location=row["location"],
-                    postcode=row["postcode"],
-                    building=row["building"],
-                    uprn=row["uprn"],
-                    complainant_key=row["victim"],
-                    same_incident_as=earlier,
-                )
-            )
+        _record_log(area, log)
         keys = review_candidates(area=area, rules=rules, today=TODAY)
         found = {
             s.complainant_key for s in _suggest(area=area, rules=rules, today=TODAY, keys=keys)
@@ -304,25 +315,7 @@ def _engine_second_reports(area) -> set[int]:
 )
 def test_second_report_notices_are_exactly_the_engines(area, log):
     with transaction.atomic():
-        made = []
-        for row in log:
-            day = TODAY - dt.timedelta(days=row["days_ago"])
-            link = row["same_as"]
-            earlier = made[link] if link is not None and link < len(made) else None
-            made.append(
-                Incident.objects.create(
-                    area=area,
-                    source="import",
-                    kind=row["kind"],
-                    incident_date=day,
-                    reported_date=None if row["lag"] is None else day + dt.timedelta(row["lag"]),
-                    description="ASB",
-                    complainant_key=row["victim"],
-                    same_incident_as=earlier
-                    if earlier and earlier.complainant_key == row["victim"]
-                    else None,
-                )
-            )
+        _record_log(area, log, links_own_reports_only=True)
         found = {n.second_incident_id for n in second_report_notices_detect(area=area, today=TODAY)}
         assert found == _engine_second_reports(area)
         transaction.set_rollback(True)
