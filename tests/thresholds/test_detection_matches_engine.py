@@ -30,6 +30,17 @@ from thresholds.detection import (
 )
 from thresholds.engine import evaluate, shift
 
+
+def on_the_database(*, max_examples: int):
+    """Hypothesis settings for a property that writes to the test database: no per-example
+    deadline, and the function-scoped fixtures (the area) shared by every example."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 TODAY = dt.date(2026, 9, 1)
 AREAS = ["staffordshire", "hertsmere", "devon-and-cornwall", "bedford", "merton"]
 
@@ -92,11 +103,7 @@ def _engine_victims(area, rules) -> set[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("slug", AREAS)
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@on_the_database(max_examples=25)
 @given(log=st.lists(incident, max_size=16))
 @example(log=[dict(_PLAIN, days_ago=d) for d in (10, 40, 70)])  # exactly three, recent
 @example(log=[dict(_PLAIN, days_ago=d) for d in (10, 40, 70, 100, 130)])
@@ -194,11 +201,7 @@ def _record_log(area, log, *, links_own_reports_only=False):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@on_the_database(max_examples=120)
 @given(
     routes=st.lists(st.one_of(random_route(), random_condition_route()), min_size=1, max_size=2),
     log=st.lists(random_incident, max_size=14),
@@ -286,11 +289,7 @@ def _engine_second_reports(area) -> set[int]:
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=100,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@on_the_database(max_examples=100)
 @given(log=st.lists(report, max_size=12))
 @example(  # two earlier reports exactly 180 days before: the third, no notice
     log=[
