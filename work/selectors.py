@@ -97,13 +97,9 @@ def _deadline_item(deadline: Deadline) -> Item:
     )
 
 
-def _visible(user):
-    return visible_case_ids(user)
-
-
 def _live_deadlines(user):
     return (
-        Deadline.objects.filter(state__in=LIVE_STATES, case__in=_visible(user))
+        Deadline.objects.filter(state__in=LIVE_STATES, case__in=visible_case_ids(user))
         .select_related("case", "responsible_user", "responsible_agency")
         .order_by("due", "id")
     )
@@ -177,7 +173,7 @@ def responses_owed(*, user, areas):
     qs = (
         CaseAgency.objects.filter(
             agency_id=user.agency_id,
-            case__in=_visible(user),
+            case__in=visible_case_ids(user),
             case__area_id__in=areas,
             case__state__in=ASKED_STATES,
             response_received_on__isnull=True,
@@ -216,7 +212,9 @@ def agency_actions(*, user):
     """SPOC: open actions my agency owns (whoever in it holds them)."""
     qs = (
         Action.objects.filter(
-            agency_id=user.agency_id, status__in=OPEN_ACTION_STATUSES, case__in=_visible(user)
+            agency_id=user.agency_id,
+            status__in=OPEN_ACTION_STATUSES,
+            case__in=visible_case_ids(user),
         )
         .select_related("case", "agency", "owner")
         .order_by("due_on", "id")
@@ -227,7 +225,9 @@ def agency_actions(*, user):
 def my_actions(*, user):
     """Anyone: open actions I own."""
     qs = (
-        Action.objects.filter(owner=user, status__in=OPEN_ACTION_STATUSES, case__in=_visible(user))
+        Action.objects.filter(
+            owner=user, status__in=OPEN_ACTION_STATUSES, case__in=visible_case_ids(user)
+        )
         .select_related("case", "agency", "owner")
         .order_by("due_on", "id")
     )
@@ -240,7 +240,7 @@ def _upcoming_listings(user, today):
             status__in=WAITING_LISTINGS,
             meeting__status=MeetingStatus.SCHEDULED,
             meeting__starts_at__date__gte=today,
-            case__in=_visible(user),
+            case__in=visible_case_ids(user),
         )
         .select_related("case", "meeting")
         .order_by("meeting__starts_at", "id")
@@ -299,7 +299,7 @@ def appeals_to_review(*, user):
     )
     qs = (
         Appeal.objects.filter(
-            reviewer=user, status__in=OPEN_APPEAL_STATUSES, case__in=_visible(user)
+            reviewer=user, status__in=OPEN_APPEAL_STATUSES, case__in=visible_case_ids(user)
         )
         .annotate(stage_rule=Subquery(stage.values("rule")[:1]))
         .annotate(due=Subquery(stage.values("due_on")[:1]))
