@@ -60,6 +60,22 @@ def test_jit_is_off_and_connections_are_kept():
             "(state, due)",
         ),
         (
+            # state alone has no index of its own (deadlines 0005): (state, due) leads with it.
+            "sweep: breached deadlines that do not escalate (breach notices)",
+            lambda: Deadline.objects.filter(state=DeadlineState.BREACHED, escalates=False),
+            "(state, due)",
+        ),
+        (
+            "sweep fan-out: the areas with live deadlines",
+            lambda: (
+                Deadline.objects.filter(state__in=LIVE_STATES)
+                .order_by()
+                .values_list("case__area_id", flat=True)
+                .distinct()
+            ),
+            "(state, due)",
+        ),
+        (
             "outbox: is this message already written",
             lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
             "(key)",
@@ -119,9 +135,31 @@ def test_hot_queries_use_their_index(name, queryset, columns):
     assert wanted, f"{name}: no index on {columns}"
     if query.model is Deadline and columns == "(state, due)":
         # The partial index of live deadlines (cases 0010, for the case list's next
-        # deadline) holds exactly the rows the sweep reads, so it serves it as well.
-        wanted |= {"deadlines_deadline_live_due"}
+        # deadline) holds exactly the rows the sweep reads, so it serves it as well; so,
+        # for a query on the live states alone, does the work count's (deadlines 0004).
+        wanted |= {"deadlines_deadline_live_due", "deadlines_deadline_live_user"}
     assert any(f" {index} " in f" {plan} " for index in wanted), f"{name}: {wanted} unused\n{plan}"
+
+
+def test_deadline_state_has_no_index_of_its_own():
+    """The sweep marks a third of the open deadlines breached on its first run at county
+    scale, and each index on the table is written again for each of them (an indexed
+    column changed: no heap-only update). (state, due) serves every query on state, so a
+    second index leading with state would only add writes (deadlines 0005)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+            [Deadline._meta.db_table],
+        )
+        rows = cursor.fetchall()
+    leading = {
+        name
+        for name, definition in rows
+        if definition.replace(" varchar_pattern_ops", "")
+        .split(" USING btree ")[-1]
+        .startswith("(state")
+    }
+    assert leading == _indexes_on(Deadline._meta.db_table, "(state, due)")
 
 
 def test_involvements_are_indexed_by_agency_and_case():
