@@ -85,41 +85,108 @@ def _statistics_jobs():
     return floor, jobs
 
 
-def _case_list_jobs():
-    """(floor, {job: fn}): the staff case list's first page for an officer who sees a
-    seventh of the cases, through the test client, against a bare Django view of the
-    same rows (bench/cases/bench_case_list.py, which also times sorts and searches)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent / "cases"))
-    from bench_case_list import bare_view_factory, involve_administering_agencies
-    from django.test import Client
-    from django.urls import clear_url_caches, path
+sys.path.insert(0, str(Path(__file__).resolve().parent / "cases"))
 
-    import asbcr.urls
-    from cases import selectors
-    from cases.views import PAGE_SIZE
+
+def _signed_in_officer():
+    """(officer, get): Hertsmere's case officer signed in to the test client, and a
+    factory of timed GETs as that officer (bench/cases/bench_case_list.py)."""
+    from bench_case_list import involve_administering_agencies
+    from django.test import Client
+
     from partnerships.models import User
 
     involve_administering_agencies()  # bench_data does; older data sets may lack it
     officer = User.objects.get(username="hertsmere.officer")
-    ids = list(selectors.case_list(user=officer).values_list("pk", flat=True)[:PAGE_SIZE])
-    asbcr.urls.urlpatterns.append(path("bench-bare-case-rows/", bare_view_factory(ids)))
-    clear_url_caches()
     client = Client()
     client.force_login(officer)
 
-    def get(url):
+    def get(url, params=None):
         def run():
-            response = client.get(url)
+            response = client.get(url, params or {})
             assert response.status_code == 200, response.status_code
 
         return run
 
-    floor, page = get("/bench-bare-case-rows/"), get("/staff/cases/")
+    return officer, get
+
+
+def _bare(url: str, view) -> str:
+    from django.urls import clear_url_caches, path
+
+    import asbcr.urls
+
+    asbcr.urls.urlpatterns.append(path(url.strip("/") + "/", view))
+    clear_url_caches()
+    return url
+
+
+def _case_list_jobs():
+    """(floor, {job: fn}): the staff case list's first page for an officer who sees a
+    seventh of the cases, through the test client, against a bare Django view of the
+    same rows (bench/cases/bench_case_list.py, which also times sorts and searches)."""
+    from bench_case_list import bare_view_factory
+
+    from cases import selectors
+    from cases.views import PAGE_SIZE
+
+    officer, get = _signed_in_officer()
+    ids = list(selectors.case_list(user=officer).values_list("pk", flat=True)[:PAGE_SIZE])
+    floor = get(_bare("/bench-bare-case-rows/", bare_view_factory(ids)))
+    page = get("/staff/cases/")
     floor(), page()  # warm: templates, URL conf, session
     return floor, {f"staff case list, first page ({PAGE_SIZE} rows)": page}
 
 
-GROUPS = ("sweep", "detection", "statistics", "case-list")
+SEARCH_FOR = "harassment"  # a word in many incidents
+
+
+def _search_jobs():
+    """(floor, {job: fn}): a search from the case list for a word in many incidents,
+    against a bare view of the same search: the visible cases matching it, one page and
+    the count."""
+    from bench_case_list import bare_search_factory
+
+    from cases.views import PAGE_SIZE
+
+    officer, get = _signed_in_officer()
+    floor = get(_bare("/bench-bare-search/", bare_search_factory(officer, SEARCH_FOR, PAGE_SIZE)))
+    page = get("/staff/cases/", {"q": SEARCH_FOR})
+    floor(), page()
+    return floor, {f"case search for a word in the incidents ({PAGE_SIZE} rows)": page}
+
+
+def _my_work_jobs():
+    """(floor, {job: fn}): the staff home (the officer's work queues), against a bare view
+    of their largest queue: their live deadlines on cases they may see, one screen and
+    the count."""
+    from bench_case_list import bare_my_work_factory
+
+    from work.selectors import SHOWN
+
+    officer, get = _signed_in_officer()
+    floor = get(_bare("/bench-bare-my-work/", bare_my_work_factory(officer, SHOWN)))
+    page = get("/staff/")
+    floor(), page()
+    return floor, {"my work (staff home, every queue)": page}
+
+
+def _dashboard_jobs():
+    """(floor, {job: fn}): the officer's area's deadlines dashboard, against a bare view
+    counting the same visible deadlines in the database."""
+    from bench_case_list import bare_dashboard_factory
+
+    from partnerships.models import Area
+
+    officer, get = _signed_in_officer()
+    area = Area.objects.get(pk=min(a for _r, a in officer.role_pairs))
+    floor = get(_bare("/bench-bare-dashboard/", bare_dashboard_factory(officer, area, TODAY)))
+    page = get(f"/staff/deadlines/area/{area.slug}/")
+    floor(), page()
+    return floor, {"deadlines dashboard for the officer's area": page}
+
+
+GROUPS = ("sweep", "detection", "statistics", "case-list", "search", "my-work", "dashboard")
 
 
 def measure(
@@ -166,8 +233,14 @@ def measure(
     with clock(11):  # the officer signs in on the benchmark's day, so the session is live
         if "statistics" in groups:
             reads["statistics"] = _statistics_jobs()
-        if "case-list" in groups:
-            reads["case-list"] = _case_list_jobs()
+        for group, jobs in (
+            ("case-list", _case_list_jobs),
+            ("search", _search_jobs),
+            ("my-work", _my_work_jobs),
+            ("dashboard", _dashboard_jobs),
+        ):
+            if group in groups:
+                reads[group] = jobs()
 
     def read():
         for group, (floor_fn, jobs) in reads.items():

@@ -90,7 +90,14 @@ def case_list_view(request):
     # With no filter the list is every case the user may see: count the rule's ids alone.
     unfiltered = not any(filters.values())
     count_of = selectors.visible_case_ids(request.user) if unfiltered else None
-    paginator = selectors.CaseListPaginator(cases, PAGE_SIZE, count_of=count_of)
+    in_index_order = (
+        selectors.case_list_newest_first(request.user)
+        if unfiltered and sort == selectors.DEFAULT_SORT
+        else None
+    )
+    paginator = selectors.CaseListPaginator(
+        cases, PAGE_SIZE, count_of=count_of, in_index_order=in_index_order
+    )
     page = paginator.get_page(submitted(request.GET, "page"))
     if filters.get("q"):
         services.access_log_record(user=request.user, kind=AccessKind.SEARCH, query=filters["q"])

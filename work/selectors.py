@@ -18,7 +18,7 @@ from appeals.constants import OPEN_APPEAL_STATUSES
 from appeals.models import Appeal, AppealStage
 from cases.constants import CaseState, InvolvementRole
 from cases.models import Case, CaseAgency
-from cases.selectors import case_visible_to, visible_case_ids
+from cases.selectors import case_visibility_probe, visible_case_ids
 from deadlines.constants import LIVE_STATES, Responsible
 from deadlines.models import Deadline
 from panels.constants import ActionStatus, ListingStatus, MeetingStatus, MemberRole
@@ -118,8 +118,10 @@ def new_applications(*, user, areas):
         .order_by("due")
         .values("due")[:1]
     )
+    # The rule tested on each new application (few, read from the area-and-state
+    # index), not the user's whole set of visible ids built to find them.
     qs = (
-        case_visible_to(user=user)
+        Case.objects.filter(case_visibility_probe(user))
         .filter(area_id__in=areas, state=CaseState.RECEIVED)
         .annotate(due=Subquery(due))
         .select_related("area")

@@ -62,6 +62,101 @@ def bare_view_factory(ids):
     return bare
 
 
+def _render(source: str):
+    from django.template import engines
+
+    return engines["django"].from_string(source)
+
+
+_ROWS = _render(
+    "<table>{% for c in rows %}<tr><td>{{ c.reference }}</td><td>{{ c.victim.name }}"
+    "</td><td>{{ c.area.name }}</td><td>{{ c.received_on }}</td><td>{{ c.state }}</td>"
+    "</tr>{% endfor %}</table><p>{{ count }}</p>"
+)
+
+
+def bare_search_factory(user, q, per_page):
+    """The least a search must do: the cases the user may see (the visibility rule's
+    ids) that match the words, newest first, one page of them with their victim and
+    area, and how many there are; rendered as one table."""
+    from django.http import HttpResponse
+
+    from cases.models import Case
+    from cases.search import case_search_filter
+    from cases.selectors import visible_case_ids
+
+    def bare(request):
+        found = Case.objects.filter(pk__in=visible_case_ids(user)).filter(case_search_filter(q))
+        rows = found.select_related("area", "victim").order_by("-received_on", "-id")
+        context = {"rows": rows[:per_page], "count": found.count()}
+        return HttpResponse(_ROWS.render(context, request))
+
+    return bare
+
+
+def bare_my_work_factory(user, shown):
+    """The least the staff home's work queue must do: the live deadlines named as the
+    user's on cases they may see, soonest first, the first ``shown`` with their case, and
+    how many there are; rendered as one table."""
+    from django.http import HttpResponse
+
+    from cases.selectors import visible_case_ids
+    from deadlines.constants import LIVE_STATES
+    from deadlines.models import Deadline
+
+    template = _render(
+        "<table>{% for d in rows %}<tr><td>{{ d.case.reference }}</td><td>{{ d.kind }}</td>"
+        "<td>{{ d.due }}</td></tr>{% endfor %}</table><p>{{ count }}</p>"
+    )
+
+    def bare(request):
+        mine = Deadline.objects.filter(
+            state__in=LIVE_STATES, responsible_user=user, case__in=visible_case_ids(user)
+        )
+        rows = mine.select_related("case").order_by("due", "id")[:shown]
+        return HttpResponse(template.render({"rows": rows, "count": mine.count()}, request))
+
+    return bare
+
+
+def bare_dashboard_factory(user, area, today):
+    """The least an area's deadlines dashboard must do: the live deadlines of the cases
+    in the area the user may see, counted overdue, due today and due this week, and the
+    overdue ones counted by officer and by agency, in the database; rendered as lists."""
+    from django.db.models import Count, Q
+    from django.http import HttpResponse
+
+    from cases.selectors import visible_case_ids
+    from deadlines.constants import LIVE_STATES
+    from deadlines.models import Deadline
+    from deadlines.selectors import week_end
+
+    template = _render(
+        "<p>{{ counts.overdue }} {{ counts.today }} {{ counts.week }}</p><ul>"
+        "{% for o in by_owner %}<li>{{ o.responsible_user__last_name }} "
+        "{{ o.responsible_agency__name }} {{ o.n }}</li>{% endfor %}</ul>"
+    )
+
+    def bare(request):
+        live = Deadline.objects.filter(
+            state__in=LIVE_STATES, case__area=area, case__in=visible_case_ids(user)
+        )
+        counts = live.aggregate(
+            overdue=Count("pk", filter=Q(due__lt=today)),
+            today=Count("pk", filter=Q(due=today)),
+            week=Count("pk", filter=Q(due__gt=today, due__lte=week_end(today))),
+        )
+        by_owner = (
+            live.filter(due__lt=today)
+            .values("responsible_user__last_name", "responsible_agency__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        return HttpResponse(template.render({"counts": counts, "by_owner": by_owner}, request))
+
+    return bare
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)

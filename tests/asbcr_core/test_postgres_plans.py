@@ -178,6 +178,18 @@ def test_the_cases_are_indexed_by_area_state_and_id():
     assert _indexes_on("cases_case", "(area_id, state, id)") == {"cases_case_area_state"}
 
 
+def test_the_case_list_first_page_is_read_from_the_newest_first_index(reference):
+    """The case list's first page (its default order, no filter) walks the cases'
+    newest-first index and stops at the page, testing each case against the visibility
+    rule, instead of sorting every case the officer may see (cases 0016)."""
+    from cases.selectors import case_list_newest_first
+
+    officer = reference["users"]["hertsmere.officer"]
+    plan = _plan(case_list_newest_first(officer).values("pk")[:25])
+    assert "cases_case_newest_first" in plan, plan
+    assert "Sort" not in plan, plan
+
+
 def _feed_area_id() -> int:
     """One area's incident feed: 3,000 incidents from 300 complainants over three years,
     with the table analysed. Returns the area's id."""

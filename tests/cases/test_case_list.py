@@ -1,6 +1,8 @@
 """The case list: search, sorting, the next deadline, phase tags, pagination, and that a
 search never reveals a case the user may not see."""
 
+import datetime as dt
+
 import pytest
 
 from cases import selectors, services
@@ -178,3 +180,49 @@ def test_on_postgresql_search_stems_words_and_forgives_a_misspelt_name(cases):
     assert found(officer, "fences") == {cases["quiet"].reference}  # a note
     # Hostile search syntax is words, never an error.
     assert found(officer, "'\" & | ! ( :* <-> -") == set()
+
+
+@pytest.fixture
+def read_in_index_order(monkeypatch):
+    """The first pages read in index order even for the few cases a test makes."""
+    monkeypatch.setattr(selectors, "INDEX_ORDER_MIN_CASES", 1)
+    monkeypatch.setattr(selectors, "INDEX_ORDER_ROWS", 4)
+
+
+def _pages(user, per_page, *, in_index_order):
+    paginator = selectors.CaseListPaginator(
+        selectors.case_list(user=user),
+        per_page,
+        count_of=selectors.visible_case_ids(user),
+        in_index_order=selectors.case_list_newest_first(user) if in_index_order else None,
+    )
+    return [
+        [case.reference for case in paginator.page(n).object_list] for n in paginator.page_range
+    ]
+
+
+@pytest.mark.django_db
+def test_pages_read_in_index_order_are_the_sorted_pages(
+    cases, reference, area, read_in_index_order
+):
+    officer = cases["officer"]
+    for day in range(5):  # some received the same day, so the id breaks the tie
+        receive_case(area=area, by=officer, received_on=dt.date(2026, day % 3 + 1, 10))
+    sorted_pages = _pages(officer, 2, in_index_order=False)
+    assert len(sorted_pages) == 4  # pages 1-2 in index order, 3-4 sorted
+    assert _pages(officer, 2, in_index_order=True) == sorted_pages
+
+
+@pytest.mark.django_db
+def test_the_index_order_reveals_no_case_the_user_may_not_see(
+    cases, reference, client, read_in_index_order
+):
+    spoc = reference["users"]["hertsmere.spoc"]  # police: involved in the shenley case only
+    assert _pages(spoc, 2, in_index_order=True) == [[cases["shenley"].reference]]
+    outsider = reference["users"]["staffordshire.officer"]
+    assert not selectors.case_list_newest_first(outsider).exists()
+    client.force_login(outsider)
+    body = client.get("/staff/cases/").content.decode()
+    for case in (cases["quiet"], cases["shenley"]):
+        assert case.reference not in body
+        assert case.applicant.name not in body

@@ -141,3 +141,24 @@ def test_the_queue_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         result = work_queue(user=user)
     assert result["total"] >= 7
+
+
+def test_an_officer_of_the_area_from_an_agency_not_involved_is_not_shown_the_application(
+    received, users, area, client
+):
+    """Holding a case-officer role in the area is not a way in: the new-applications queue
+    tests each application against the visibility rule, and another agency's officer
+    given a role there sees it neither in the queue, its count, nor the home page."""
+    from partnerships.constants import Role
+    from partnerships.models import RoleAssignment
+
+    outsider = users["staffordshire.officer"]
+    RoleAssignment.objects.create(user=outsider, role=Role.CASE_OFFICER, area=area)
+    outsider.refresh_from_db()  # its roles are read once per user object
+    q = queue(outsider, "new_applications")
+    assert q is not None and refs(q) == [] and q.count == 0
+    assert work_count(user=outsider) == 0
+    client.force_login(outsider)
+    body = client.get(reverse("home")).content.decode()
+    assert received.reference not in body
+    assert received.applicant.name not in body
