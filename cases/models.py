@@ -558,6 +558,14 @@ class TimelineEvent(AppendOnlyModel):
             # The end of a case's hash chain (its last id): read before every append.
             # Without it PostgreSQL walks the primary key backwards from the newest row.
             models.Index(fields=["case", "id"], name="cases_timeline_chain"),
+            # The cases that ever moved into a state (the statistics' outcome of each
+            # application): read per state, it is a range of this index, where without
+            # it each state is a scan of the whole timeline.
+            models.Index(
+                fields=["to_state", "case"],
+                name="cases_timeline_reached",
+                condition=models.Q(kind="transition"),
+            ),
         ]
 
     def __str__(self):
