@@ -1,6 +1,7 @@
 """The online application: start page, area, each question, incidents, check and send, save and resume."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,8 +36,7 @@ def apply_start(request):
     )
 
 
-def _start_or_update(request, area):
-    draft = _draft(request)
+def _start_or_update(request, area, draft):
     if draft is not None:
         return services.draft_change_area(draft=draft, area=area)
     draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request))
@@ -55,11 +55,14 @@ def apply_postcode(request):
             _refuse(form)
         elif form.is_valid():
             try:
-                draft = _start_or_update(request, form.found_area)
+                # One transaction for starting the draft and keeping the postcode: one
+                # commit, and never a draft without the answer that started it.
+                with transaction.atomic():
+                    draft = _start_or_update(request, form.found_area, draft)
+                    services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
             except services.TooManyDrafts:
                 _refuse(form)
             else:
-                services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
                 return redirect("public:case_review")
     return _render_form(
         request,
@@ -83,7 +86,7 @@ def apply_area(request):
         elif form.is_valid():
             area = next(a for a in areas if a.slug == form.cleaned_data["area"])
             try:
-                _start_or_update(request, area)
+                _start_or_update(request, area, draft)
             except services.TooManyDrafts:
                 _refuse(form)
             else:

@@ -28,6 +28,26 @@ def test_a_flood_from_many_addresses_is_bounded_in_total(reference, client, sett
     assert DraftApplication.objects.count() == 10
 
 
+def test_a_service_full_of_expired_drafts_takes_new_applications(reference, settings):
+    """Expired drafts never keep the service full: they are purged as a draft starts, in
+    the same transaction as the start and its first answer."""
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    settings.PUBLIC_MAX_LIVE_DRAFTS = 2
+    for i in range(2):
+        Client(REMOTE_ADDR=f"10.1.0.{i}").post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    refused = Client(REMOTE_ADDR="10.1.0.9").post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    assert refused.status_code == 429
+    DraftApplication.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    started = Client(REMOTE_ADDR="10.1.0.9").post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    assert started.status_code == 302
+    draft = DraftApplication.objects.get()
+    assert draft.data == {"postcode": {"postcode": "WD6 1AA"}}
+
+
 def test_submissions_are_rate_limited_per_address(reference, settings):
     from django.test import Client
 
