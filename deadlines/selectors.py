@@ -7,7 +7,7 @@ area dashboard and "my work", so their numbers agree.
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from asbcr.calendar import WorkingCalendar, calendar_for
@@ -101,34 +101,52 @@ def my_work(*, user, today: dt.date | None = None) -> dict:
     return _buckets(deadlines_visible_to(user=user).filter(responsible_user=user), today)
 
 
+DASHBOARD_ROWS = 50  # each list on the dashboard shows this many, then says how many more
+
+
+def _counts_by(deadlines: QuerySet[Deadline], field: str, none_label: str) -> list[tuple]:
+    """(name, count) of the deadlines grouped by who answers for them, counted in the
+    database; the names read once for the few people or agencies counted."""
+    counted = (
+        deadlines.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
+    )
+    counted = list(counted)
+    model = Deadline._meta.get_field(field).related_model
+    names = {
+        pk: str(obj) for pk, obj in model.objects.in_bulk([pk for pk, _n in counted if pk]).items()
+    }
+    totals = Counter()
+    for pk, n in counted:  # two people with the same name are counted as one name
+        totals[names[pk] if pk else none_label] += n
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def area_dashboard(*, user, area, today: dt.date | None = None) -> dict:
     """Due today, due this week, overdue; overdue by officer and by agency; with counts.
 
-    ``overdue_cases`` counts the same cases as the case list's overdue filter.
+    The counts and the tables by officer and agency are counted in the database; each
+    list shows its first ``DASHBOARD_ROWS`` (an area can have thousands overdue) and the
+    page says how many there are. ``overdue_cases`` counts the same cases as the case
+    list's overdue filter, which lists them all.
     """
     today = today or timezone.localdate()
     qs = deadlines_visible_to(user=user).filter(case__area=area)
     buckets = _buckets(qs, today)
-    overdue = list(buckets["overdue"])
-    by_officer = Counter(
-        str(d.responsible_user) if d.responsible_user else "No named owner" for d in overdue
+    counts = qs.filter(state__in=LIVE_STATES).aggregate(
+        overdue=Count("pk", filter=Q(due__lt=today)),
+        due_today=Count("pk", filter=Q(due=today)),
+        due_this_week=Count("pk", filter=Q(due__gt=today, due__lte=week_end(today))),
     )
-    by_agency = Counter(
-        str(d.responsible_agency) if d.responsible_agency else "No agency" for d in overdue
-    )
-    overdue_cases = (
+    counts["overdue_cases"] = (
         case_visible_to(user=user).filter(area=area).filter(overdue_case_filter(today)).count()
     )
+    overdue = buckets["overdue"]
     return {
         "today": today,
         "week_end": week_end(today),
-        **buckets,
-        "counts": {
-            "overdue": len(overdue),
-            "due_today": buckets["due_today"].count(),
-            "due_this_week": buckets["due_this_week"].count(),
-            "overdue_cases": overdue_cases,
-        },
-        "by_officer": sorted(by_officer.items(), key=lambda kv: (-kv[1], kv[0])),
-        "by_agency": sorted(by_agency.items(), key=lambda kv: (-kv[1], kv[0])),
+        **{name: listed[:DASHBOARD_ROWS] for name, listed in buckets.items()},
+        "rows_shown": DASHBOARD_ROWS,
+        "counts": counts,
+        "by_officer": _counts_by(overdue, "responsible_user", "No named owner"),
+        "by_agency": _counts_by(overdue, "responsible_agency", "No agency"),
     }

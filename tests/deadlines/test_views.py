@@ -68,6 +68,28 @@ def test_dashboard_counts_agree_with_the_case_list_overdue_filter(client, area, 
     assert sum(n for _name, n in response.context["by_agency"]) == counts["overdue"]
 
 
+def test_a_long_dashboard_shows_its_first_rows_and_counts_them_all(
+    client, area, officer, cases, monkeypatch
+):
+    """An area with thousands overdue: each list shows its first rows, oldest first, and
+    the counts and the tables by officer and agency still count every one."""
+    import deadlines.selectors
+
+    monkeypatch.setattr(deadlines.selectors, "DASHBOARD_ROWS", 2)
+    with at(D(2026, 12, 29)):
+        client.force_login(officer)
+        deadlines_sweep()
+        response = client.get(f"/staff/deadlines/area/{area.slug}/")
+    page = response.content.decode()
+    overdue = list(response.context["overdue"])
+    assert [d.due for d in overdue] == [D(2026, 12, 4), D(2026, 12, 15)]
+    assert _counts(page)["overdue"] == 4
+    assert "Showing the 2 overdue longest of 4." in page
+    assert f'href="/staff/cases/?area={area.slug}&amp;overdue=1">See every case' in page
+    assert response.context["by_officer"] == [(str(officer), 4)]
+    assert sum(n for _name, n in response.context["by_agency"]) == 4
+
+
 def test_my_work_lists_what_the_user_answers_for(client, officer, users, cases):
     with at(D(2026, 12, 29)):
         client.force_login(officer)
