@@ -7,7 +7,7 @@ area dashboard and "my work", so their numbers agree.
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from asbcr.calendar import WorkingCalendar, calendar_for
@@ -104,19 +104,15 @@ def my_work(*, user, today: dt.date | None = None) -> dict:
 DASHBOARD_ROWS = 50  # each list on the dashboard shows this many, then says how many more
 
 
-def _counts_by(deadlines: QuerySet[Deadline], field: str, none_label: str) -> list[tuple]:
-    """(name, count) of the deadlines grouped by who answers for them, counted in the
-    database; the names read once for the few people or agencies counted."""
-    counted = (
-        deadlines.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n")
-    )
-    counted = list(counted)
-    model = Deadline._meta.get_field(field).related_model
-    names = {
-        pk: str(obj) for pk, obj in model.objects.in_bulk([pk for pk, _n in counted if pk]).items()
-    }
+def _names(model, pks) -> dict:
+    return {pk: str(obj) for pk, obj in model.objects.in_bulk([pk for pk in pks if pk]).items()}
+
+
+def _by_name(counted: Counter, model, none_label: str) -> list[tuple[str, int]]:
+    """(name, count), most first: two people with the same name are one name, as read."""
+    names = _names(model, counted)
     totals = Counter()
-    for pk, n in counted:  # two people with the same name are counted as one name
+    for pk, n in counted.items():
         totals[names[pk] if pk else none_label] += n
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
@@ -124,29 +120,49 @@ def _counts_by(deadlines: QuerySet[Deadline], field: str, none_label: str) -> li
 def area_dashboard(*, user, area, today: dt.date | None = None) -> dict:
     """Due today, due this week, overdue; overdue by officer and by agency; with counts.
 
-    The counts and the tables by officer and agency are counted in the database; each
-    list shows its first ``DASHBOARD_ROWS`` (an area can have thousands overdue) and the
-    page says how many there are. ``overdue_cases`` counts the same cases as the case
-    list's overdue filter, which lists them all.
+    One pass over the area's live deadlines on the cases the user can see, as plain rows
+    in due order (an area can have tens of thousands overdue): the counts, the tables by
+    officer and agency and the cases with an overdue step are counted from it, and each
+    list shows its first ``DASHBOARD_ROWS``, read in full afterwards. ``overdue_cases``
+    counts the same cases as the case list's overdue filter (``overdue_q``), which lists
+    them all.
     """
     today = today or timezone.localdate()
-    qs = deadlines_visible_to(user=user).filter(case__area=area)
-    buckets = _buckets(qs, today)
-    counts = qs.filter(state__in=LIVE_STATES).aggregate(
-        overdue=Count("pk", filter=Q(due__lt=today)),
-        due_today=Count("pk", filter=Q(due=today)),
-        due_this_week=Count("pk", filter=Q(due__gt=today, due__lte=week_end(today))),
+    end = week_end(today)
+    rows = (
+        Deadline.objects.filter(
+            case__in=case_visible_to(user=user).values("pk"),
+            case__area=area,
+            state__in=LIVE_STATES,
+            due__lte=end,
+        )
+        .order_by("due", "id")
+        .values_list("pk", "due", "case_id", "responsible_user_id", "responsible_agency_id")
     )
-    counts["overdue_cases"] = (
-        case_visible_to(user=user).filter(area=area).filter(overdue_case_filter(today)).count()
-    )
-    overdue = buckets["overdue"]
+    shown = {"overdue": [], "due_today": [], "due_this_week": []}
+    counts = dict.fromkeys(shown, 0)
+    by_officer, by_agency, overdue_cases = Counter(), Counter(), set()
+    for pk, due, case_id, user_id, agency_id in rows.iterator(chunk_size=5000):
+        bucket = "overdue" if due < today else "due_today" if due == today else "due_this_week"
+        counts[bucket] += 1
+        if len(shown[bucket]) < DASHBOARD_ROWS:
+            shown[bucket].append(pk)
+        if bucket == "overdue":
+            by_officer[user_id] += 1
+            by_agency[agency_id] += 1
+            overdue_cases.add(case_id)
+    listed = Deadline.objects.select_related(
+        "case", "case__area", "responsible_user", "responsible_agency"
+    ).in_bulk([pk for pks in shown.values() for pk in pks])
+    field = Deadline._meta.get_field
     return {
         "today": today,
-        "week_end": week_end(today),
-        **{name: listed[:DASHBOARD_ROWS] for name, listed in buckets.items()},
+        "week_end": end,
+        **{bucket: [listed[pk] for pk in pks if pk in listed] for bucket, pks in shown.items()},
         "rows_shown": DASHBOARD_ROWS,
-        "counts": counts,
-        "by_officer": _counts_by(overdue, "responsible_user", "No named owner"),
-        "by_agency": _counts_by(overdue, "responsible_agency", "No agency"),
+        "counts": {**counts, "overdue_cases": len(overdue_cases)},
+        "by_officer": _by_name(
+            by_officer, field("responsible_user").related_model, "No named owner"
+        ),
+        "by_agency": _by_name(by_agency, field("responsible_agency").related_model, "No agency"),
     }

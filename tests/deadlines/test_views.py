@@ -90,6 +90,21 @@ def test_a_long_dashboard_shows_its_first_rows_and_counts_them_all(
     assert sum(n for _name, n in response.context["by_agency"]) == 4
 
 
+def test_the_dashboard_counts_only_cases_the_user_can_see(client, users, area, cases):
+    """A police SPOC in the area whose force is not yet involved in these cases: the
+    dashboard opens, but counts, lists and names none of them."""
+    spoc = users["hertsmere.spoc"]
+    with at(D(2026, 12, 29)):
+        deadlines_sweep()
+        client.force_login(spoc)
+        response = client.get(f"/staff/deadlines/area/{area.slug}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert _counts(page) == {"overdue": 0, "overdue_cases": 0, "due_today": 0, "due_this_week": 0}
+    assert response.context["by_officer"] == [] and response.context["by_agency"] == []
+    assert not any(case.reference in page for case in cases)
+
+
 def test_my_work_lists_what_the_user_answers_for(client, officer, users, cases):
     with at(D(2026, 12, 29)):
         client.force_login(officer)
