@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 
 REPORT = "report"
 
@@ -25,8 +26,10 @@ DISCRETIONARY_FACTORS = {
 KIND_LABELS = {DIARY_SHEET: "a diary sheet", REPORT: "a report"}
 
 
+@lru_cache(maxsize=4096)
 def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, with the day clamped to the end of a shorter month."""
+    """Calendar months, with the day clamped to the end of a shorter month (pure, so
+    remembered: detection asks the same few dates for every victim it evaluates)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
@@ -52,5 +55,6 @@ def describe_period(period: dict) -> str:
     return plural(amount, unit[:-1] if unit.endswith("s") else unit)
 
 
+@lru_cache(maxsize=4096)
 def _fmt(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else "not recorded"
