@@ -245,3 +245,22 @@ def _indexes_on(table: str, columns: str) -> set[str]:
         for name, definition in rows
         if f"btree {columns}" in definition.replace(" varchar_pattern_ops", "")
     }
+
+
+def test_outcomes_read_the_states_reached_from_their_index():
+    """The report's by-outcome extra reads the timeline through its index of the states
+    each case moved into (cases 0017), not one scan of the whole timeline per state."""
+    from partnerships.reference import load_reference_data
+    from reporting import selectors
+    from reporting.periods import Period
+
+    area = load_reference_data()["areas"]["hertsmere"]
+    period = Period.financial_year(2026)
+    rows = selectors.APPLICATIONS_WITH_OUTCOME.qs([area.pk]).filter(
+        received_on__gte=period.start, received_on__lte=dt.date(2027, 3, 31)
+    )
+    plan = _plan(rows.values("outcome"))
+    timeline_lines = [line for line in plan.splitlines() if "cases_timelineevent" in line]
+    assert len(timeline_lines) >= 4, plan  # reviewed, withdrawn, referred back, not met
+    assert not any("Seq Scan" in line for line in timeline_lines), plan
+    assert all("cases_timeline_reached" in line for line in timeline_lines), plan
