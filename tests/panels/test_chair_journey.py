@@ -3,8 +3,10 @@ declaration before any personal data, opening only when the rules are met, and a
 added at the meeting."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,12 +45,13 @@ def test_the_chair_has_a_meetings_list_and_a_meeting_page(client, listing, users
     assert response.status_code == 403
 
 
+# Mid-morning, so "later today" is still today (run near midnight, the meeting fell in
+# the past by the time it was scheduled).
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/London")), tick=False)
 def test_the_home_page_mentions_todays_meeting(client, area, officer, users):
     chair = users["hertsmere.chair"]
     case = case_ready_for_panel(area=area, officer=officer)
-    later_today = timezone.localtime() + dt.timedelta(minutes=5)
-    if later_today.date() != timezone.localdate():
-        later_today = timezone.localtime()
+    later_today = timezone.localtime() + dt.timedelta(hours=1)
     meeting = services.meeting_schedule_ad_hoc(
         area=area, by=officer, starts_at=later_today, purpose="Case review"
     )
