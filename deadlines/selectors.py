@@ -154,15 +154,14 @@ def area_dashboard(*, user, area, today: dt.date | None = None) -> dict:
     listed = Deadline.objects.select_related(
         "case", "case__area", "responsible_user", "responsible_agency"
     ).in_bulk([pk for pks in shown.values() for pk in pks])
-    field = Deadline._meta.get_field
+    from partnerships.models import Agency, User
+
     return {
         "today": today,
         "week_end": end,
         **{bucket: [listed[pk] for pk in pks if pk in listed] for bucket, pks in shown.items()},
         "rows_shown": DASHBOARD_ROWS,
         "counts": {**counts, "overdue_cases": len(overdue_cases)},
-        "by_officer": _by_name(
-            by_officer, field("responsible_user").related_model, "No named owner"
-        ),
-        "by_agency": _by_name(by_agency, field("responsible_agency").related_model, "No agency"),
+        "by_officer": _by_name(by_officer, User, "No named owner"),
+        "by_agency": _by_name(by_agency, Agency, "No agency"),
     }
