@@ -3,13 +3,15 @@
 A queue is a query per kind of work, each limited to the cases the person may see
 (``cases.selectors.case_visible_to``), so the number of queries does not grow with the
 number of items. ``work_count`` is the figure the navigation shows: the same queries,
-counted.
+counted together in one statement.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -540,10 +542,29 @@ def work_count(*, user, today: dt.date | None = None) -> int:
         return 0
     today = today or timezone.localdate()
     built, admin = _queues_for(user, today)
-    total = sum(builder()[0].count() for _key, _title, _empty, builder in built)
+    total = _count_together([builder()[0] for _key, _title, _empty, builder in built])
     if admin:
         total += publication_due(user=user, today=today).count
     return total
+
+
+def _count_together(querysets) -> int:
+    """The sum of the querysets' counts, asked of the database in one statement: the
+    navigation shows it on every staff page, and one round trip per queue (up to ten)
+    cost more than the counting."""
+    parts, params = [], []
+    for qs in querysets:
+        try:
+            sql, sql_params = qs.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: nothing to count
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS q{len(parts)})")
+        params.extend(sql_params)
+    if not parts:
+        return 0
+    with connections[Case.objects.db].cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(parts), params)
+        return cursor.fetchone()[0]
 
 
 # -- the agency response (CR5) ---------------------------------------------------------

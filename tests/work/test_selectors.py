@@ -162,3 +162,20 @@ def test_an_officer_of_the_area_from_an_agency_not_involved_is_not_shown_the_app
     body = client.get(reverse("home")).content.decode()
     assert received.reference not in body
     assert received.applicant.name not in body
+
+
+@pytest.mark.parametrize(
+    "name", ["hertsmere.officer", "hertsmere.spoc", "hertsmere.admin", "hertsmere.chair"]
+)
+def test_the_nav_count_asks_the_database_once_for_every_queue(
+    name, gathering, officer, users, django_assert_max_num_queries
+):
+    """The navigation shows the count on every staff page: the queues are counted in one
+    statement (plus the user's roles and the cases an officer holds), not one query each."""
+    user = type(officer).objects.get(pk=users[name].pk)
+    expected = work_queue(user=user)["total"]
+    user = type(officer).objects.get(pk=users[name].pk)
+    with django_assert_max_num_queries(4) as captured:
+        assert work_count(user=user) == expected
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1
