@@ -25,7 +25,24 @@ def case_involves_agency_filter(agency_id) -> Q:
 def _ways_in(user) -> list[QuerySet] | None:
     """The visibility rule's ways in for this user, each a query of case ids: named on
     the case, their agency involved, an area-wide role in its area. None for a superuser
-    (every case). The caller has refused anyone not signed in or inactive."""
+    (every case). The caller has refused anyone not signed in or inactive.
+
+    Built once per user object and kept on it while what they depend on is unchanged
+    (as the roles themselves are read once per user object): a staff page asks for the
+    rule up to seven times (the list, its count, every queue of the navigation's work
+    count), and building the querysets cost more than running them. The querysets are
+    never evaluated here, only used as subqueries, so whoever is named on a case since
+    is still found when each one runs."""
+    key = (user.pk, user.is_superuser, user.agency_id, user.role_pairs)
+    kept = getattr(user, "_case_ways_in", None)  # through request.user's lazy wrapper
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    ways_in = _build_ways_in(user)
+    user._case_ways_in = (key, ways_in)
+    return ways_in
+
+
+def _build_ways_in(user) -> list[QuerySet] | None:
     if user.is_superuser:
         return None
     ways_in = [CaseAccessGrant.objects.filter(user=user).order_by().values("case_id")]

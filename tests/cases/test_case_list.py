@@ -226,3 +226,34 @@ def test_the_index_order_reveals_no_case_the_user_may_not_see(
     for case in (cases["quiet"], cases["shenley"]):
         assert case.reference not in body
         assert case.applicant.name not in body
+
+
+def test_the_rule_kept_on_a_user_still_follows_grants_roles_and_agency(reference, area, users):
+    """The rule's ways in are built once per user object (a page asks for them up to
+    seven times); what is kept must never outlive what it was built from: a grant made
+    since is seen at once, and a changed role or agency on the same object rebuilds it."""
+    from cases.models import CaseAccessGrant
+    from partnerships.constants import Role
+    from partnerships.models import RoleAssignment
+
+    case = receive_case(area=area, by=users["hertsmere.officer"])
+    outsider = type(users["staffordshire.officer"]).objects.get(username="staffordshire.officer")
+    assert not selectors.user_can_see_case(outsider, case)
+    assert case.pk not in {row["case_id"] for row in selectors.visible_case_ids(outsider)}
+
+    grant = CaseAccessGrant.objects.create(case=case, user=outsider, reason="Panel chair")
+    assert selectors.user_can_see_case(outsider, case)  # same object, grant seen at once
+    grant.delete()
+    assert not selectors.user_can_see_case(outsider, case)
+
+    RoleAssignment.objects.create(user=outsider, role=Role.AREA_ADMIN, area=area)
+    del outsider.role_pairs  # its roles are read once per user object
+    assert selectors.user_can_see_case(outsider, case)  # area-wide role: rebuilt
+    RoleAssignment.objects.filter(user=outsider, role=Role.AREA_ADMIN).delete()
+    del outsider.role_pairs
+    assert not selectors.user_can_see_case(outsider, case)
+
+    outsider.agency = users["hertsmere.officer"].agency  # the administering council
+    assert selectors.user_can_see_case(outsider, case)
+    assert selectors.case_list(user=outsider).filter(pk=case.pk).exists()
+    assert not selectors.case_list(user=users["staffordshire.admin"]).filter(pk=case.pk).exists()
