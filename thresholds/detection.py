@@ -393,13 +393,13 @@ def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> lis
         if (key, latest) in existing:
             continue
         new.append(
-            ReviewSuggestion(
-                area=area,
-                complainant_key=key,
-                latest_incident_date=latest,
-                explanation=decision.explanation(),
-                incident_ids=counted,
-            )
+            {
+                "area_id": area.pk,
+                "complainant_key": key,
+                "latest_incident_date": latest,
+                "explanation": decision.explanation(),
+                "incident_ids": counted,
+            }
         )
     if not new:
         return []
@@ -413,43 +413,44 @@ def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> lis
             for pk, key, latest in rows.values_list("pk", "complainant_key", "latest_incident_date")
         }
 
-    return _insert_missing(new, key=("complainant_key", "latest_incident_date"), written=written)
+    return _insert_missing(
+        ReviewSuggestion, new, key=("complainant_key", "latest_incident_date"), written=written
+    )
 
 
-def _insert_missing(objects: list, *, key: tuple[str, ...], written) -> list:
-    """Insert the objects whose row is not there yet (the model's unique constraint on
-    ``key`` decides; a concurrent run may have written some) and return those this run
-    wrote, with their primary keys, from ``written(started)``: a read-back of {key: pk}
-    of the rows created since the insert began (each area's run holds its advisory lock,
-    so those are this run's).
+def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -> list:
+    """Insert the rows (field attname -> value; the model's defaults for the rest) not
+    there yet (the model's unique constraint on ``key`` decides; a concurrent run may
+    have written some) and return, as saved instances, those this run wrote, with their
+    primary keys from ``written(started)``: a read-back of {key: pk} of the rows created
+    since the insert began (each area's run holds its advisory lock, so those are this
+    run's). Instances are built only for the rows written, once their keys are known.
 
     On PostgreSQL the rows go by ``COPY`` (``asbcr.bulk.insert_rows``: should any row
     conflict, the batch is written again with ``ON CONFLICT DO NOTHING``); inserting
     19,415 suggestions' explanations (2.5 KB of JSON each) as one JSON document per batch
     was about a third of the statements' time at 1,000,000 incidents. Elsewhere,
     ``bulk_create(ignore_conflicts=True)``."""
-    if not objects:
+    if not rows:
         return []
-    model = type(objects[0])
     started = timezone.now()
     if connection.vendor != "postgresql":
+        objects = [model(**row) for row in rows]
         model.objects.bulk_create(objects, batch_size=1000, ignore_conflicts=True)
     else:
         from asbcr.bulk import insert_rows
 
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        for batch in _chunks(objects, 2000):
-            rows = [{f.attname: f.pre_save(obj, add=True) for f in fields} for obj in batch]
-            insert_rows(model, rows, ignore_conflicts=True)
+        for row in rows:
+            row["created_at"] = row["updated_at"] = started
+        for batch in _chunks(rows, 2000):
+            insert_rows(model, batch, ignore_conflicts=True)
+        objects = None
     ids = written(started)
-    return _saved(objects, [ids.get(tuple(getattr(o, k) for k in key)) for o in objects])
-
-
-def _saved(objects: list, pks: list) -> list:
-    """The bulk-inserted objects that got a row, with their primary keys."""
     out = []
-    for obj, pk in zip(objects, pks, strict=True):
+    for i, row in enumerate(rows):
+        pk = ids.get(tuple(row[k] for k in key))
         if pk is not None:
+            obj = objects[i] if objects is not None else model(**row)
             obj.pk = pk
             obj._state.adding, obj._state.db = False, "default"
             out.append(obj)
@@ -551,19 +552,19 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
             continue
         first_id = int(next(cid for cid in counted if cid != str(second["pk"])))
         new.append(
-            SecondReportNotice(
-                area=area,
-                complainant_key=second["complainant_key"],
-                first_incident_id=first_id,
-                second_incident_id=second["pk"],
-            )
+            {
+                "area_id": area.pk,
+                "complainant_key": second["complainant_key"],
+                "first_incident_id": first_id,
+                "second_incident_id": second["pk"],
+            }
         )
     if not new:
         return []
 
     def written(started):
         ids = {}
-        for batch in _chunks([n.second_incident_id for n in new]):
+        for batch in _chunks([n["second_incident_id"] for n in new]):
             ids.update(
                 ((second,), pk)
                 for second, pk in SecondReportNotice.objects.filter(
@@ -572,7 +573,7 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
             )
         return ids
 
-    return _insert_missing(new, key=("second_incident_id",), written=written)
+    return _insert_missing(SecondReportNotice, new, key=("second_incident_id",), written=written)
 
 
 def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str, int]:

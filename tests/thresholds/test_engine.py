@@ -524,3 +524,26 @@ def test_rolling_window_counts_from_the_first_incident():
     spanning_more = [c(1, "2025-01-09"), c(2, "2025-04-01"), c(3, "2025-07-10")]
     assert evaluate(rules, spanning_more, d("2025-08-01")).met is False
     assert evaluate(rules, spanning_six, d("2025-08-12")).met is False  # latest + 1 month
+
+
+def test_rules_changed_in_place_are_judged_as_they_now_read():
+    """The engine remembers each route compiled (detection asks the same routes for every
+    victim); a procedure's rules edited in the same dict must not be judged by the old."""
+    rules = {
+        "routes": [
+            {
+                "key": "three",
+                "kind": "complaints_in_window",
+                "count": 3,
+                "window": {"amount": 6, "unit": "months"},
+            }
+        ]
+    }
+    two = [c(1, "2026-05-01"), c(2, "2026-07-01")]
+    assert evaluate(rules, two, d("2026-09-01")).met is False
+    rules["routes"][0]["count"] = 2
+    assert evaluate(rules, two, d("2026-09-01")).met is True
+    rules["routes"][0]["window"]["amount"] = 1  # a nested change: both are now outside
+    decision = evaluate(rules, two, d("2026-09-01"))
+    assert decision.met is False
+    assert "within the 1 calendar month before the application" in decision.reasons_text

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from thresholds.engine.dates import DISCRETIONARY_FACTORS
 from thresholds.engine.model import (
     Complaint,
     Decision,
     RouteResult,
+    incident_groups,
     possible_duplicates,
     primary_route,
 )
@@ -65,7 +67,12 @@ def evaluate(
     recorded discretionary factors and the senior-manager route can accept it too."""
     factors = factors or {}
     complaints = sorted(complaints, key=lambda c: c.sort_key)
-    routes = [evaluate_route(r, complaints, application_date, factors) for r in rules["routes"]]
+    # Which reports are one incident does not depend on the route: found once.
+    groups = incident_groups(complaints)
+    routes = [
+        evaluate_route(r, complaints, application_date, factors, groups=groups)
+        for r in rules["routes"]
+    ]
     met_by = [r.key for r in routes if r.met]
     discretion, problems = _discretion(rules, factors)
     senior, senior_problems = _senior_manager(rules, factors)
@@ -75,13 +82,15 @@ def evaluate(
     if senior:
         met_by.append("senior_manager")
     primary = primary_route(routes)
-    met_routes = [r for r in routes if r.met]
+    counted_in = [(r, set(r.counted)) for r in routes]
+    shown = set(primary.counted) if primary is not None else set()
+    for r, ids in counted_in:
+        if r.met:
+            shown |= ids
     listed = []
     for c in complaints:
-        counted_by = [r.key for r in routes if c.id in r.counted]
-        counted = (primary is not None and c.id in primary.counted) or any(
-            c.id in r.counted for r in met_routes
-        )
+        counted_by = [r.key for r, ids in counted_in if c.id in ids]
+        counted = c.id in shown
         listed.append(
             {
                 "id": c.id,
@@ -106,7 +115,7 @@ def evaluate(
             "asb_persists": factors.get("asb_persists"),
             "not_used": problems,
         },
-        possible_duplicates=possible_duplicates(complaints),
+        possible_duplicates=possible_duplicates(complaints, groups),
         reasons_text="",
     )
     decision.reasons_text = reasons_paragraph(decision)
@@ -115,7 +124,14 @@ def evaluate(
 
 def _when(complaint: dict) -> str:
     """A report as the applicant knows it: by the date it happened, not a database id."""
-    day = dt.date.fromisoformat(complaint["incident_date"])
+    return _day_in_words(complaint["incident_date"])
+
+
+@lru_cache(maxsize=4096)
+def _day_in_words(iso: str) -> str:
+    """'1 September 2026' for '2026-09-01' (pure, so remembered: detection words the same
+    few hundred dates for every victim)."""
+    day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 
 

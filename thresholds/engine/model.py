@@ -174,10 +174,14 @@ def incident_groups(complaints: list[Complaint]) -> dict[str, str]:
     return {c.id: find(c.id) for c in complaints}
 
 
-def possible_duplicates(complaints: list[Complaint]) -> list[list[str]]:
+def possible_duplicates(
+    complaints: list[Complaint], groups: dict[str, str] | None = None
+) -> list[list[str]]:
     """Reports to different agencies with the same incident date and location, not yet
-    linked: suggested for staff to confirm. They are not treated as duplicates until then."""
-    groups = incident_groups(complaints)
+    linked: suggested for staff to confirm. They are not treated as duplicates until then.
+    (``groups``: the complaints' ``incident_groups``, when the caller has them.)"""
+    if groups is None:
+        groups = incident_groups(complaints)
     seen: dict[tuple, list[Complaint]] = defaultdict(list)
     for c in sorted(complaints, key=lambda c: c.sort_key):
         place = " ".join(c.location.lower().split())

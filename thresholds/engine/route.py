@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import defaultdict
@@ -213,12 +214,15 @@ GROUP_PARTS = (
 
 
 def _group_key(spec: RouteSpec, c: Complaint, places: dict[str, str]) -> tuple:
-    values = {
-        "complainant": _norm(c.complainant),
-        "issue": _norm(c.issue),
-        "location": places.get(c.id, ""),
-    }
-    return tuple(values[name] for name, flag in GROUP_PARTS if getattr(spec, flag))
+    """The complaint's group: its parts in ``GROUP_PARTS`` order, those the route uses."""
+    key = []
+    if spec.same_complainant:
+        key.append(_norm(c.complainant))
+    if spec.same_issue:
+        key.append(_norm(c.issue))
+    if spec.groups_by_location:
+        key.append(places.get(c.id, ""))
+    return tuple(key)
 
 
 def _shown(text: str) -> str:
@@ -259,26 +263,55 @@ def _measures(spec: RouteSpec, members: list[Complaint]) -> list[tuple[int, int]
     return out
 
 
+_COMPILED: dict[int, tuple[dict, dict, RouteSpec, dict]] = {}
+
+
+def _compiled(route: dict) -> tuple[RouteSpec, dict]:
+    """The route compiled, and its summaries by application date, remembered while the
+    route is unchanged: detection evaluates the same few routes for every victim. Found
+    by the dict itself (held, so its address is not reused) and kept only while it still
+    equals a copy taken when it was compiled: a route changed in place is compiled
+    afresh."""
+    hit = _COMPILED.get(id(route))
+    if hit is not None and hit[0] is route and hit[1] == route:
+        return hit[2], hit[3]
+    if len(_COMPILED) >= 256:
+        _COMPILED.clear()
+    spec, summaries = compile_route(route), {}
+    _COMPILED[id(route)] = (route, copy.deepcopy(route), spec, summaries)
+    return spec, summaries
+
+
 def evaluate_route(
-    route: dict, complaints: list[Complaint], application_date: dt.date, factors: dict
+    route: dict,
+    complaints: list[Complaint],
+    application_date: dt.date,
+    factors: dict,
+    *,
+    groups: dict[str, str] | None = None,
 ) -> RouteResult:
-    """One route. Every complaint ends up either counted or with exactly one reason."""
-    spec = compile_route(route)
+    """One route. Every complaint ends up either counted or with exactly one reason.
+    (``groups``: the complaints' ``incident_groups``, when the caller has them.)"""
+    spec, summaries = _compiled(route)
+    summary = summaries.get(application_date)
+    if summary is None:
+        if len(summaries) >= 64:
+            summaries.clear()
+        summary = summaries[application_date] = _route_summary(spec, application_date)
     needed = spec.incidents if spec.incidents is not None else spec.distinct_complainants
     result = RouteResult(
         key=spec.key,
         kind=spec.kind,
         met=False,
-        summary=_route_summary(spec, application_date),
+        summary=summary,
         needed=needed,
     )
     ordered = sorted(complaints, key=lambda c: c.sort_key)
     reasons: dict[str, str] = {}
-    groups = (
-        incident_groups(ordered)
-        if spec.same_incident_counts_once
-        else {c.id: c.id for c in ordered}
-    )
+    if not spec.same_incident_counts_once:
+        groups = {c.id: c.id for c in ordered}
+    elif groups is None:
+        groups = incident_groups(ordered)
     places = location_components(spec, ordered) if spec.groups_by_location else {}
     eligible: list[Complaint] = []
     for c in ordered:
@@ -300,8 +333,9 @@ def evaluate_route(
             pool.append(c)
 
     by_group: dict[tuple, list[Complaint]] = defaultdict(list)
+    group_of = {c.id: _group_key(spec, c, places) for c in pool}
     for c in pool:
-        by_group[_group_key(spec, c, places)].append(c)
+        by_group[group_of[c.id]].append(c)
     within = spec.application_within_of_latest
     recent = spec.latest_within_of_request
 
@@ -334,7 +368,7 @@ def evaluate_route(
     for c in pool:
         if c.id in best_ids:
             continue
-        mine = _group_key(spec, c, places)
+        mine = group_of[c.id]
         if mine != best_key:
             reasons[c.id] = _different_group(spec, c, mine, best_key)
         elif spec.anchor == "first_incident":
