@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from cases.constants import Channel
 from reporting import selectors
 from reporting.periods import Period, financial_year_of
 from tests.evidence import with_evidence
@@ -174,6 +175,25 @@ def test_extras(year_2026, hertsmere):
     assert outcome["Still in progress"] == 1  # H
     assert report["repeat_applications"] == 1  # H, after E
     assert report["figures"]["applications"] == {"2025-26": 1, "2026-27": 6}
+
+
+def test_the_report_counts_applications_as_the_separate_figures_do(year_2026, hertsmere):
+    """The report reads applications once for all its views of them; each view agrees
+    with the figure on its own (as the data return asks for them)."""
+    report = selectors.report(areas=hertsmere, periods=YEARS[:2])
+    channel = selectors.applications_by_channel(areas=hertsmere, periods=[FY26])["2026-27"]
+    outcome = selectors.applications_by_outcome(areas=hertsmere, periods=[FY26])["2026-27"]
+    repeats = selectors.repeat_applications(areas=hertsmere, periods=YEARS)
+    assert report["figures"] == selectors.figures(areas=hertsmere, periods=YEARS[:2])
+    assert dict(report["by_channel"]) == {
+        label: channel.get(value, 0) for value, label in Channel.choices
+    }
+    assert dict(report["by_outcome"]) == {
+        label: outcome.get(key, 0) for key, label in selectors.OUTCOME_LABELS.items()
+    }
+    assert repeats == {"2025-26": 0, "2026-27": 1, "2027-28": 0}
+    assert report["repeat_applications"] == 1
+    assert selectors.report(areas=hertsmere, periods=YEARS)["repeat_applications"] == 0
 
 
 def test_repeat_applications_match_the_victim_by_record_or_name_and_postcode(reference, users):
