@@ -7,7 +7,7 @@ the permission and assignments to the case's own fields; ``cases.services`` runs
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -106,6 +106,19 @@ class Person(TimeStampedModel):
 
     class Meta:
         verbose_name_plural = "people"
+        indexes = [
+            # The statistics' repeat applications: people who share a name and postcode
+            # (as the rule compares them, upper-cased), read in this order with nothing
+            # else of the row (so the id, name and postcode are included), instead of sorting
+            # every application by its victim's name.
+            models.Index(
+                Upper("name"),
+                Upper("postcode"),
+                name="cases_person_name_postcode",
+                include=["id", "name", "postcode"],
+                condition=~models.Q(postcode=""),
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """Counting rows per reporting period in one aggregate query (see reporting.selectors):
-``count`` for one figure (optionally split by a column), ``count_each`` for several
-figures read from the same rows, in one pass over them."""
+``count`` for one figure (optionally split by a column), ``count_by`` for one set of rows
+split by several columns with further tests counted alongside, ``count_each`` for
+several figures read from the same rows, in one pass over them."""
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -107,6 +108,39 @@ def count(
     for row in qs:
         bucket = grouped[periods[row["_period"]].label]
         bucket[row[by]] = bucket.get(row[by], 0) + row["n"]
+    return grouped
+
+
+def count_by(
+    measure: Measure,
+    *,
+    areas,
+    periods: Sequence[Period],
+    by: Sequence[str],
+    tests: Mapping[str, Q],
+) -> dict:
+    """Rows per period split by several columns, and of those the rows that pass each of
+    ``tests``, in one query: ``{label: {(value, ...): {"rows": n, test: m, ...}}}``.
+
+    Group by columns of a handful of values each and count the tests inside each group
+    (``COUNT(*) FILTER``), not by them: the database then expects few groups and hashes
+    them, where more columns to group by would have it sort every row."""
+    periods = list(periods)
+    counts = {"rows": Count("pk")} | {name: Count("pk", filter=q) for name, q in tests.items()}
+    qs = (
+        measure.qs(ids(areas))
+        .filter(_span(measure, periods))
+        .annotate(_period=_period_case(measure, periods))
+        .filter(_period__isnull=False)
+        .values("_period", *by)
+        .annotate(**counts)
+        .order_by()
+    )
+    grouped: dict[str, dict] = {p.label: {} for p in periods}
+    for row in qs:
+        grouped[periods[row["_period"]].label][tuple(row[c] for c in by)] = {
+            name: row[name] for name in counts
+        }
     return grouped
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     CharField,
+    Count,
     F,
     Q,
     QuerySet,
@@ -26,16 +27,16 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Concat, RowNumber, Upper
+from django.db.models.functions import RowNumber, Upper
 
 from asbcr.db import replica_reads
 from cases.constants import OPEN_STATES, CaseState, Channel, EventKind
 from cases.models import Case as CaseReview
-from cases.models import Incident, TimelineEvent
+from cases.models import Incident, Person, TimelineEvent
 from partnerships.models import Area
 from reporting import sources
 from reporting.constants import STATUTORY_FIGURES, Figure
-from reporting.measures import Measure, count, count_each, ids, transitions
+from reporting.measures import Measure, count, count_by, count_each, ids, transitions
 from reporting.periods import Period
 
 VIEW = "reporting.view_statistics"
@@ -85,34 +86,65 @@ def _applications(area_ids) -> QuerySet:
     return CaseReview.objects.filter(area_id__in=area_ids)
 
 
-def _repeat_applications(area_ids) -> QuerySet:
-    """Applications for a victim who had applied before in the same area: the same person
-    record, or the same name and postcode (as ``cases.selectors.possible_repeat_applications``).
+def _may_repeat() -> Q:
+    """Applications that can be a repeat at all: their victim is the victim of another
+    application, or shares a name and postcode with another person record. Every
+    application in a group of two or more passes (two victims with the same name and
+    postcode share the group; one victim alone has applied twice), so numbering only
+    these gives the same repeats as numbering every application.
 
-    Linear, not pairwise: applications are numbered within each (area, victim) in the
-    order received; every one after the first is a repeat.
-    """
-    victim_key = Case(
-        When(
-            ~Q(victim__postcode=""),
-            then=Concat(Upper("victim__name"), Value("|"), Upper("victim__postcode")),
-        ),
-        default=Concat(Value("id:"), Cast("victim_id", CharField())),
-        output_field=CharField(),
+    Both sets come from an index read in order (cases by victim; people by upper-cased
+    name and postcode, ``cases_person_name_postcode``), not from sorting every
+    application by its victim's name."""
+    shares_name_and_postcode = (
+        Person.objects.exclude(postcode="")
+        .annotate(people=Window(Count("*"), partition_by=[Upper("name"), Upper("postcode")]))
+        .filter(people__gt=1)
+        .values("pk")
     )
+    applied_again = (
+        CaseReview.objects.order_by()
+        .values("victim_id")
+        .annotate(applications=Count("*"))
+        .filter(applications__gt=1)
+        .values("victim_id")
+    )
+    return Q(victim_id__in=shares_name_and_postcode) | Q(victim_id__in=applied_again)
+
+
+def _repeats(area_ids) -> QuerySet:
+    """The ids of applications for a victim who had applied before in the same area: the
+    same person record, or the same name and postcode (as
+    ``cases.selectors.possible_repeat_applications``).
+
+    Linear, not pairwise: the applications that may repeat (``_may_repeat``) are numbered
+    within each (area, victim) in the order received; every one after the first is a
+    repeat. A victim with no postcode is matched by person record only.
+    """
+    with_postcode = ~Q(victim__postcode="")
+    victim = [
+        Case(When(with_postcode, then=Upper("victim__name")), default=Value("")),
+        Case(When(with_postcode, then=Upper("victim__postcode")), default=Value("")),
+        Case(When(victim__postcode="", then=F("victim_id")), default=None),
+    ]
     numbered = (
         CaseReview.objects.filter(area_id__in=area_ids)
+        .filter(_may_repeat())
         .annotate(
             order_for_victim=Window(
                 RowNumber(),
-                partition_by=[F("area_id"), victim_key],
+                partition_by=[F("area_id"), *victim],
                 order_by=[F("received_on").asc(), F("pk").asc()],
             )
         )
         .filter(order_for_victim__gt=1)
         .values("pk")
     )
-    return _applications(area_ids).filter(pk__in=numbered)
+    return numbered
+
+
+def _repeat_applications(area_ids) -> QuerySet:
+    return _applications(area_ids).filter(pk__in=_repeats(area_ids))
 
 
 def _case_reached(to_state: str) -> Q:
@@ -251,6 +283,19 @@ def repeat_applications(*, areas, periods):
     return count(REPEAT_APPLICATIONS, areas=areas, periods=periods)
 
 
+def applications_described(*, areas, periods):
+    """Applications received, by channel and outcome today, with how many of each are
+    repeats: ``{label: {(channel, outcome): {"rows": n, "repeats": m}}}``, one query (the
+    report's four views of applications are sums of it)."""
+    return count_by(
+        APPLICATIONS_WITH_OUTCOME,
+        areas=areas,
+        periods=periods,
+        by=("channel", "outcome"),
+        tests={"repeats": Q(pk__in=_repeats(ids(areas)))},
+    )
+
+
 def appeals_by_outcome(*, areas, periods):
     """Escalations and appeals lodged in the period, by outcome so far."""
     return count(
@@ -303,14 +348,34 @@ def report(*, areas, periods: Sequence[Period]) -> dict:
     periods = list(periods)
     current = periods[-1]
     one = [current]
-    channel = applications_by_channel(areas=areas, periods=one)[current.label]
-    outcome = applications_by_outcome(areas=areas, periods=one)[current.label]
+    # Applications once, for every period: the headline count is the sum of each
+    # period's groups; by channel, by outcome and repeats are the current period's.
+    described = applications_described(areas=areas, periods=periods)
+    every = measures()
+    others = count_each(
+        {f: m for f, m in every.items() if f != Figure.APPLICATIONS}, areas=areas, periods=periods
+    )
+    headline = {
+        str(f): (
+            {label: sum(g["rows"] for g in groups.values()) for label, groups in described.items()}
+            if f == Figure.APPLICATIONS
+            else others[f]
+        )
+        for f in every
+    }
+    channel: dict[str, int] = defaultdict(int)
+    outcome: dict[str, int] = defaultdict(int)
+    repeats = 0
+    for (by_channel, by_outcome), n in described[current.label].items():
+        channel[by_channel] += n["rows"]
+        outcome[by_outcome] += n["rows"]
+        repeats += n["repeats"]
     appeal_outcome = appeals_by_outcome(areas=areas, periods=one)[current.label]
     return {
         "areas": areas,
         "periods": periods,
         "period": current,
-        "figures": figures(areas=areas, periods=periods),
+        "figures": headline,
         "by_channel": [(label, channel.get(value, 0)) for value, label in Channel.choices],
         "by_agency": sorted(
             applications_by_agency_reported_to(areas=areas, periods=one)[current.label].items()
@@ -320,7 +385,7 @@ def report(*, areas, periods: Sequence[Period]) -> dict:
             (label, appeal_outcome.get(key, 0))
             for key, label in sources.APPEAL_OUTCOME_LABELS.items()
         ],
-        "repeat_applications": repeat_applications(areas=areas, periods=one)[current.label],
+        "repeat_applications": repeats,
         "timeliness": timeliness_by_deadline_kind(areas=areas, period=current),
     }
 

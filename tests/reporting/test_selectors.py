@@ -3,9 +3,11 @@ import datetime as dt
 import pytest
 import time_machine
 
+from cases.constants import Channel
 from reporting import selectors
 from reporting.periods import Period, financial_year_of
 from tests.evidence import with_evidence
+from tests.reporting.factories import case_on, victim
 
 D = dt.date
 FY25, FY26, FY27 = (Period.financial_year(y) for y in (2025, 2026, 2027))
@@ -173,6 +175,55 @@ def test_extras(year_2026, hertsmere):
     assert outcome["Still in progress"] == 1  # H
     assert report["repeat_applications"] == 1  # H, after E
     assert report["figures"]["applications"] == {"2025-26": 1, "2026-27": 6}
+
+
+def test_the_report_counts_applications_as_the_separate_figures_do(year_2026, hertsmere):
+    """The report reads applications once for all its views of them; each view agrees
+    with the figure on its own (as the data return asks for them)."""
+    report = selectors.report(areas=hertsmere, periods=YEARS[:2])
+    channel = selectors.applications_by_channel(areas=hertsmere, periods=[FY26])["2026-27"]
+    outcome = selectors.applications_by_outcome(areas=hertsmere, periods=[FY26])["2026-27"]
+    repeats = selectors.repeat_applications(areas=hertsmere, periods=YEARS)
+    assert report["figures"] == selectors.figures(areas=hertsmere, periods=YEARS[:2])
+    assert dict(report["by_channel"]) == {
+        label: channel.get(value, 0) for value, label in Channel.choices
+    }
+    assert dict(report["by_outcome"]) == {
+        label: outcome.get(key, 0) for key, label in selectors.OUTCOME_LABELS.items()
+    }
+    assert repeats == {"2025-26": 0, "2026-27": 1, "2027-28": 0}
+    assert report["repeat_applications"] == 1
+    assert selectors.report(areas=hertsmere, periods=YEARS)["repeat_applications"] == 0
+
+
+def test_repeat_applications_match_the_victim_by_record_or_name_and_postcode(reference, users):
+    """A repeat is an application for a victim who applied before in the same area: the
+    same person record, or a person with the same name and postcode in any letter case
+    (each compared on its own). Without a postcode only the same record counts."""
+    from cases.models import Case
+
+    hertsmere, luton = reference["areas"]["hertsmere"], reference["areas"]["luton"]
+    by = users["hertsmere.officer"]
+
+    def apply(on, name, postcode, area=hertsmere):
+        return case_on(area=area, by=by, received_on=on, victim=victim(name, postcode))
+
+    first = apply(D(2026, 5, 1), "Ann Example", "WD6 1AA")
+    apply(D(2026, 6, 1), "ANN EXAMPLE", "wd6 1aa")  # repeat: same name and postcode
+    again = apply(D(2026, 7, 1), "Ann Renamed", "AL1 1AA")
+    Case.objects.filter(pk=again.pk).update(victim=first.victim)  # repeat: same record
+    apply(D(2026, 6, 1), "Ann Example", "WD6 1AA", area=luton)  # another area: not
+    apply(D(2026, 5, 2), "Bo Nopostcode", "")
+    apply(D(2026, 6, 2), "Bo Nopostcode", "")  # no postcode, another record: not
+    alone = apply(D(2026, 5, 3), "Cy Alone", "")
+    later = apply(D(2026, 8, 3), "Cy Alone", "")
+    Case.objects.filter(pk=later.pk).update(victim=alone.victim)  # repeat: same record
+    apply(D(2026, 5, 4), "Di|EN5", "5AA")
+    apply(D(2026, 6, 4), "Di", "EN5|5AA")  # neither the same name nor postcode: not
+
+    assert selectors.repeat_applications(areas=[hertsmere], periods=[FY26]) == {"2026-27": 3}
+    assert selectors.report(areas=[hertsmere], periods=[FY26])["repeat_applications"] == 3
+    assert selectors.report(areas=[luton], periods=[FY26])["repeat_applications"] == 0
 
 
 def test_by_agency_reported_to(year_2026, reference, hertsmere, users):
