@@ -76,6 +76,12 @@ def test_jit_is_off_and_connections_are_kept():
             "(state, due)",
         ),
         (
+            # subject_type has no index of its own (deadlines 0006): this one leads with it.
+            "deadlines of one action (its owner updating it)",
+            lambda: Deadline.objects.filter(subject_type_id=1, subject_id="1"),
+            "(subject_type_id, subject_id)",
+        ),
+        (
             "outbox: is this message already written",
             lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
             "(key)",
@@ -160,6 +166,20 @@ def test_deadline_state_has_no_index_of_its_own():
         .startswith("(state")
     }
     assert leading == _indexes_on(Deadline._meta.db_table, "(state, due)")
+
+
+def test_the_sweep_writes_no_prefix_search_indexes():
+    """Each deadline the sweep breaches writes every index on the deadlines table, and
+    each message it queues every index on the outbox; nothing searches their keys or the
+    outbox's state by prefix, so Django's ``varchar_pattern_ops`` copies of those indexes
+    would only be written (deadlines 0006)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+            [[Deadline._meta.db_table, Notification._meta.db_table], "%varchar_pattern_ops%"],
+        )
+        assert cursor.fetchall() == []
+    assert _indexes_on(Deadline._meta.db_table, "(subject_type_id)") == set()
 
 
 def test_involvements_are_indexed_by_agency_and_case():
