@@ -309,6 +309,24 @@ def _queue_for(
     return written
 
 
+def breaches_unnotified(deadlines):
+    """Those of ``deadlines`` breached with no breach notice in the outbox for their due
+    date (those that escalate excepted: the ladder speaks for them)."""
+    return (
+        deadlines.filter(state=DeadlineState.BREACHED, escalates=False)
+        .annotate(
+            notice_key=Concat(
+                Value("breach:"),
+                Cast("pk", CharField()),
+                Value(":"),
+                Cast("due", CharField()),
+                output_field=CharField(),
+            )
+        )
+        .exclude(Exists(Notification.objects.filter(key=OuterRef("notice_key"))))
+    )
+
+
 def _breach(run: _Run, result: SweepResult) -> None:
     today = run.today
     with transaction.atomic():
@@ -343,28 +361,12 @@ def _breach(run: _Run, result: SweepResult) -> None:
     # Breach notices (the escalation ladder speaks for deadlines that escalate). A notice
     # is keyed by the deadline and its due date, so one delayed and breached again is
     # reported again, once.
-    def unnotified():
-        return (
-            run.deadlines()
-            .filter(state=DeadlineState.BREACHED, escalates=False)
-            .annotate(
-                notice_key=Concat(
-                    Value("breach:"),
-                    Cast("pk", CharField()),
-                    Value(":"),
-                    Cast("due", CharField()),
-                    output_field=CharField(),
-                )
-            )
-            .exclude(Exists(Notification.objects.filter(key=OuterRef("notice_key"))))
-        )
-
     def build(deadline: _Deadline) -> list[Message]:
         if deadline.state != DeadlineState.BREACHED or deadline.escalates:
             return []
         return [_owner_message(deadline, kind=NotificationKind.BREACH, prefix="breach")]
 
-    pks = list(unnotified().values_list("pk", flat=True))
+    pks = list(breaches_unnotified(run.deadlines()).values_list("pk", flat=True))
     if pks:
         result.breach_notices += _queue_for(run, pks, build)
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from cases.models import Case, CaseAgency, Incident, TimelineEvent
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
+from deadlines.sweep import breaches_unnotified
 from partnerships.models import Area
 from thresholds.detection import changed_incidents, open_case_incidents, reports_just_made
 
@@ -166,6 +167,16 @@ def test_deadline_state_has_no_index_of_its_own():
         .startswith("(state")
     }
     assert leading == _indexes_on(Deadline._meta.db_table, "(state, due)")
+
+
+def test_breach_notices_are_looked_up_by_the_outbox_key():
+    """Each breached deadline's notice is looked up by its key, built in SQL: through the
+    unique key's own index (its varchar_pattern_ops copy served it before deadlines
+    0006)."""
+    plan = _plan(breaches_unnotified(Deadline.objects.all()).order_by())
+    assert "Seq Scan" not in plan, plan
+    wanted = _indexes_on(Notification._meta.db_table, "(key)")
+    assert any(f" {index} " in f" {plan} " for index in wanted), f"{wanted} unused\n{plan}"
 
 
 def test_the_sweep_writes_no_prefix_search_indexes():
