@@ -25,6 +25,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from asbcr import collector
+from asbcr.bulk import any_of
 from asbcr.calendar import WorkingCalendar
 from asbcr.templatetags.words import long_date
 from cases.constants import EventKind
@@ -191,13 +192,13 @@ class _Run:
         """Lock these deadlines (in id order) and read them as the sweep's messages need."""
         rows = list(
             Deadline.objects.select_for_update()
-            .filter(pk__in=pks)
+            .filter(any_of("pk", pks))
             .order_by("pk")
             .values_list(*_FIELDS)
         )
         case_rows = {
             row[0]: row
-            for row in Case.objects.filter(pk__in={row[10] for row in rows})
+            for row in Case.objects.filter(any_of("pk", {row[10] for row in rows}))
             .order_by()
             .values_list(*_CASE_FIELDS)
         }
@@ -339,7 +340,7 @@ def _breach(run: _Run, result: SweepResult) -> None:
         )
         now = timezone.now()
         for batch in _chunks([row[0] for row in moved], LOCK_BATCH):
-            Deadline.objects.filter(pk__in=batch).update(
+            Deadline.objects.filter(any_of("pk", batch)).update(
                 state=DeadlineState.BREACHED, breached_on=today, updated_at=now
             )
         written = {}  # a due date in words, once per date (tens of thousands share a few)
