@@ -1,4 +1,5 @@
-"""Writing many rows at once: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere.
+"""Writing many rows at once: ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere; and
+finding many rows by id (``any_of``).
 
 The deadline sweep writes tens of thousands of outbox and timeline rows a run;
 ``bulk_create`` spends about 50 µs of Python a row building model instances and
@@ -10,8 +11,11 @@ Django's execute wrappers and query log like any statement, so query counts stay
 import json
 from functools import partial
 
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, models, transaction
 from django.db.backends.utils import CursorDebugWrapper
+from django.db.models import F
+from django.db.models.lookups import In
 from django.utils import timezone
 
 _REQUIRED = object()
@@ -95,3 +99,27 @@ def insert_rows(model, rows: list[dict], *, ignore_conflicts: bool = False) -> N
         model.objects.bulk_create(
             [model(**row) for row in rows], batch_size=500, ignore_conflicts=True
         )
+
+
+class _AnyOf(In):
+    """``IN``, written on PostgreSQL as ``= ANY(%s)`` with the values as one array."""
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs_is_direct_value():
+            return self.as_sql(compiler, connection)
+        values = [value for value in self.rhs if value is not None]
+        if not values:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        array = [field.get_db_prep_value(value, connection, prepared=True) for value in values]
+        return f"{lhs} = ANY(%s)", (*lhs_params, array)
+
+
+def any_of(field: str, values) -> _AnyOf:
+    """A filter for ``field`` being one of ``values`` (``filter(any_of("pk", ids))``), as
+    ``field__in`` gives it, for lists of thousands: on PostgreSQL the values go as one
+    array parameter, not one placeholder each, which Django builds and psycopg parses
+    again for every query (about 5 ms of CPU for 2,000 ids). Elsewhere, ``IN``.
+    """
+    return _AnyOf(F(field), list(values))

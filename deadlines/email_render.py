@@ -8,12 +8,17 @@ template made only of text, variables (with their filters), ``{% extends %}``,
 once per process, into its literal text and the variables between them. Each message
 then resolves each of its variables once for all of its templates, with Django's own
 ``FilterExpression.resolve`` and ``render_value_in_context``: escaping, localisation and
-filters are exactly the template engine's. A template using any other tag (``{% if %}``,
+filters are exactly the template engine's. The templates a message is made of are
+compiled together into format strings (their literal text, written once) with a field
+for each variable's text, so a message costs its variables and nothing else; a plain
+text recurring in many messages (a rule, an owner's name, the site's address) is escaped
+once per batch. A template using any other tag (``{% if %}``,
 ``{% for %}``, ``{{ block.super }}`` ...) is rendered by ``render_to_string`` as before.
 ``tests/deadlines/test_email_render.py`` checks both give the same text.
 """
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 
 from django.template import Context, VariableDoesNotExist, engines
@@ -27,6 +32,8 @@ from django.utils.timezone import template_localtime
 
 _PURE_FILTERS = "django.template.defaultfilters"
 _PLAIN_VALUES = (str, int, bool, dt.date)
+_UNSET = object()
+_MISSING = object()
 
 
 class _Unsupported(Exception):
@@ -98,77 +105,108 @@ def _memoisable(expression: FilterExpression) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Program:
+    """A message's templates flattened together: each distinct variable once, and each
+    template as a format string whose fields are the variables' texts (``cells``: which
+    variable, autoescaped or not)."""
+
+    source: object  # the first template, for the context's ``template``
+    expressions: tuple  # (FilterExpression, filtered?, memoisable?) per distinct token
+    cells: tuple  # (index into expressions, autoescape on?) per distinct rendered text
+    formats: tuple  # per template: its literal text with ``{n}`` for cell n
+
+
+def _program(flats: tuple) -> _Program:
+    tokens: dict[str, int] = {}
+    expressions, cells, formats = [], {}, []
+    for flat in flats:
+        pieces = []
+        for part in flat.parts:
+            if part.__class__ is str:
+                pieces.append(part.replace("{", "{{").replace("}", "}}"))
+                continue
+            expression, autoescape = part
+            if expression.token not in tokens:
+                tokens[expression.token] = len(expressions)
+                memoisable = expression.is_var and _memoisable(expression)
+                expressions.append((expression, bool(expression.filters), memoisable))
+            cell = cells.setdefault((tokens[expression.token], autoescape), len(cells))
+            pieces.append(f"{{{cell}}}")
+        formats.append("".join(pieces))
+    return _Program(flats[0].source, tuple(expressions), tuple(cells), tuple(formats))
+
+
 class EmailRenderer:
     """Renders messages' templates; one per batch, so the language and time zone stay
     the same while it remembers how a built-in filter formatted a plain value (a due
-    date is written the same way in every message that has it)."""
+    date is written the same way in every message that has it) and how each distinct
+    text was escaped (a rule, a name or the site's address recurs in many messages)."""
 
     def __init__(self):
-        self._flats: dict[tuple, tuple | None] = {}
+        self._programs: dict[tuple, _Program | None] = {}
         self._filtered: dict = {}
+        self._escaped: dict[str, str] = {}
 
-    def _flats_for(self, names: list[str]) -> tuple | None:
+    def _program_for(self, names: list[str]) -> _Program | None:
         key = tuple(names)
-        if key not in self._flats:
+        if key not in self._programs:
             flats = tuple(_flat(name) for name in names)
-            self._flats[key] = None if None in flats else flats
-        return self._flats[key]
+            self._programs[key] = None if None in flats else _program(flats)
+        return self._programs[key]
 
     def render(self, names: list[str], context: dict) -> list[str]:
         """Each named template rendered with ``context``, as ``render_to_string`` would."""
-        flats = self._flats_for(names)
-        if flats is None:
+        program = self._program_for(names)
+        if program is None:
             return [render_to_string(name, context) for name in names]
         ctx = Context(context, autoescape=engines["django"].engine.autoescape)
-        ctx.template = flats[0].source
-        values: dict = {}  # (token, autoescape) -> text, for this message
-        objects: dict = {}  # token of a variable without filters -> its value
-        out = []
-        for flat in flats:
-            pieces = []
-            for part in flat.parts:
-                if part.__class__ is str:
-                    pieces.append(part)
-                    continue
-                key = (part[0].token, part[1])
-                value = values.get(key)
-                if value is None:
-                    ctx.autoescape = part[1]
-                    value = values[key] = self._value(part[0], ctx, objects)
-                pieces.append(value)
-            out.append("".join(pieces))
-        return out
+        ctx.template = program.source
+        bare: list = [_UNSET] * len(program.expressions)  # a variable's localised value
+        texts = []
+        for index, autoescape in program.cells:
+            ctx.autoescape = autoescape
+            try:
+                texts.append(self._text(program.expressions[index], index, bare, ctx))
+            except UnicodeDecodeError:
+                texts.append("")
+        return [template.format(*texts) for template in program.formats]
 
-    def _value(self, expression: FilterExpression, ctx: Context, objects: dict) -> str:
+    def _text(self, entry: tuple, index: int, bare: list, ctx: Context) -> str:
         """What ``VariableNode.render`` gives for this variable."""
-        try:
-            if not expression.filters:
-                # A bare variable's value, localised, does not depend on autoescaping, so
-                # it is resolved once for the plain text and the HTML; what follows is
-                # the rest of ``render_value_in_context``.
-                if expression.token not in objects:
-                    value = template_localtime(expression.resolve(ctx), use_tz=ctx.use_tz)
-                    objects[expression.token] = localize(value, use_l10n=ctx.use_l10n)
-                value = objects[expression.token]
-                if not ctx.autoescape:
-                    return str(value)
-                return conditional_escape(value if issubclass(type(value), str) else str(value))
-            key = self._key(expression, ctx)
-            if key is None:
-                return render_value_in_context(expression.resolve(ctx), ctx)
-            if key not in self._filtered:
-                self._filtered[key] = render_value_in_context(expression.resolve(ctx), ctx)
-            return self._filtered[key]
-        except UnicodeDecodeError:
-            return ""
-
-    def _key(self, expression: FilterExpression, ctx: Context):
-        if not expression.is_var or not _memoisable(expression):
-            return None
-        try:
-            bare = expression.var.resolve(ctx)
-        except VariableDoesNotExist:
-            return None
-        if type(bare) not in _PLAIN_VALUES:
-            return None
-        return (expression.token, ctx.autoescape, type(bare), bare)
+        expression, filtered, memoisable = entry
+        if not filtered:
+            # A bare variable's value, localised, does not depend on autoescaping, so it
+            # is resolved once for the plain text and the HTML; what follows is the rest
+            # of ``render_value_in_context``.
+            value = bare[index]
+            if value is _UNSET:
+                value = expression.resolve(ctx)
+                if value.__class__ is not str:  # a str is its own local time and form
+                    value = template_localtime(value, use_tz=ctx.use_tz)
+                    value = localize(value, use_l10n=ctx.use_l10n)
+                bare[index] = value
+            if not ctx.autoescape:
+                return str(value)
+            if value.__class__ is str:  # escaped once per distinct text
+                escaped = self._escaped.get(value)
+                if escaped is None:  # what conditional_escape gives a plain str
+                    escaped = self._escaped[value] = html.escape(value)
+                return escaped
+            return conditional_escape(value if issubclass(type(value), str) else str(value))
+        key = None
+        if memoisable:
+            value = bare[index]  # here, the variable's value before its filters
+            if value is _UNSET:
+                try:
+                    value = bare[index] = expression.var.resolve(ctx)
+                except VariableDoesNotExist:
+                    value = bare[index] = _MISSING
+            if type(value) in _PLAIN_VALUES:
+                key = (expression.token, ctx.autoescape, type(value), value)
+        if key is None:
+            return render_value_in_context(expression.resolve(ctx), ctx)
+        text = self._filtered.get(key)
+        if text is None:
+            text = self._filtered[key] = render_value_in_context(expression.resolve(ctx), ctx)
+        return text

@@ -65,8 +65,14 @@ class Deadline(TimeStampedModel):
     escalates = models.BooleanField(
         default=False, help_text="Walks the procedure's action_escalation ladder when overdue."
     )
+    # No index of its own: (subject_type, subject_id) below leads with it (deadlines 0006).
     subject_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     subject_id = models.CharField(max_length=64, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")

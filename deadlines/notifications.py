@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from asbcr import collector
-from asbcr.bulk import insert_rows
+from asbcr.bulk import any_of, insert_rows
 from asbcr.converters import CaseReferenceConverter
 from asbcr.queue import task
 from cases.constants import ContactMethod, EventKind
@@ -184,7 +184,7 @@ def existing_keys(keys) -> set[str]:
     found = set()
     for start in range(0, len(keys), CHUNK):
         found.update(
-            Notification.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
+            Notification.objects.filter(any_of("key", keys[start : start + CHUNK])).values_list(
                 "key", flat=True
             )
         )

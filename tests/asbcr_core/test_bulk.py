@@ -1,12 +1,12 @@
 """``asbcr.bulk.insert_rows``: plain rows in one COPY on PostgreSQL, ``bulk_create``
 elsewhere; defaults filled as ``save`` fills them, conflicts skipped when asked, and the
-statement counted like any other."""
+statement counted like any other. ``asbcr.bulk.any_of``: the rows ``__in`` finds."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from asbcr.bulk import insert_rows
+from asbcr.bulk import any_of, insert_rows
 from cases.constants import EventKind
 from cases.models import TimelineEvent
 from deadlines.models import Notification
@@ -69,3 +69,29 @@ def test_conflicting_rows_are_skipped_only_when_asked(area, officer):
     }
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Notification, [outbox_row("b:2", case)])
+
+
+def test_any_of_finds_what_in_finds(area, officer):
+    case = receive_case(area=area, by=officer)
+    insert_rows(Notification, [outbox_row(f"any:{i}", case) for i in range(5)])
+    rows = {n.key: n.pk for n in Notification.objects.filter(key__startswith="any:")}
+    wanted = ["any:1", "any:3", "any:1", "nowhere"]
+    by_key = Notification.objects.filter(any_of("key", wanted))
+    assert sorted(by_key.values_list("key", flat=True)) == ["any:1", "any:3"]
+    ids = {rows["any:0"], rows["any:4"], None}
+    assert set(Notification.objects.filter(any_of("pk", ids)).values_list("key", flat=True)) == {
+        "any:0",
+        "any:4",
+    }
+    assert list(Notification.objects.filter(any_of("pk", []))) == []
+    # An update by many ids, as the sweep marks its breaches.
+    assert Notification.objects.filter(any_of("pk", rows.values())).update(attempts=2) == 5
+
+
+def test_any_of_sends_one_array_on_postgresql(area, officer):
+    with CaptureQueriesContext(connection) as queries:
+        list(Notification.objects.filter(any_of("pk", range(1, 2001))))
+    if connection.vendor == "postgresql":
+        assert " = ANY(" in queries.captured_queries[0]["sql"]
+    else:
+        assert " IN (" in queries.captured_queries[0]["sql"]

@@ -15,9 +15,11 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
+from asbcr.bulk import any_of
 from cases.models import Case, CaseAgency, Incident, TimelineEvent
 from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
+from deadlines.sweep import breaches_unnotified
 from partnerships.models import Area
 from thresholds.detection import changed_incidents, open_case_incidents, reports_just_made
 
@@ -76,8 +78,14 @@ def test_jit_is_off_and_connections_are_kept():
             "(state, due)",
         ),
         (
+            # subject_type has no index of its own (deadlines 0006): this one leads with it.
+            "deadlines of one action (its owner updating it)",
+            lambda: Deadline.objects.filter(subject_type_id=1, subject_id="1"),
+            "(subject_type_id, subject_id)",
+        ),
+        (
             "outbox: is this message already written",
-            lambda: Notification.objects.filter(key__in=["breach:1:2027-03-10"]),
+            lambda: Notification.objects.filter(any_of("key", ["breach:1:2027-03-10"])),
             "(key)",
         ),
         (
@@ -160,6 +168,30 @@ def test_deadline_state_has_no_index_of_its_own():
         .startswith("(state")
     }
     assert leading == _indexes_on(Deadline._meta.db_table, "(state, due)")
+
+
+def test_breach_notices_are_looked_up_by_the_outbox_key():
+    """Each breached deadline's notice is looked up by its key, built in SQL: through the
+    unique key's own index (its varchar_pattern_ops copy served it before deadlines
+    0006)."""
+    plan = _plan(breaches_unnotified(Deadline.objects.all()).order_by())
+    assert "Seq Scan" not in plan, plan
+    wanted = _indexes_on(Notification._meta.db_table, "(key)")
+    assert any(f" {index} " in f" {plan} " for index in wanted), f"{wanted} unused\n{plan}"
+
+
+def test_the_sweep_writes_no_prefix_search_indexes():
+    """Each deadline the sweep breaches writes every index on the deadlines table, and
+    each message it queues every index on the outbox; nothing searches their keys or the
+    outbox's state by prefix, so Django's ``varchar_pattern_ops`` copies of those indexes
+    would only be written (deadlines 0006)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+            [[Deadline._meta.db_table, Notification._meta.db_table], "%varchar_pattern_ops%"],
+        )
+        assert cursor.fetchall() == []
+    assert _indexes_on(Deadline._meta.db_table, "(subject_type_id)") == set()
 
 
 def test_involvements_are_indexed_by_agency_and_case():

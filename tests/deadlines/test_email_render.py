@@ -77,6 +77,41 @@ def test_a_due_date_is_written_for_each_message(deadline, officer):
     assert second == render_to_string(names("breach")[0], context)
 
 
+def test_messages_through_one_renderer_never_share_their_own_text(area, officer):
+    # The renderer remembers escaped texts and formatted dates between messages: each
+    # message must still have its own case, step, owner and dates, exactly as the
+    # template engine writes them.
+    first, second = (receive_case(area=area, by=officer) for _ in range(2))
+    assert first.reference != second.reference
+    renderer = EmailRenderer()
+    for template in ("breach", "reminder", "escalation"):
+        rendered = {}
+        for case, rule, name, days in (
+            (first, "Acknowledge <b>&</b>", "Pat", 1),
+            (second, "Decide {0} {1}", "Sam <Smith>", 12),
+            (first, "Acknowledge <b>&</b>", "Sam <Smith>", 12),
+        ):
+            deadline = case.deadlines.get(step="acknowledge")
+            deadline.rule = rule
+            context = {
+                "site_url": "https://example.org",
+                "link": f"/staff/cases/{case.reference}/",
+                "link_label": f"Open case {case.reference}",
+                "deadline": deadline,
+                "case": case,
+                "recipient_name": name,
+                "level": "Line manager",
+                "days_overdue": days,
+            }
+            expected = [render_to_string(n, context) for n in names(template)]
+            got = renderer.render(names(template), context)
+            assert got == expected, template
+            rendered[(case.reference, name)] = got
+        assert first.reference not in "".join(rendered[(second.reference, "Sam <Smith>")])
+        assert second.reference not in "".join(rendered[(first.reference, "Pat")])
+        assert len({tuple(texts) for texts in rendered.values()}) == 3
+
+
 def test_templates_with_other_tags_are_rendered_as_usual(deadline, officer):
     # The daily digest loops over its items and the work message uses {% url %}.
     assert _flat("deadlines/email/work_digest.txt") is None
