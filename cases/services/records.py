@@ -112,7 +112,7 @@ def timeline_record_many(entries: list[dict], *, batch_size: int = 5000) -> list
 
     from asbcr import audit_chain as chain
     from asbcr.audit_context import current_ip
-    from asbcr.bulk import insert_rows
+    from asbcr.bulk import any_of, insert_rows
 
     if not entries:
         return []
@@ -153,12 +153,12 @@ def timeline_record_many(entries: list[dict], *, batch_size: int = 5000) -> list
             if connection.vendor == "postgresql":
                 list(
                     Case.objects.select_for_update(no_key=True)
-                    .filter(pk__in=batch)
+                    .filter(any_of("pk", batch))  # thousands of ids: one array parameter
                     .order_by("pk")
                     .values_list("pk", flat=True)
                 )
             last.update(
-                Case.objects.filter(pk__in=batch)
+                Case.objects.filter(any_of("pk", batch))
                 .annotate(
                     last_hash=Subquery(
                         TimelineEvent._base_manager.filter(case_id=OuterRef("pk"))
