@@ -5,8 +5,10 @@ With no ``CACHE_URL`` that cache is a table in the service's own database (see
 ``asbcr/settings/production.py``). Django's ``DatabaseCache`` increments by reading and
 then writing the value, so two workers could both read 4 and both write 5, and its
 ``incr`` also resets the entry's expiry (an hourly limit would forget a client who
-paused for five minutes). ``DatabaseCache`` here increments under a row lock and keeps
-the expiry, so a limit holds across workers.
+paused for five minutes), and past ``MAX_ENTRIES`` keys (300 by default) it deletes a
+third of them, live or not, so a visitor's count would start again while more than 300
+addresses had posted within the hour. ``DatabaseCache`` here increments under a row lock,
+keeps the expiry and deletes only expired entries, so a limit holds across workers.
 """
 
 import base64
@@ -54,6 +56,17 @@ class DatabaseCache(db_cache.DatabaseCache):
 
     def decr(self, key, delta=1, version=None):
         return self.incr(key, -delta, version)
+
+    def _cull(self, db, cursor, now, num):
+        """Past MAX_ENTRIES, delete the expired entries only. Every entry here is a
+        counter with the limit's own period as its expiry, so the table stays as small
+        as the limits allow; deleting live ones would reset those visitors' limits."""
+        connection = connections[db]
+        quote_name = connection.ops.quote_name
+        cursor.execute(
+            f"DELETE FROM {quote_name(self._table)} WHERE {quote_name('expires')} < %s",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
 
     @staticmethod
     def _expired(connection, expires) -> bool:

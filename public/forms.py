@@ -1,20 +1,9 @@
-"""The public forms: one question per page, GOV.UK Design System through crispy-forms-gds.
+"""The public forms: one question per page, in GOV.UK Design System markup (public/govuk.py).
 
 Every field has a size limit so a draft can never grow without bound, and every message
 goes through Django's translation machinery.
 """
 
-from crispy_forms.utils import TEMPLATE_PACK
-from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import (
-    ConditionalRadios,
-    Field,
-    Fieldset,
-    Fluid,
-    Layout,
-    Size,
-)
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -22,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from asbcr.fields import DateInputField
 from asbcr.files import STATEMENT_KINDS, UploadField
-from asbcr.forms import RevealQuestion
 from cases.constants import ContactMethod, PartyKind, Relationship
 from cases.locations import PlaceField, PostcodeField
+from public.govuk import RENDERER, Choice, Fieldset, GovukBoundField
 
 SHORT = 200
 MEDIUM = 2000
@@ -52,10 +41,20 @@ def radios(label, choices, **kwargs):
 
 
 class PublicForm(forms.Form):
-    """Lays out its fields in GOV.UK style; ``heading`` names the field that is the page's h1."""
+    """A page's questions in GOV.UK markup: ``{{ form }}`` renders ``layout``, each field
+    through the template its widget calls for (public/govuk.py).
+
+    ``heading`` names the field whose label or legend is the page's h1; ``reveals``, for
+    a radios field, the fields shown under each of its choices when it is chosen;
+    ``fieldsets`` groups fields under a legend, ``{first field: (legend, names)}``."""
 
     heading: str | None = None
     page_title = ""
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
+    fieldsets: dict[str, tuple] = {}
+    template_name = "public/fields/form.html"
+    default_renderer = RENDERER
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args, area=None, **kwargs):
         self.area = area
@@ -65,37 +64,26 @@ class PublicForm(forms.Form):
                 field.error_messages["required"] = self.required_messages().get(
                     name, _("Answer this question")
                 )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*[self._layout(n, f) for n, f in self.fields.items()])
 
     def required_messages(self) -> dict:
         return {}
 
-    def _layout(self, name, field):
-        heading = name == self.heading
-        widget = field.widget
-        size = Size.LARGE if heading else Size.SMALL
-        tag = "h1" if heading else None
-        if isinstance(widget, forms.RadioSelect):
-            return Field.radios(name, legend_size=size, legend_tag=tag)
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            return Field.checkboxes(name, legend_size=size, legend_tag=tag)
-        if isinstance(widget, forms.CheckboxInput):
-            return Field.checkbox(name)
-        if isinstance(widget, forms.Textarea):
-            # crispy-forms-gds appends the character count's id to aria-describedby and
-            # fails when there is no hint to start from.
-            widget.attrs.setdefault("aria-describedby", "")
-            return Field.textarea(
-                name, label_size=size, label_tag=tag, rows=6, max_characters=field.max_length
-            )
-        if isinstance(field, DateInputField):
-            return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
-        if isinstance(widget, forms.Select | forms.FileInput):
-            return Field(name, context={"label_size": Size.for_label(size)})
-        width = Fluid.TWO_THIRDS if (field.max_length or 0) > 20 else 10
-        return Field.text(name, label_size=size, label_tag=tag, field_width=width)
+    @property
+    def layout(self) -> list:
+        """The fields in order: a revealed field under its choice, not on its own; a
+        fieldset in place of its first field."""
+        revealed = {
+            n for by_choice in self.reveals.values() for ns in by_choice.values() for n in ns
+        }
+        grouped = {n for _legend, names in self.fieldsets.values() for n in names}
+        items = []
+        for name in self.fields:
+            if name in self.fieldsets:
+                legend, names = self.fieldsets[name]
+                items.append(Fieldset(legend, [self[n] for n in names if n in self.fields]))
+            elif name not in revealed and name not in grouped:
+                items.append(self[name])
+        return items
 
     @property
     def title(self):
@@ -278,6 +266,7 @@ class PersonDetailsForm(PublicForm):
     postcode = text(
         _("Postcode"), max_length=10, widget=forms.TextInput(attrs={"autocomplete": "postal-code"})
     )
+    fieldsets = {ADDRESS_FIELDS[0]: (_("Address"), ADDRESS_FIELDS)}
 
     def __init__(self, *args, kind="person", title="", **kwargs):
         initial = kwargs.get("initial")
@@ -289,11 +278,6 @@ class PersonDetailsForm(PublicForm):
             del self.fields["organisation_contact"]
         else:
             self.fields["name"].label = _("Name of the business or group")
-        items = [self._layout(n, f) for n, f in self.fields.items() if n not in ADDRESS_FIELDS]
-        address = [self._layout(n, self.fields[n]) for n in ADDRESS_FIELDS]
-        self.helper.layout = Layout(
-            *items, Fieldset(*address, legend=_("Address"), legend_size=Size.MEDIUM)
-        )
 
     def required_messages(self):
         return {
@@ -313,21 +297,6 @@ class PersonDetailsForm(PublicForm):
         if not value.replace(" ", "").isalnum():
             raise ValidationError(_("Enter a postcode, like WD6 1AA"))
         return value
-
-
-class RevealRadios(ConditionalRadios):
-    """GOV.UK radios with conditional reveal; the legend is the page's heading if asked."""
-
-    def __init__(self, field, *choices, heading=False):
-        super().__init__(field, *choices)
-        self.heading = heading
-
-    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        size = Size.LARGE if self.heading else Size.SMALL
-        context.update(
-            {"legend_size": Size.for_legend(size), "legend_tag": "h1" if self.heading else None}
-        )
-        return super().render(form, context, template_pack, **kwargs)
 
 
 class ContactForm(PublicForm):
@@ -350,28 +319,9 @@ class ContactForm(PublicForm):
         help_text=_("We will send your case reference and a private link to follow your case."),
     )
     phone = text(_("Phone number"), max_length=30, required=False)
-    revealed = {ContactMethod.EMAIL: ("email",), ContactMethod.PHONE: ("phone",)}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(self.fields["preferred_contact"].choices)
-        choices = []
-        for value, label in labels.items():
-            names = self.revealed.get(value, ())
-            choices.append(
-                RevealQuestion(str(label), *[self._layout(n, self.fields[n]) for n in names])
-            )
-        rest = [
-            self._layout(n, f)
-            for n, f in self.fields.items()
-            if n != "preferred_contact" and not any(n in v for v in self.revealed.values())
-        ]
-        self.helper.layout = Layout(
-            RevealRadios(
-                "preferred_contact", *choices, heading=self.heading == "preferred_contact"
-            ),
-            *rest,
-        )
+    reveals = {
+        "preferred_contact": {ContactMethod.EMAIL: ("email",), ContactMethod.PHONE: ("phone",)}
+    }
 
     def required_messages(self):
         return {"preferred_contact": _("Select how you would like us to contact you")}
@@ -506,16 +456,6 @@ class InvolvementForm(PublicForm):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(
-            Field(
-                "involvement",
-                template="public/fields/checkboxes.html",
-                context={"legend_size": Size.for_legend(Size.LARGE), "legend_tag": "h1"},
-            )
-        )
-
     def required_messages(self):
         return {"involvement": _("Select how you would like to take part")}
 
@@ -574,7 +514,7 @@ class ContactUpdateForm(ContactForm):
     heading = None
     page_title = _("Update your contact details")
     # Every detail can be updated whichever way they prefer to hear from us: no reveal.
-    revealed = {}
+    reveals = {}
     address = textarea(_("Address"), max_length=500, required=False)
     postcode = text(_("Postcode"), max_length=10, required=False)
 

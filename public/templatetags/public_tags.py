@@ -1,17 +1,12 @@
-from django import forms, template
+from django import template
 
 register = template.Library()
 
 
 def _anchor(bound) -> str:
-    """Where an error-summary link must land: the first radio or checkbox of a group, the
-    day box of a date, otherwise the input itself (crispy-forms-gds numbers choices from 1)."""
-    widget = bound.field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{bound.auto_id}_1"
-    if isinstance(widget, forms.MultiWidget):
-        return f"{bound.auto_id}_0"
-    return bound.auto_id
+    """Where an error-summary link must land (``GovukBoundField.anchor``): the first radio
+    or checkbox of a group, the day box of a date, otherwise the input itself."""
+    return getattr(bound, "anchor", None) or bound.auto_id
 
 
 @register.inclusion_tag("public/includes/error_summary.html")

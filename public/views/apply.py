@@ -36,10 +36,15 @@ def apply_start(request):
     )
 
 
-def _start_or_update(request, area, draft):
+def _start_or_update(request, area, draft, *, answers: dict | None = None):
+    """The draft for the area chosen, holding ``answers`` (key: value) if given: a new
+    draft starts with them (one insert), an existing one moves to the area and keeps them."""
     if draft is not None:
-        return services.draft_change_area(draft=draft, area=area)
-    draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request))
+        draft = services.draft_change_area(draft=draft, area=area)
+        for key, value in (answers or {}).items():
+            draft = services.draft_save(draft=draft, key=key, value=value)
+        return draft
+    draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request), data=answers)
     request.session[SESSION_DRAFT] = token
     return draft
 
@@ -58,8 +63,9 @@ def apply_postcode(request):
                 # One transaction for starting the draft and keeping the postcode: one
                 # commit, and never a draft without the answer that started it.
                 with transaction.atomic():
-                    draft = _start_or_update(request, form.found_area, draft)
-                    services.draft_save(draft=draft, key="postcode", value=form.cleaned_data)
+                    _start_or_update(
+                        request, form.found_area, draft, answers={"postcode": form.cleaned_data}
+                    )
             except services.TooManyDrafts:
                 _refuse(form)
             else:

@@ -77,3 +77,36 @@ def test_post_without_csrf_token_is_refused(reference):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/apply/postcode/", {"postcode": "WD6 1AA"}).status_code == 403
     assert not DraftApplication.objects.exists()
+
+
+def test_a_start_writes_the_draft_once_and_purges_only_when_full(reference, settings):
+    """The first answer is stored with the draft (one insert), the per-start checks read
+    the same whatever the table holds, and expired drafts are left to the daily purge
+    until the service is full (the test above: then they are purged at once)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    settings.PUBLIC_MAX_LIVE_DRAFTS = 100
+
+    def start(address):
+        with CaptureQueriesContext(connection) as queries:
+            r = Client(REMOTE_ADDR=address).post("/apply/postcode/", {"postcode": "WD6 1AA"})
+        assert r.status_code == 302
+        return [q["sql"] for q in queries.captured_queries if "public_draftapplication" in q["sql"]]
+
+    first = start("10.2.0.1")
+    for i in range(30):
+        Client(REMOTE_ADDR=f"10.2.1.{i}").post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    DraftApplication.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    later = start("10.2.0.2")
+    assert len(first) == len(later)
+    assert [q.split()[0] for q in later].count("INSERT") == 1
+    assert not any(q.startswith(("UPDATE", "DELETE")) for q in later)
+    assert DraftApplication.objects.count() == 32  # the expired ones wait for the purge
+    assert DraftApplication.objects.latest("created_at").data == {
+        "postcode": {"postcode": "WD6 1AA"}
+    }

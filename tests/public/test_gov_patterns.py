@@ -32,11 +32,11 @@ def test_contact_question_asked_once_with_boxes_revealed_by_choice(reference, cl
     assert "How should we contact you?" not in body
     assert re.search(r'<h1 class="govuk-fieldset__heading">\s*How would you like', body)
     assert 'data-module="govuk-radios"' in body
-    email = re.search(r'id="conditional_preferred_contact_0"(.*?)</div>\s*</div>', body, re.S)
+    email = re.search(r'id="conditional_preferred_contact_1"(.*?)</div>\s*</div>', body, re.S)
     assert email and 'name="email"' in email.group(1) and 'name="phone"' not in email.group(1)
-    phone = re.search(r'id="conditional_preferred_contact_1"(.*?)</div>\s*</div>', body, re.S)
+    phone = re.search(r'id="conditional_preferred_contact_2"(.*?)</div>\s*</div>', body, re.S)
     assert phone and 'name="phone"' in phone.group(1)
-    assert 'data-reveal="conditional_preferred_contact_0"' in body
+    assert 'data-reveal="conditional_preferred_contact_1"' in body
     # The server still asks for the box that goes with the choice.
     r = client.post("/apply/contact/", {"preferred_contact": "phone", "email": "a@b.org"})
     assert r.status_code == 400 and "Enter a phone number" in r.content.decode()

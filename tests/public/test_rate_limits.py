@@ -184,3 +184,51 @@ def test_a_refused_submission_uses_the_429_page_and_says_the_answers_are_saved(
     assert "Your answers so far have been saved." in page
     assert 'href="/apply/check/">Check your answers' in page
     assert "app-language-switcher" in page  # the public layout
+
+
+def test_a_full_cache_table_never_forgets_a_live_count(settings):
+    """Django's database cache, past MAX_ENTRIES keys (300 by default), deletes a third of
+    them, live or not, on the next new key: a visitor's count would start again from
+    nothing while more than 300 addresses had posted within the hour. Ours deletes only
+    the expired entries."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "asbcr.cache.DatabaseCache",
+            "LOCATION": "test_rate_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5},
+        }
+    }
+    asbcr_cache.create_cache_tables(sender=None, using="default", verbosity=0)
+    settings.ASBCR_TRUSTED_PROXY_COUNT = 1
+    settings.PUBLIC_POST_RATE = "2/h"
+    try:
+        limited = _browser("198.51.100.1")
+        assert _posts(limited, 2) == [400, 400]
+        for i in range(20):
+            _posts(_browser(f"198.51.101.{i}"), 1)
+        assert _posts(limited, 1) == [429]
+    finally:
+        caches["default"].clear()
+
+
+def test_the_database_cache_deletes_expired_entries_past_its_size(settings, time_machine):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "asbcr.cache.DatabaseCache",
+            "LOCATION": "test_rate_cache",
+            "OPTIONS": {"MAX_ENTRIES": 3},
+        }
+    }
+    asbcr_cache.create_cache_tables(sender=None, using="default", verbosity=0)
+    cache = caches["default"]
+    try:
+        time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
+        for key in "abcd":
+            cache.add(key, 1, 60)
+        time_machine.move_to("2026-03-02 10:05:00+00:00", tick=False)
+        cache.add("e", 1, 60)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM test_rate_cache")
+            assert [k.split(":")[-1] for (k,) in cursor.fetchall()] == ["e"]
+    finally:
+        cache.clear()
