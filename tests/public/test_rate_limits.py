@@ -186,19 +186,24 @@ def test_a_refused_submission_uses_the_429_page_and_says_the_answers_are_saved(
     assert "app-language-switcher" in page  # the public layout
 
 
+def _small_database_cache(settings, *, max_entries: int) -> None:
+    """The product's database cache, with room for only ``max_entries`` keys."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "asbcr.cache.DatabaseCache",
+            "LOCATION": "test_rate_cache",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    }
+    asbcr_cache.create_cache_tables(sender=None, using="default", verbosity=0)
+
+
 def test_a_full_cache_table_never_forgets_a_live_count(settings):
     """Django's database cache, past MAX_ENTRIES keys (300 by default), deletes a third of
     them, live or not, on the next new key: a visitor's count would start again from
     nothing while more than 300 addresses had posted within the hour. Ours deletes only
     the expired entries."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "asbcr.cache.DatabaseCache",
-            "LOCATION": "test_rate_cache",
-            "OPTIONS": {"MAX_ENTRIES": 5},
-        }
-    }
-    asbcr_cache.create_cache_tables(sender=None, using="default", verbosity=0)
+    _small_database_cache(settings, max_entries=5)
     settings.ASBCR_TRUSTED_PROXY_COUNT = 1
     settings.PUBLIC_POST_RATE = "2/h"
     try:
@@ -212,14 +217,7 @@ def test_a_full_cache_table_never_forgets_a_live_count(settings):
 
 
 def test_the_database_cache_deletes_expired_entries_past_its_size(settings, time_machine):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "asbcr.cache.DatabaseCache",
-            "LOCATION": "test_rate_cache",
-            "OPTIONS": {"MAX_ENTRIES": 3},
-        }
-    }
-    asbcr_cache.create_cache_tables(sender=None, using="default", verbosity=0)
+    _small_database_cache(settings, max_entries=3)
     cache = caches["default"]
     try:
         time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
