@@ -7,6 +7,7 @@ client's posts are spread over both workers and the limit still counts them all.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "public_form_load.py"
 def _run_bench(env_extra: dict) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "DATABASE_URL")}
     env.update(env_extra)
-    completed = subprocess.run(
+    # Its own process group: should it overrun, the script is killed with the gunicorn
+    # it started (killed alone, its clean-up never runs and the server is left behind).
+    with subprocess.Popen(
         [
             sys.executable,
             str(BENCH),
@@ -36,12 +39,19 @@ def _run_bench(env_extra: dict) -> dict:
             "--json",
         ],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=180,
-    )
-    assert completed.stdout, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=180)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            _, stderr = process.communicate()
+            pytest.fail("the load script overran 180 s: " + stderr[-3000:])
+    assert stdout, stderr[-3000:]
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def _assert_limit_held_across_workers(report):
