@@ -53,6 +53,12 @@ def draft_purge_expired(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
+def _check_draft_size(data: dict) -> None:
+    """Refuse answers that would make a draft larger than PUBLIC_MAX_DRAFT_BYTES."""
+    if len(json.dumps(data, default=str)) > _setting("PUBLIC_MAX_DRAFT_BYTES", 200_000):
+        raise ValidationError(_("Your application is too long. Shorten some of your answers."))
+
+
 def _drafts_up_to(limit: int) -> int:
     """How many drafts the table holds, counted no further than ``limit``: the check on
     every start reads at most that many index entries, however many a flood has left."""
@@ -80,8 +86,7 @@ def draft_start(*, area, ip: str, data: dict | None = None) -> tuple[DraftApplic
         if _drafts_up_to(most) >= most:
             raise TooManyDrafts("service")
     data = data or {}
-    if len(json.dumps(data, default=str)) > _setting("PUBLIC_MAX_DRAFT_BYTES", 200_000):
-        raise ValidationError(_("Your application is too long. Shorten some of your answers."))
+    _check_draft_size(data)
     token = new_token()
     draft = DraftApplication.objects.create(
         resume_token_hash=token_hash(token),
@@ -109,8 +114,7 @@ def draft_save(*, draft: DraftApplication, key: str, value) -> DraftApplication:
     """Store the answers to one page. Refuses a draft larger than PUBLIC_MAX_DRAFT_BYTES."""
     data = dict(draft.data)
     data[key] = value
-    if len(json.dumps(data, default=str)) > _setting("PUBLIC_MAX_DRAFT_BYTES", 200_000):
-        raise ValidationError(_("Your application is too long. Shorten some of your answers."))
+    _check_draft_size(data)
     draft.data = data
     draft.updated_at = timezone.now()
     draft.expires_at = draft.updated_at + DRAFT_LIFETIME
