@@ -127,7 +127,7 @@ def _repeats(area_ids) -> QuerySet:
         Case(When(with_postcode, then=Upper("victim__postcode")), default=Value("")),
         Case(When(victim__postcode="", then=F("victim_id")), default=None),
     ]
-    numbered = (
+    return (
         CaseReview.objects.filter(area_id__in=area_ids)
         .filter(_may_repeat())
         .annotate(
@@ -140,7 +140,6 @@ def _repeats(area_ids) -> QuerySet:
         .filter(order_for_victim__gt=1)
         .values("pk")
     )
-    return numbered
 
 
 def _repeat_applications(area_ids) -> QuerySet:
