@@ -38,6 +38,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from asbcr import collector
+from asbcr.bulk import any_of
 from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Case, Incident, TimelineEvent
@@ -120,7 +122,7 @@ def open_case_incidents(area: Area, only: set[str] | None = None):
         Exists(Case.objects.filter(pk=OuterRef("case_id"), state__in=list(OPEN_STATES)))
     )
     if only is not None:
-        qs = qs.filter(complainant_key__in=sorted(only))
+        qs = qs.filter(any_of("complainant_key", sorted(only)))
     return qs.exclude(complainant_key="")
 
 
@@ -158,7 +160,7 @@ def review_candidates(
     if never:
         qs = qs.exclude(kind__in=sorted(never))
     if only is not None:
-        qs = qs.filter(complainant_key__in=sorted(only))
+        qs = qs.filter(any_of("complainant_key", sorted(only)))
     aggregates, meets = {}, Q()
     for i, spec in enumerate(routes):
         countable = _countable(spec, today)
@@ -279,6 +281,12 @@ def review_suggestions_detect(
     Incremental: a rerun on the same day looks only at victims whose log changed since
     the last run; the first run of a day (or after the rules change) looks at everyone.
     """
+    return _review_suggestions(area=area, today=today, instances=True)
+
+
+def _review_suggestions(*, area: Area, today: dt.date | None, instances: bool) -> list:
+    """``review_suggestions_detect``: the suggestions written, as saved instances, or
+    (``instances=False``, for a run that only counts them) their primary keys."""
     started = timezone.now()
     today = today or timezone.localdate()
     versions = area.procedure.versions.order_by("-number")
@@ -292,7 +300,7 @@ def review_suggestions_detect(
     # Bookkeeping first: suggestions whose victim now has an open case are done.
     suggested = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
     if only is not None:
-        suggested = suggested.filter(complainant_key__in=sorted(only))
+        suggested = suggested.filter(any_of("complainant_key", sorted(only)))
     done = [pk for pk, key in suggested.values_list("pk", "complainant_key") if key in open_case]
     for batch in _chunks(done):
         ReviewSuggestion.objects.filter(pk__in=batch, status=SuggestionStatus.OPEN).update(
@@ -303,7 +311,9 @@ def review_suggestions_detect(
     )
     created = []
     if candidates:
-        created = _suggest(area=area, rules=rules, today=today, keys=candidates)
+        created = _suggest(
+            area=area, rules=rules, today=today, keys=candidates, instances=instances
+        )
     _record_run(area=area, job=job, today=today, version_id=version_id, started=started, mark=mark)
     return created
 
@@ -333,7 +343,7 @@ def _linked_outside_window(
     outside = Q(incident_date__lt=since) | Q(incident_date__gt=today)
     for batch in _chunks(keys):
         add(
-            Incident.objects.filter(outside, area=area, complainant_key__in=batch)
+            Incident.objects.filter(outside, any_of("complainant_key", batch), area=area)
             .filter(same_incident_as__isnull=False)
             .values(*_COMPLAINT_FIELDS)
         )
@@ -347,9 +357,9 @@ def _linked_outside_window(
         before = len(seen)
         for batch in _chunks(wanted):
             add(
-                Incident.objects.filter(pk__in=batch, area=area, complainant_key__in=keys).values(
-                    *_COMPLAINT_FIELDS
-                )
+                Incident.objects.filter(
+                    any_of("pk", batch), any_of("complainant_key", keys), area=area
+                ).values(*_COMPLAINT_FIELDS)
             )
         if len(seen) == before:  # what is left points to another victim or area
             return found
@@ -360,12 +370,15 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> list[ReviewSuggestion]:
-    """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made."""
+def _suggest(
+    *, area: Area, rules: dict, today: dt.date, keys: list[str], instances: bool = True
+) -> list:
+    """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made
+    (returned as saved instances, or their primary keys: ``_insert_missing``)."""
     since = _look_back(rules, today)
     by_victim = defaultdict(list)
     for batch in _chunks(keys):
-        victims = Incident.objects.filter(area=area, complainant_key__in=batch)
+        victims = Incident.objects.filter(any_of("complainant_key", batch), area=area)
         if since is None:  # every report of theirs can matter: no links left out
             rows = list(victims.values(*_COMPLAINT_FIELDS))
         else:
@@ -414,11 +427,17 @@ def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> lis
         }
 
     return _insert_missing(
-        ReviewSuggestion, new, key=("complainant_key", "latest_incident_date"), written=written
+        ReviewSuggestion,
+        new,
+        key=("complainant_key", "latest_incident_date"),
+        written=written,
+        instances=instances,
     )
 
 
-def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -> list:
+def _insert_missing(
+    model, rows: list[dict], *, key: tuple[str, ...], written, instances: bool = True
+) -> list:
     """Insert the rows (field attname -> value; the model's defaults for the rest) not
     there yet (the model's unique constraint on ``key`` decides; a concurrent run may
     have written some) and return, as saved instances, those this run wrote, with their
@@ -430,7 +449,9 @@ def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -
     conflict, the batch is written again with ``ON CONFLICT DO NOTHING``); inserting
     19,415 suggestions' explanations (2.5 KB of JSON each) as one JSON document per batch
     was about a third of the statements' time at 1,000,000 incidents. Elsewhere,
-    ``bulk_create(ignore_conflicts=True)``."""
+    ``bulk_create(ignore_conflicts=True)``. With ``instances=False`` it returns the
+    written rows' primary keys instead (a run that only counts them builds no instance:
+    32,343 of them were a tenth of a county-scale run's Python)."""
     if not rows:
         return []
     started = timezone.now()
@@ -446,6 +467,8 @@ def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -
             insert_rows(model, batch, ignore_conflicts=True)
         objects = None
     ids = written(started)
+    if not instances:
+        return [pk for row in rows if (pk := ids.get(tuple(row[k] for k in key))) is not None]
     out = []
     for i, row in enumerate(rows):
         pk = ids.get(tuple(row[k] for k in key))
@@ -477,6 +500,12 @@ def second_report_notices_detect(
 
     Incremental like ``review_suggestions_detect``.
     """
+    return _second_report_notices(area=area, today=today, instances=True)
+
+
+def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool) -> list:
+    """``second_report_notices_detect``: the notices written, as saved instances, or
+    (``instances=False``) their primary keys."""
     started = timezone.now()
     today = today or timezone.localdate()
     job = DetectionJob.SECOND_REPORTS
@@ -487,7 +516,7 @@ def second_report_notices_detect(
     look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
     recent = reports_just_made(area, today)
     if only is not None:
-        recent = recent.filter(complainant_key__in=sorted(only))
+        recent = recent.filter(any_of("complainant_key", sorted(only)))
     # Any earlier report: one linked to a record the engine does not see (a diary sheet,
     # another victim's report) is an incident of its own there.
     earlier = (
@@ -517,18 +546,22 @@ def second_report_notices_detect(
     )
     created = []
     if candidates:
-        created = _notify(area=area, candidates=candidates, look_back=look_back)
+        created = _notify(
+            area=area, candidates=candidates, look_back=look_back, instances=instances
+        )
     _record_run(area=area, job=job, today=today, version_id=None, started=started, mark=mark)
     return created
 
 
-def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[SecondReportNotice]:
+def _notify(*, area: Area, candidates: list[dict], look_back: dt.date, instances: bool) -> list:
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     history = defaultdict(list)
     keys = sorted({c["complainant_key"] for c in candidates})
     for batch in _chunks(keys):
         for row in (
-            Incident.objects.filter(area=area, complainant_key__in=batch, kind=IncidentKind.REPORT)
+            Incident.objects.filter(
+                any_of("complainant_key", batch), area=area, kind=IncidentKind.REPORT
+            )
             .annotate(day=report_day)
             .filter(day__gte=look_back)
             .values(*_COMPLAINT_FIELDS, "day")
@@ -568,12 +601,18 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
             ids.update(
                 ((second,), pk)
                 for second, pk in SecondReportNotice.objects.filter(
-                    second_incident_id__in=batch, created_at__gte=started
+                    any_of("second_incident_id", batch), created_at__gte=started
                 ).values_list("second_incident_id", "pk")
             )
         return ids
 
-    return _insert_missing(SecondReportNotice, new, key=("second_incident_id",), written=written)
+    return _insert_missing(
+        SecondReportNotice,
+        new,
+        key=("second_incident_id",),
+        written=written,
+        instances=instances,
+    )
 
 
 def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str, int]:
@@ -581,12 +620,14 @@ def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str,
 
     Under an advisory lock per area: a second run of the same area waits for the first
     to commit, then finds its mark and nothing changed since, so it writes nothing.
+    Counts only: no model instance is built for what it writes. The cycle collector is
+    paused meanwhile (``asbcr.collector``): the engine's explanations are many small
+    nested containers, and full collections over them were about a fifth of the CPU.
     """
-    with advisory_lock(f"thresholds.detection:{area.pk}"):
-        return {
-            "review_suggestions": len(review_suggestions_detect(area=area, today=today)),
-            "second_report_notices": len(second_report_notices_detect(area=area, today=today)),
-        }
+    with advisory_lock(f"thresholds.detection:{area.pk}"), collector.paused():
+        suggestions = _review_suggestions(area=area, today=today, instances=False)
+        notices = _second_report_notices(area=area, today=today, instances=False)
+    return {"review_suggestions": len(suggestions), "second_report_notices": len(notices)}
 
 
 def detection_run(*, today: dt.date | None = None) -> dict[str, int]:
