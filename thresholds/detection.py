@@ -149,9 +149,21 @@ def review_candidates(
     A sound over-approximation of the engine: for each route one victim could meet, at
     least as many countable reports (``_countable``) as it needs, and, where the route
     asks for it, one of them recent enough; the engine then decides each candidate."""
+    qs = candidate_counts(area=area, rules=rules, today=today, only=only)
+    if qs is None:
+        return []
+    if open_case is None:
+        open_case = _victims_with_open_case(area, only)
+    return [key for key in qs.values_list("complainant_key", flat=True) if key not in open_case]
+
+
+def candidate_counts(*, area: Area, rules: dict, today: dt.date, only: set[str] | None = None):
+    """``review_candidates``' grouped query (None when no route can be met by one victim):
+    per victim, each route's countable reports, kept where some route might be met. It
+    reads only the victim-log index (cases 0019), in victim order."""
     routes = _alone(rules)
     if not routes:
-        return []
+        return None
     qs = Incident.objects.filter(area=area, incident_date__lte=today).exclude(complainant_key="")
     since = _look_back(rules, today)
     if since is not None:
@@ -180,15 +192,12 @@ def review_candidates(
             days = _period_days(spec.latest_within_of_request)
             route &= Q(**{f"r{i}__gte": today - dt.timedelta(days=days)})
         meets |= route
-    qs = (
+    return (
         qs.values("complainant_key")
         .annotate(**aggregates)
         .filter(meets)
         .order_by("complainant_key")
     )
-    if open_case is None:
-        open_case = _victims_with_open_case(area, only)
-    return [key for key in qs.values_list("complainant_key", flat=True) if key not in open_case]
 
 
 SLACK = dt.timedelta(minutes=10)
@@ -492,26 +501,11 @@ def reports_just_made(area: Area, today: dt.date):
     )
 
 
-def second_report_notices_detect(
-    *, area: Area, today: dt.date | None = None
-) -> list[SecondReportNotice]:
-    """Victims who have just made their second report within six months (2025 guidance),
-    so they can be told about the case review; once per second report.
-
-    Incremental like ``review_suggestions_detect``.
-    """
-    return _second_report_notices(area=area, today=today, instances=True)
-
-
-def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool) -> list:
-    """``second_report_notices_detect``: the notices written, as saved instances, or
-    (``instances=False``) their primary keys."""
-    started = timezone.now()
-    today = today or timezone.localdate()
-    job = DetectionJob.SECOND_REPORTS
-    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=None)
-    if only is not None and not only:
-        return []
+def second_report_candidates(area: Area, today: dt.date, *, only: set[str] | None = None):
+    """The area's reports just made (among ``only``'s victims when given) that may be a
+    victim's second within six months, with no notice yet: each has an earlier report,
+    and fewer than two earlier ones surely inside the six months. The earlier reports
+    are counted from the victim-log index alone (cases 0019), one victim at a time."""
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
     recent = reports_just_made(area, today)
@@ -537,12 +531,37 @@ def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool
         surely_within.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
         output_field=IntegerField(),
     )
-    candidates = list(
+    return (
         recent.filter(Exists(earlier))
         .annotate(earlier_count=earlier_count)
         .filter(earlier_count__lt=2)
         .exclude(Exists(SecondReportNotice.objects.filter(second_incident=OuterRef("pk"))))
-        .values(*_COMPLAINT_FIELDS, "day")
+    )
+
+
+def second_report_notices_detect(
+    *, area: Area, today: dt.date | None = None
+) -> list[SecondReportNotice]:
+    """Victims who have just made their second report within six months (2025 guidance),
+    so they can be told about the case review; once per second report.
+
+    Incremental like ``review_suggestions_detect``.
+    """
+    return _second_report_notices(area=area, today=today, instances=True)
+
+
+def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool) -> list:
+    """``second_report_notices_detect``: the notices written, as saved instances, or
+    (``instances=False``) their primary keys."""
+    started = timezone.now()
+    today = today or timezone.localdate()
+    job = DetectionJob.SECOND_REPORTS
+    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=None)
+    if only is not None and not only:
+        return []
+    look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
+    candidates = list(
+        second_report_candidates(area, today, only=only).values(*_COMPLAINT_FIELDS, "day")
     )
     created = []
     if candidates:
