@@ -262,6 +262,13 @@ _COMPLAINT_FIELDS = (
 )
 
 
+def _log_rows(queryset, *extra: str) -> list[dict]:
+    """The queryset's incidents as rows of ``_COMPLAINT_FIELDS`` (and ``extra``): read as
+    tuples and zipped, which costs about a third less than ``values()``'s dicts."""
+    names = (*_COMPLAINT_FIELDS, *extra)
+    return [dict(zip(names, row, strict=True)) for row in queryset.values_list(*names)]
+
+
 def _complaint(row: dict, **dates) -> Complaint:
     """An incident log row as the engine's complaint (as ``incident_as_complaint``)."""
     return Complaint(
@@ -352,9 +359,11 @@ def _linked_outside_window(
     outside = Q(incident_date__lt=since) | Q(incident_date__gt=today)
     for batch in _chunks(keys):
         add(
-            Incident.objects.filter(outside, any_of("complainant_key", batch), area=area)
-            .filter(same_incident_as__isnull=False)
-            .values(*_COMPLAINT_FIELDS)
+            _log_rows(
+                Incident.objects.filter(
+                    outside, any_of("complainant_key", batch), area=area
+                ).filter(same_incident_as__isnull=False)
+            )
         )
     while True:
         wanted = sorted(
@@ -366,9 +375,11 @@ def _linked_outside_window(
         before = len(seen)
         for batch in _chunks(wanted):
             add(
-                Incident.objects.filter(
-                    any_of("pk", batch), any_of("complainant_key", keys), area=area
-                ).values(*_COMPLAINT_FIELDS)
+                _log_rows(
+                    Incident.objects.filter(
+                        any_of("pk", batch), any_of("complainant_key", keys), area=area
+                    )
+                )
             )
         if len(seen) == before:  # what is left points to another victim or area
             return found
@@ -389,13 +400,9 @@ def _suggest(
     for batch in _chunks(keys):
         victims = Incident.objects.filter(any_of("complainant_key", batch), area=area)
         if since is None:  # every report of theirs can matter: no links left out
-            rows = list(victims.values(*_COMPLAINT_FIELDS))
+            rows = _log_rows(victims)
         else:
-            rows = list(
-                victims.filter(incident_date__gte=since, incident_date__lte=today).values(
-                    *_COMPLAINT_FIELDS
-                )
-            )
+            rows = _log_rows(victims.filter(incident_date__gte=since, incident_date__lte=today))
             rows += _linked_outside_window(area=area, rows=rows, since=since, today=today)
         for row in rows:
             by_victim[row["complainant_key"]].append(row)
@@ -560,9 +567,7 @@ def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool
     if only is not None and not only:
         return []
     look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
-    candidates = list(
-        second_report_candidates(area, today, only=only).values(*_COMPLAINT_FIELDS, "day")
-    )
+    candidates = _log_rows(second_report_candidates(area, today, only=only), "day")
     created = []
     if candidates:
         created = _notify(
@@ -577,13 +582,13 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date, instances
     history = defaultdict(list)
     keys = sorted({c["complainant_key"] for c in candidates})
     for batch in _chunks(keys):
-        for row in (
+        for row in _log_rows(
             Incident.objects.filter(
                 any_of("complainant_key", batch), area=area, kind=IncidentKind.REPORT
             )
             .annotate(day=report_day)
-            .filter(day__gte=look_back)
-            .values(*_COMPLAINT_FIELDS, "day")
+            .filter(day__gte=look_back),
+            "day",
         ):
             history[row["complainant_key"]].append(row)
     new = []
