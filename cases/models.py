@@ -485,7 +485,16 @@ class Incident(AuditedModel):
     class Meta:
         ordering = ["incident_date", "id"]
         indexes = [
-            models.Index(fields=["area", "complainant_key", "incident_date"]),
+            # One victim's log in an area, and detection's per-area passes in victim order
+            # (thresholds.detection): the grouped candidate query and the second-report
+            # counts of earlier reports read every column they need from this index alone
+            # (an index-only scan, in victim order), where through the heap each read pages
+            # across the whole table, an area's incidents being spread over all of it.
+            models.Index(
+                fields=["area", "complainant_key", "incident_date"],
+                include=["kind", "reported_date", "same_incident_as", "hate_motivated", "id"],
+                name="cases_incident_victim_log",
+            ),
             # Detection's "who in this area has an open case" (thresholds.detection): an
             # area's incidents are spread over the whole table, and few are on a case.
             models.Index(

@@ -38,6 +38,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from asbcr import collector
+from asbcr.bulk import any_of
 from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Case, Incident, TimelineEvent
@@ -120,7 +122,7 @@ def open_case_incidents(area: Area, only: set[str] | None = None):
         Exists(Case.objects.filter(pk=OuterRef("case_id"), state__in=list(OPEN_STATES)))
     )
     if only is not None:
-        qs = qs.filter(complainant_key__in=sorted(only))
+        qs = qs.filter(any_of("complainant_key", sorted(only)))
     return qs.exclude(complainant_key="")
 
 
@@ -147,9 +149,21 @@ def review_candidates(
     A sound over-approximation of the engine: for each route one victim could meet, at
     least as many countable reports (``_countable``) as it needs, and, where the route
     asks for it, one of them recent enough; the engine then decides each candidate."""
+    qs = candidate_counts(area=area, rules=rules, today=today, only=only)
+    if qs is None:
+        return []
+    if open_case is None:
+        open_case = _victims_with_open_case(area, only)
+    return [key for key in qs.values_list("complainant_key", flat=True) if key not in open_case]
+
+
+def candidate_counts(*, area: Area, rules: dict, today: dt.date, only: set[str] | None = None):
+    """``review_candidates``' grouped query (None when no route can be met by one victim):
+    per victim, each route's countable reports, kept where some route might be met. It
+    reads only the victim-log index (cases 0019), in victim order."""
     routes = _alone(rules)
     if not routes:
-        return []
+        return None
     qs = Incident.objects.filter(area=area, incident_date__lte=today).exclude(complainant_key="")
     since = _look_back(rules, today)
     if since is not None:
@@ -158,7 +172,7 @@ def review_candidates(
     if never:
         qs = qs.exclude(kind__in=sorted(never))
     if only is not None:
-        qs = qs.filter(complainant_key__in=sorted(only))
+        qs = qs.filter(any_of("complainant_key", sorted(only)))
     aggregates, meets = {}, Q()
     for i, spec in enumerate(routes):
         countable = _countable(spec, today)
@@ -178,15 +192,12 @@ def review_candidates(
             days = _period_days(spec.latest_within_of_request)
             route &= Q(**{f"r{i}__gte": today - dt.timedelta(days=days)})
         meets |= route
-    qs = (
+    return (
         qs.values("complainant_key")
         .annotate(**aggregates)
         .filter(meets)
         .order_by("complainant_key")
     )
-    if open_case is None:
-        open_case = _victims_with_open_case(area, only)
-    return [key for key in qs.values_list("complainant_key", flat=True) if key not in open_case]
 
 
 SLACK = dt.timedelta(minutes=10)
@@ -251,6 +262,13 @@ _COMPLAINT_FIELDS = (
 )
 
 
+def _log_rows(queryset, *extra: str) -> list[dict]:
+    """The queryset's incidents as rows of ``_COMPLAINT_FIELDS`` (and ``extra``): read as
+    tuples and zipped, which costs about a third less than ``values()``'s dicts."""
+    names = (*_COMPLAINT_FIELDS, *extra)
+    return [dict(zip(names, row, strict=True)) for row in queryset.values_list(*names)]
+
+
 def _complaint(row: dict, **dates) -> Complaint:
     """An incident log row as the engine's complaint (as ``incident_as_complaint``)."""
     return Complaint(
@@ -279,6 +297,12 @@ def review_suggestions_detect(
     Incremental: a rerun on the same day looks only at victims whose log changed since
     the last run; the first run of a day (or after the rules change) looks at everyone.
     """
+    return _review_suggestions(area=area, today=today, instances=True)
+
+
+def _review_suggestions(*, area: Area, today: dt.date | None, instances: bool) -> list:
+    """``review_suggestions_detect``: the suggestions written, as saved instances, or
+    (``instances=False``, for a run that only counts them) their primary keys."""
     started = timezone.now()
     today = today or timezone.localdate()
     versions = area.procedure.versions.order_by("-number")
@@ -292,7 +316,7 @@ def review_suggestions_detect(
     # Bookkeeping first: suggestions whose victim now has an open case are done.
     suggested = ReviewSuggestion.objects.filter(area=area, status=SuggestionStatus.OPEN)
     if only is not None:
-        suggested = suggested.filter(complainant_key__in=sorted(only))
+        suggested = suggested.filter(any_of("complainant_key", sorted(only)))
     done = [pk for pk, key in suggested.values_list("pk", "complainant_key") if key in open_case]
     for batch in _chunks(done):
         ReviewSuggestion.objects.filter(pk__in=batch, status=SuggestionStatus.OPEN).update(
@@ -303,7 +327,9 @@ def review_suggestions_detect(
     )
     created = []
     if candidates:
-        created = _suggest(area=area, rules=rules, today=today, keys=candidates)
+        created = _suggest(
+            area=area, rules=rules, today=today, keys=candidates, instances=instances
+        )
     _record_run(area=area, job=job, today=today, version_id=version_id, started=started, mark=mark)
     return created
 
@@ -333,9 +359,11 @@ def _linked_outside_window(
     outside = Q(incident_date__lt=since) | Q(incident_date__gt=today)
     for batch in _chunks(keys):
         add(
-            Incident.objects.filter(outside, area=area, complainant_key__in=batch)
-            .filter(same_incident_as__isnull=False)
-            .values(*_COMPLAINT_FIELDS)
+            _log_rows(
+                Incident.objects.filter(
+                    outside, any_of("complainant_key", batch), area=area
+                ).filter(same_incident_as__isnull=False)
+            )
         )
     while True:
         wanted = sorted(
@@ -347,8 +375,10 @@ def _linked_outside_window(
         before = len(seen)
         for batch in _chunks(wanted):
             add(
-                Incident.objects.filter(pk__in=batch, area=area, complainant_key__in=keys).values(
-                    *_COMPLAINT_FIELDS
+                _log_rows(
+                    Incident.objects.filter(
+                        any_of("pk", batch), any_of("complainant_key", keys), area=area
+                    )
                 )
             )
         if len(seen) == before:  # what is left points to another victim or area
@@ -360,20 +390,19 @@ def _chunks(items: list, size: int = 5000):
         yield items[start : start + size]
 
 
-def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> list[ReviewSuggestion]:
-    """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made."""
+def _suggest(
+    *, area: Area, rules: dict, today: dt.date, keys: list[str], instances: bool = True
+) -> list:
+    """Evaluate the engine on each candidate; bulk-insert the suggestions not yet made
+    (returned as saved instances, or their primary keys: ``_insert_missing``)."""
     since = _look_back(rules, today)
     by_victim = defaultdict(list)
     for batch in _chunks(keys):
-        victims = Incident.objects.filter(area=area, complainant_key__in=batch)
+        victims = Incident.objects.filter(any_of("complainant_key", batch), area=area)
         if since is None:  # every report of theirs can matter: no links left out
-            rows = list(victims.values(*_COMPLAINT_FIELDS))
+            rows = _log_rows(victims)
         else:
-            rows = list(
-                victims.filter(incident_date__gte=since, incident_date__lte=today).values(
-                    *_COMPLAINT_FIELDS
-                )
-            )
+            rows = _log_rows(victims.filter(incident_date__gte=since, incident_date__lte=today))
             rows += _linked_outside_window(area=area, rows=rows, since=since, today=today)
         for row in rows:
             by_victim[row["complainant_key"]].append(row)
@@ -414,11 +443,17 @@ def _suggest(*, area: Area, rules: dict, today: dt.date, keys: list[str]) -> lis
         }
 
     return _insert_missing(
-        ReviewSuggestion, new, key=("complainant_key", "latest_incident_date"), written=written
+        ReviewSuggestion,
+        new,
+        key=("complainant_key", "latest_incident_date"),
+        written=written,
+        instances=instances,
     )
 
 
-def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -> list:
+def _insert_missing(
+    model, rows: list[dict], *, key: tuple[str, ...], written, instances: bool = True
+) -> list:
     """Insert the rows (field attname -> value; the model's defaults for the rest) not
     there yet (the model's unique constraint on ``key`` decides; a concurrent run may
     have written some) and return, as saved instances, those this run wrote, with their
@@ -430,7 +465,9 @@ def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -
     conflict, the batch is written again with ``ON CONFLICT DO NOTHING``); inserting
     19,415 suggestions' explanations (2.5 KB of JSON each) as one JSON document per batch
     was about a third of the statements' time at 1,000,000 incidents. Elsewhere,
-    ``bulk_create(ignore_conflicts=True)``."""
+    ``bulk_create(ignore_conflicts=True)``. With ``instances=False`` it returns the
+    written rows' primary keys instead (a run that only counts them builds no instance:
+    32,343 of them were a tenth of a county-scale run's Python)."""
     if not rows:
         return []
     started = timezone.now()
@@ -446,6 +483,8 @@ def _insert_missing(model, rows: list[dict], *, key: tuple[str, ...], written) -
             insert_rows(model, batch, ignore_conflicts=True)
         objects = None
     ids = written(started)
+    if not instances:
+        return [pk for row in rows if (pk := ids.get(tuple(row[k] for k in key))) is not None]
     out = []
     for i, row in enumerate(rows):
         pk = ids.get(tuple(row[k] for k in key))
@@ -469,25 +508,16 @@ def reports_just_made(area: Area, today: dt.date):
     )
 
 
-def second_report_notices_detect(
-    *, area: Area, today: dt.date | None = None
-) -> list[SecondReportNotice]:
-    """Victims who have just made their second report within six months (2025 guidance),
-    so they can be told about the case review; once per second report.
-
-    Incremental like ``review_suggestions_detect``.
-    """
-    started = timezone.now()
-    today = today or timezone.localdate()
-    job = DetectionJob.SECOND_REPORTS
-    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=None)
-    if only is not None and not only:
-        return []
+def second_report_candidates(area: Area, today: dt.date, *, only: set[str] | None = None):
+    """The area's reports just made (among ``only``'s victims when given) that may be a
+    victim's second within six months, with no notice yet: each has an earlier report,
+    and fewer than two earlier ones surely inside the six months. The earlier reports
+    are counted from the victim-log index alone (cases 0019), one victim at a time."""
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
     recent = reports_just_made(area, today)
     if only is not None:
-        recent = recent.filter(complainant_key__in=sorted(only))
+        recent = recent.filter(any_of("complainant_key", sorted(only)))
     # Any earlier report: one linked to a record the engine does not see (a diary sheet,
     # another victim's report) is an incident of its own there.
     earlier = (
@@ -508,30 +538,57 @@ def second_report_notices_detect(
         surely_within.order_by().annotate(n=Func("pk", function="COUNT")).values("n"),
         output_field=IntegerField(),
     )
-    candidates = list(
+    return (
         recent.filter(Exists(earlier))
         .annotate(earlier_count=earlier_count)
         .filter(earlier_count__lt=2)
         .exclude(Exists(SecondReportNotice.objects.filter(second_incident=OuterRef("pk"))))
-        .values(*_COMPLAINT_FIELDS, "day")
     )
+
+
+def second_report_notices_detect(
+    *, area: Area, today: dt.date | None = None
+) -> list[SecondReportNotice]:
+    """Victims who have just made their second report within six months (2025 guidance),
+    so they can be told about the case review; once per second report.
+
+    Incremental like ``review_suggestions_detect``.
+    """
+    return _second_report_notices(area=area, today=today, instances=True)
+
+
+def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool) -> list:
+    """``second_report_notices_detect``: the notices written, as saved instances, or
+    (``instances=False``) their primary keys."""
+    started = timezone.now()
+    today = today or timezone.localdate()
+    job = DetectionJob.SECOND_REPORTS
+    only, mark = _changed_since_last_run(area=area, job=job, today=today, version_id=None)
+    if only is not None and not only:
+        return []
+    look_back = today - dt.timedelta(days=RECENT_DAYS + _period_days(SIX_MONTHS))
+    candidates = _log_rows(second_report_candidates(area, today, only=only), "day")
     created = []
     if candidates:
-        created = _notify(area=area, candidates=candidates, look_back=look_back)
+        created = _notify(
+            area=area, candidates=candidates, look_back=look_back, instances=instances
+        )
     _record_run(area=area, job=job, today=today, version_id=None, started=started, mark=mark)
     return created
 
 
-def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[SecondReportNotice]:
+def _notify(*, area: Area, candidates: list[dict], look_back: dt.date, instances: bool) -> list:
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     history = defaultdict(list)
     keys = sorted({c["complainant_key"] for c in candidates})
     for batch in _chunks(keys):
-        for row in (
-            Incident.objects.filter(area=area, complainant_key__in=batch, kind=IncidentKind.REPORT)
+        for row in _log_rows(
+            Incident.objects.filter(
+                any_of("complainant_key", batch), area=area, kind=IncidentKind.REPORT
+            )
             .annotate(day=report_day)
-            .filter(day__gte=look_back)
-            .values(*_COMPLAINT_FIELDS, "day")
+            .filter(day__gte=look_back),
+            "day",
         ):
             history[row["complainant_key"]].append(row)
     new = []
@@ -568,12 +625,18 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date) -> list[S
             ids.update(
                 ((second,), pk)
                 for second, pk in SecondReportNotice.objects.filter(
-                    second_incident_id__in=batch, created_at__gte=started
+                    any_of("second_incident_id", batch), created_at__gte=started
                 ).values_list("second_incident_id", "pk")
             )
         return ids
 
-    return _insert_missing(SecondReportNotice, new, key=("second_incident_id",), written=written)
+    return _insert_missing(
+        SecondReportNotice,
+        new,
+        key=("second_incident_id",),
+        written=written,
+        instances=instances,
+    )
 
 
 def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str, int]:
@@ -581,12 +644,14 @@ def detection_run_area(*, area: Area, today: dt.date | None = None) -> dict[str,
 
     Under an advisory lock per area: a second run of the same area waits for the first
     to commit, then finds its mark and nothing changed since, so it writes nothing.
+    Counts only: no model instance is built for what it writes. The cycle collector is
+    paused meanwhile (``asbcr.collector``): the engine's explanations are many small
+    nested containers, and full collections over them were about a fifth of the CPU.
     """
-    with advisory_lock(f"thresholds.detection:{area.pk}"):
-        return {
-            "review_suggestions": len(review_suggestions_detect(area=area, today=today)),
-            "second_report_notices": len(second_report_notices_detect(area=area, today=today)),
-        }
+    with advisory_lock(f"thresholds.detection:{area.pk}"), collector.paused():
+        suggestions = _review_suggestions(area=area, today=today, instances=False)
+        notices = _second_report_notices(area=area, today=today, instances=False)
+    return {"review_suggestions": len(suggestions), "second_report_notices": len(notices)}
 
 
 def detection_run(*, today: dt.date | None = None) -> dict[str, int]:

@@ -21,7 +21,13 @@ from deadlines.constants import LIVE_STATES, DeadlineState
 from deadlines.models import Deadline, Notification
 from deadlines.sweep import breaches_unnotified
 from partnerships.models import Area
-from thresholds.detection import changed_incidents, open_case_incidents, reports_just_made
+from thresholds.detection import (
+    candidate_counts,
+    changed_incidents,
+    open_case_incidents,
+    reports_just_made,
+    second_report_candidates,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 TODAY = dt.date(2027, 3, 10)
@@ -222,21 +228,68 @@ def test_the_case_list_first_page_is_read_from_the_newest_first_index(reference)
     assert "Sort" not in plan, plan
 
 
-def _feed_area_id() -> int:
+def _area_rules(area_id: int) -> dict:
+    area = Area.objects.select_related("procedure").get(pk=area_id)
+    return area.procedure.versions.order_by("-number").first().data["threshold"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "name",
+    ["candidates: each victim's countable reports", "second reports: the earlier reports"],
+)
+def test_detections_area_passes_read_the_victim_log_index(name):
+    """Detection's grouped candidate query, and the second-report query's counts of each
+    report's earlier ones, read the victim-log index (cases 0019) alone, in victim order.
+    An area's incidents are spread over the whole table: through the heap, each of these
+    statements read pages across all of it, once per area. Planned as on a live service:
+    several areas' feeds in the table, vacuumed (as autovacuum leaves it, so an index-only
+    scan need not visit the heap; outside a transaction, hence ``transaction=True``)."""
+    area_id = _feed_area_id(every_area=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Incident._meta.db_table}")
+    area = Area.objects.get(pk=area_id)
+    if name.startswith("candidates"):
+        query = candidate_counts(area=area, rules=_area_rules(area_id), today=TODAY)
+    else:
+        query = second_report_candidates(area, TODAY).values("pk")
+    plan = _plan(query)
+    assert "Seq Scan" not in plan, plan
+    assert "Index Only Scan using cases_incident_victim_log" in plan, plan
+
+
+def test_the_victim_log_index_holds_what_detection_reads():
+    """What the candidate query and the earlier-report counts read, besides the leading
+    columns: without one of these, each row would be fetched from the heap again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_incident_victim_log'"
+        )
+        [(definition,)] = cursor.fetchall()
+    assert definition.endswith(
+        "btree (area_id, complainant_key, incident_date)"
+        " INCLUDE (kind, reported_date, same_incident_as_id, hate_motivated, id)"
+    ), definition
+
+
+def _feed_area_id(*, every_area: bool = False) -> int:
     """One area's incident feed: 3,000 incidents from 300 complainants over three years,
-    with the table analysed. Returns the area's id."""
+    with the table analysed (``every_area``: each seed area's, interleaved as on a shared
+    service, where one area's are spread over the whole table). Returns Hertsmere's id."""
     from partnerships.reference import load_reference_data
 
-    area = load_reference_data()["areas"]["hertsmere"]
+    areas = load_reference_data()["areas"]
+    area = areas["hertsmere"]
     Incident.objects.bulk_create(
         Incident(
-            area=area,
+            area=feed,
             source="import",
             description="Noise",
             complainant_key=f"v{n % 300}",
             incident_date=TODAY - dt.timedelta(days=n % 1100),
         )
         for n in range(3000)
+        for feed in (areas.values() if every_area else [area])
     )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Incident._meta.db_table}")

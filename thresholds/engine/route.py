@@ -84,9 +84,12 @@ def location_components(spec: RouteSpec, complaints: list[Complaint]) -> dict[st
     return {c.id: find(c.id) for c in ordered}
 
 
-def _exclusion(spec: RouteSpec, c: Complaint, application_date: dt.date) -> str:
+def _exclusion(
+    spec: RouteSpec, c: Complaint, application_date: dt.date, start: dt.date | None = None
+) -> str:
     """Why this complaint cannot count for this route, whatever the others are ("" if it
-    can). One reason: the first that applies, in a fixed order."""
+    can). One reason: the first that applies, in a fixed order. (``start``: the window's
+    first day for a window ending on the application date, when the caller has it.)"""
     if c.incident_date > application_date:
         return "the incident is after the application date"
     if c.reported_date and c.reported_date < c.incident_date:
@@ -98,7 +101,8 @@ def _exclusion(spec: RouteSpec, c: Complaint, application_date: dt.date) -> str:
     if spec.needs_location and not has_location(c):
         return "the location is not recorded"
     if spec.anchor == "application":
-        start = shift(application_date, spec.window, -1)
+        if start is None:
+            start = shift(application_date, spec.window, -1)
         if c.incident_date < start:
             return (
                 f"outside the window: before {_fmt(start)} "
@@ -314,8 +318,9 @@ def evaluate_route(
         groups = incident_groups(ordered)
     places = location_components(spec, ordered) if spec.groups_by_location else {}
     eligible: list[Complaint] = []
+    start = shift(application_date, spec.window, -1) if spec.anchor == "application" else None
     for c in ordered:
-        why = _exclusion(spec, c, application_date)
+        why = _exclusion(spec, c, application_date, start)
         if why:
             reasons[c.id] = why
         else:
@@ -338,6 +343,7 @@ def evaluate_route(
         by_group[group_of[c.id]].append(c)
     within = spec.application_within_of_latest
     recent = spec.latest_within_of_request
+    recent_start = shift(application_date, recent, -1) if recent else None
 
     def share(members) -> tuple:
         ratios = [have / need for have, need in _measures(spec, members)]
@@ -352,7 +358,7 @@ def evaluate_route(
         if within and application_date > shift(max(_complaint_date(c) for c in members), within):
             return False
         latest_incident = max(c.incident_date for c in members)
-        return not (recent and latest_incident < shift(application_date, recent, -1))
+        return not (recent and latest_incident < recent_start)
 
     # The candidate that meets the route, else the one that came closest: the most
     # counted, then in time, then the most recent.
@@ -360,7 +366,8 @@ def evaluate_route(
     for key in sorted(by_group):
         for members in _windows(spec, by_group[key]):
             latest = max(_complaint_date(c) for c in members)
-            rank = (enough(members) and in_time(members), share(members), in_time(members), latest)
+            timely = in_time(members)
+            rank = (enough(members) and timely, share(members), timely, latest)
             if best_rank is None or rank > best_rank:
                 best_key, best_members, best_rank = key, members, rank
     best_ids = {c.id for c in best_members}
