@@ -70,12 +70,23 @@ def timed(fn):
     return elapsed, count[0]
 
 
-def rolled_back(fn):
-    """Run fn in a transaction that is rolled back, so every repeat starts alike."""
+def rolled_back(fn, *, vacuum: bool = True):
+    """Run fn in a transaction that is rolled back, so every repeat starts alike.
+
+    On PostgreSQL the rows a rollback leaves behind are dead but still in the tables and
+    their indexes: the next repeat's inserts would check each unique key against its dead
+    copies, and its reads step over them, which a real sweep or detection run (writing
+    each key once) never does. So they are vacuumed away after each repeat, leaving the
+    data as ``prepare`` left it for the first (about 3 s at 100,000 cases, untimed);
+    ``vacuum=False`` for a repeat that writes little (page views' access-log rows).
+    """
     with transaction.atomic():
         result = fn()
         transaction.set_rollback(True)
     mail.outbox = []
+    if vacuum and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return result
 
 

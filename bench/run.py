@@ -255,7 +255,7 @@ def measure(
             floors["detection"].append(timed(_floor_detection)[0])
         rolled_back(writes)
         with clock(11):
-            rolled_back(read)
+            rolled_back(read, vacuum=False)
     floor = {k: median(v) for k, v in floors.items() if v}
     return [
         Row(

@@ -549,7 +549,12 @@ class RiskAssessment(AuditedModel):
 class TimelineEvent(AppendOnlyModel):
     """The append-only history of a case: every transition, note, contact, document, letter."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    # No index of its own: ``cases_timeline_chain`` (case, id) leads with it and serves
+    # every read by case, so a second index would only be written (the sweep appends
+    # tens of thousands of entries a run).
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="timeline", db_index=False
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

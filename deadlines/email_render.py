@@ -34,6 +34,7 @@ _PURE_FILTERS = "django.template.defaultfilters"
 _PLAIN_VALUES = (str, int, bool, dt.date)
 _UNSET = object()
 _MISSING = object()
+_SLOW = object()  # a lookup left to the template engine
 
 
 class _Unsupported(Exception):
@@ -112,7 +113,7 @@ class _Program:
     variable, autoescaped or not)."""
 
     source: object  # the first template, for the context's ``template``
-    expressions: tuple  # (FilterExpression, filtered?, memoisable?) per distinct token
+    expressions: tuple  # (FilterExpression, filtered?, memoisable?, lookups) per token
     cells: tuple  # (index into expressions, autoescape on?) per distinct rendered text
     formats: tuple  # per template: its literal text with ``{n}`` for cell n
 
@@ -130,7 +131,10 @@ def _program(flats: tuple) -> _Program:
             if expression.token not in tokens:
                 tokens[expression.token] = len(expressions)
                 memoisable = expression.is_var and _memoisable(expression)
-                expressions.append((expression, bool(expression.filters), memoisable))
+                lookups = None
+                if expression.is_var and not expression.var.translate:
+                    lookups = expression.var.lookups
+                expressions.append((expression, bool(expression.filters), memoisable, lookups))
             cell = cells.setdefault((tokens[expression.token], autoescape), len(cells))
             pieces.append(f"{{{cell}}}")
         formats.append("".join(pieces))
@@ -160,33 +164,34 @@ class EmailRenderer:
         program = self._program_for(names)
         if program is None:
             return [render_to_string(name, context) for name in names]
-        ctx = Context(context, autoescape=engines["django"].engine.autoescape)
-        ctx.template = program.source
+        state = _State(context, program.source)
         bare: list = [_UNSET] * len(program.expressions)  # a variable's localised value
         texts = []
         for index, autoescape in program.cells:
-            ctx.autoescape = autoescape
             try:
-                texts.append(self._text(program.expressions[index], index, bare, ctx))
+                texts.append(self._text(program.expressions[index], index, bare, state, autoescape))
             except UnicodeDecodeError:
                 texts.append("")
         return [template.format(*texts) for template in program.formats]
 
-    def _text(self, entry: tuple, index: int, bare: list, ctx: Context) -> str:
+    def _text(self, entry: tuple, index: int, bare: list, state, autoescape: bool) -> str:
         """What ``VariableNode.render`` gives for this variable."""
-        expression, filtered, memoisable = entry
+        expression, filtered, memoisable, lookups = entry
         if not filtered:
             # A bare variable's value, localised, does not depend on autoescaping, so it
             # is resolved once for the plain text and the HTML; what follows is the rest
-            # of ``render_value_in_context``.
+            # of ``render_value_in_context`` (a new ``Context`` leaves ``use_tz`` and
+            # ``use_l10n`` unset, so they are passed unset).
             value = bare[index]
             if value is _UNSET:
-                value = expression.resolve(ctx)
+                value = _SLOW if lookups is None else _looked_up(lookups, state.values)
+                if value is _SLOW:
+                    value = expression.resolve(state.context(autoescape))
                 if value.__class__ is not str:  # a str is its own local time and form
-                    value = template_localtime(value, use_tz=ctx.use_tz)
-                    value = localize(value, use_l10n=ctx.use_l10n)
+                    value = template_localtime(value, use_tz=None)
+                    value = localize(value, use_l10n=None)
                 bare[index] = value
-            if not ctx.autoescape:
+            if not autoescape:
                 return str(value)
             if value.__class__ is str:  # escaped once per distinct text
                 escaped = self._escaped.get(value)
@@ -198,15 +203,64 @@ class EmailRenderer:
         if memoisable:
             value = bare[index]  # here, the variable's value before its filters
             if value is _UNSET:
-                try:
-                    value = bare[index] = expression.var.resolve(ctx)
-                except VariableDoesNotExist:
-                    value = bare[index] = _MISSING
+                value = _SLOW if lookups is None else _looked_up(lookups, state.values)
+                if value is _SLOW:
+                    try:
+                        value = expression.var.resolve(state.context(autoescape))
+                    except VariableDoesNotExist:
+                        value = _MISSING
+                bare[index] = value
             if type(value) in _PLAIN_VALUES:
-                key = (expression.token, ctx.autoescape, type(value), value)
-        if key is None:
-            return render_value_in_context(expression.resolve(ctx), ctx)
-        text = self._filtered.get(key)
+                key = (expression.token, autoescape, type(value), value)
+        text = None if key is None else self._filtered.get(key)
         if text is None:
-            text = self._filtered[key] = render_value_in_context(expression.resolve(ctx), ctx)
+            ctx = state.context(autoescape)
+            text = render_value_in_context(expression.resolve(ctx), ctx)
+            if key is not None:
+                self._filtered[key] = text
         return text
+
+
+class _State:
+    """One message's values, and the template ``Context`` over them, made only when a
+    variable needs the engine itself (most are looked up directly: ``_looked_up``)."""
+
+    __slots__ = ("values", "_source", "_context")
+
+    def __init__(self, values: dict, source):
+        self.values = values
+        self._source = source
+        self._context = None
+
+    def context(self, autoescape: bool) -> Context:
+        ctx = self._context
+        if ctx is None:
+            ctx = self._context = Context(self.values)
+            ctx.template = self._source
+        ctx.autoescape = autoescape
+        return ctx
+
+
+def _looked_up(lookups: tuple, values: dict):
+    """``Variable._resolve_lookup`` for what the outbox's messages hold: a name in the
+    message's values, then keys of plain dicts and attributes of objects that take no
+    ``[...]``, none of them callable. Anything else (a missing name or attribute, a
+    callable, a list, an object with ``__getitem__``, an exception) is ``_SLOW``: the
+    engine resolves that variable itself, with all of its rules."""
+    current = values.get(lookups[0], _SLOW)  # the message's own dict is searched first
+    try:
+        for bit in lookups[1:]:
+            if current is _SLOW or callable(current):
+                return _SLOW
+            kind = type(current)
+            if kind is dict:
+                current = current.get(bit, _SLOW)
+            elif hasattr(kind, "__getitem__"):
+                return _SLOW
+            else:
+                current = getattr(current, bit, _SLOW)
+    except Exception:  # noqa: BLE001 - the engine decides what a failing lookup gives
+        return _SLOW
+    if current is _SLOW or callable(current):
+        return _SLOW
+    return current

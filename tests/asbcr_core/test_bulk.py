@@ -95,3 +95,37 @@ def test_any_of_sends_one_array_on_postgresql(area, officer):
         assert " = ANY(" in queries.captured_queries[0]["sql"]
     else:
         assert " IN (" in queries.captured_queries[0]["sql"]
+
+
+def test_every_kind_of_column_comes_back_as_written(area, officer):
+    """Addresses (both families), flags, times, empty and absent values, and text with
+    tabs, newlines, backslashes and non-ASCII letters, as ``save`` would store them."""
+    import datetime as dt
+
+    case = receive_case(area=area, by=officer)
+    at = dt.datetime(2027, 3, 10, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    rows = [
+        {
+            "case_id": case.pk,
+            "kind": EventKind.NOTE,
+            "summary": f"Row {n}",
+            "reason": "Tab\there, line\nthere, back\\slash, Cymraeg: ŵ ŷ",
+            "detail": {"n": n, "list": [True, None, 1.5]},
+            "visible_to_applicant": n == 1,
+            "actor_id": officer.pk if n == 1 else None,
+            "ip_address": address,
+            "at": at,
+        }
+        for n, address in enumerate(["203.0.113.7", "2001:db8::1", None])
+    ]
+    insert_rows(TimelineEvent, rows)
+    written = {e.summary: e for e in TimelineEvent.objects.filter(summary__startswith="Row ")}
+    for n, row in enumerate(rows):
+        event = written[f"Row {n}"]
+        assert event.reason == row["reason"]
+        assert event.detail == row["detail"]
+        assert event.ip_address == row["ip_address"]
+        assert event.visible_to_applicant is row["visible_to_applicant"]
+        assert event.actor_id == row["actor_id"]
+        assert event.at == at
+        assert (event.from_state, event.to_state) == ("", "")

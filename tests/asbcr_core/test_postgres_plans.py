@@ -106,6 +106,13 @@ def test_jit_is_off_and_connections_are_kept():
             "(case_id, id)",
         ),
         (
+            # The timeline's lone case_id index is gone (cases 0020): this one serves the
+            # case page's reads as well.
+            "timeline: one case's entries, for its page",
+            lambda: TimelineEvent.objects.filter(case_id=_timeline_case_id()),
+            "(case_id, id)",
+        ),
+        (
             "work count: the live steps named as mine, with their cases",
             lambda: Deadline.objects.filter(state__in=LIVE_STATES, responsible_user_id=1).values(
                 "case_id"
@@ -198,6 +205,9 @@ def test_the_sweep_writes_no_prefix_search_indexes():
         )
         assert cursor.fetchall() == []
     assert _indexes_on(Deadline._meta.db_table, "(subject_type_id)") == set()
+    # Nor does the timeline, appended to for every breach, keep a case_id index beside the
+    # (case_id, id) one that leads with it (cases 0020).
+    assert _indexes_on(TimelineEvent._meta.db_table, "(case_id)") == set()
 
 
 def test_involvements_are_indexed_by_agency_and_case():

@@ -212,3 +212,31 @@ def test_entries_written_in_bulk_join_each_cases_chain_in_order(case, area, offi
     assert written[0].prev_hash  # follows the case's earlier entries
     report = verify.verify(cases=[case, other])
     assert report.ok, [str(b) for b in report.breaks]
+
+
+@pytest.mark.parametrize(
+    "detail",
+    [
+        {},
+        None,
+        {"deadline": "d:1", "due": "2027-03-10", "rung": 2, "on": True, "gone": None},
+        {"fields": ["name", "email"], "before": {"name": "Ann"}, "after": {"name": "Anne"}},
+        {"pair": ("a", 1), "nested": [{"x": (1, 2)}], "score": 0.5, "text": "Dŵr \u00e9"},
+        {1: "one", 10: "ten", 2: "two"},  # keys a JSON column stores as text, sorted as text
+        {"outer": {3: "c", 20: "t"}},
+        {True: "yes", None: "none"},
+    ],
+)
+def test_a_rows_hash_is_that_of_the_detail_as_the_database_gives_it_back(detail):
+    """Format 1 hashes the detail a JSON column gives back, so a row checked after it is
+    read from the database matches the hash it was sealed with."""
+    import json
+    from types import SimpleNamespace
+
+    row = SimpleNamespace(summary="Deadline breached", reason="", detail=detail)
+    stored = json.loads(json.dumps(detail if detail is not None else {}))
+    expected = chain.digest({"summary": row.summary, "reason": row.reason, "detail": stored})
+    assert chain.timeline_personal_hash(row) == expected
+    assert chain.timeline_personal_hash(SimpleNamespace(**{**vars(row), "detail": stored})) == (
+        expected
+    )

@@ -130,3 +130,51 @@ def test_case_links_for_many_messages_are_the_reversed_url(deadline):
     links = _Links()
     for reference in (deadline.case.reference, "HER-2026-0001", "a1-b2"):
         assert links.case_url(reference) == reverse("cases:detail", args=[reference])
+
+
+class _Called:
+    """A case whose reference is a method: the template engine calls it."""
+
+    def __init__(self, reference):
+        self._reference = reference
+
+    def reference(self):
+        return self._reference
+
+
+class _Indexed:
+    """A case that answers ``[...]``: the template engine reads keys before attributes."""
+
+    reference = "attribute"
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+
+def test_values_of_every_shape_are_looked_up_as_the_engine_does(deadline, officer):
+    # Most variables are looked up directly (a name, then dict keys and attributes); a
+    # method, an object with ``[...]``, a missing name or attribute and a dict are each
+    # given what the template engine gives them.
+    _, common = next(contexts(deadline, officer))
+    shapes = [
+        {**common, "case": _Called("CALLED-1")},
+        {**common, "case": _Indexed()},
+        {**common, "case": {"reference": "FROM-A-DICT"}},
+        {**common, "case": {}},
+        {**common, "case": object()},
+        {**common, "deadline": {"rule": "A <rule>", "due": deadline.due}},
+        {k: v for k, v in common.items() if k != "recipient_name"},
+        {**common, "recipient_name": None, "link": 12},
+    ]
+    renderer = EmailRenderer()
+    for context in shapes:
+        for template in ("breach", "reminder", "escalation"):
+            try:
+                expected = [render_to_string(name, context) for name in names(template)]
+            except Exception as exc:  # noqa: BLE001 - a filter's argument must exist
+                with pytest.raises(type(exc)):
+                    renderer.render(names(template), context)
+                continue
+            assert renderer.render(names(template), context) == expected, (template, context)
+    assert "CALLED-1" in renderer.render(names("breach"), shapes[0])[1]
+    assert "item reference" in renderer.render(names("breach"), shapes[1])[1]
