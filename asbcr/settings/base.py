@@ -122,6 +122,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # Kept open between requests, as on PostgreSQL: opening the file, setting the
+    # pragmas and closing it again (a WAL checkpoint when the last one closes) cost
+    # about 3 ms of every public form request that touched the database.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The settings this workload expects (docs/deployment.md "PostgreSQL"): JIT off, as
     # its compilation cost more than it saved on every report, list and sweep query
