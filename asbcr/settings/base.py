@@ -104,8 +104,12 @@ TEMPLATES = [
                 "asbcr.context_processors.service",
                 "work.context_processors.work_count",
             ],
-            # Labels for stored codes and dates in words: {% load words %}.
-            "libraries": {"words": "asbcr.templatetags.words"},
+            # Labels for stored codes and dates in words: {% load words %}; the layout's
+            # parts rendered once a language: {% load layout %}.
+            "libraries": {
+                "words": "asbcr.templatetags.words",
+                "layout": "asbcr.templatetags.layout",
+            },
         },
     },
 ]
