@@ -9,20 +9,83 @@ paused for five minutes), and past ``MAX_ENTRIES`` keys (300 by default) it dele
 third of them, live or not, so a visitor's count would start again while more than 300
 addresses had posted within the hour. ``DatabaseCache`` here increments under a row lock,
 keeps the expiry and deletes only expired entries, so a limit holds across workers.
+
+A visitor's first counted post ``add``s their counter: Django's counts the whole table,
+may delete, then reads and inserts in a transaction of its own. Here that is one
+statement (an upsert that replaces only an expired entry), and the table's size is
+checked at most once a minute in each process.
 """
 
 import base64
 import pickle
+import time
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import db as db_cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.management import call_command
 from django.db import connections, models, router, transaction
-from django.utils.timezone import now
+from django.utils import timezone
 
 
 class DatabaseCache(db_cache.DatabaseCache):
-    """Django's database cache with an atomic ``incr`` that keeps the entry's expiry."""
+    """Django's database cache with an atomic ``add`` and ``incr`` that keeps the entry's
+    expiry."""
+
+    # How often (seconds) one process checks whether the table is past MAX_ENTRIES.
+    SIZE_CHECK_SECONDS = 60
+    _size_checked_at = None
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote_name = connection.ops.quote_name
+        table = quote_name(self._table)
+        cache_key, value_column, expires = (
+            quote_name("cache_key"),
+            quote_name("value"),
+            quote_name("expires"),
+        )
+        now = timezone.now().replace(microsecond=0)
+        if timeout is None:
+            exp = datetime.max
+        else:
+            exp = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        exp = exp.replace(microsecond=0)
+        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        with connection.cursor() as cursor:
+            self._check_size(db, cursor, now)
+            # One statement: a new key is inserted, an expired entry replaced, a live
+            # one left alone (and then nothing changed: rowcount 0).
+            cursor.execute(
+                f"INSERT INTO {table} ({cache_key}, {value_column}, {expires}) "
+                f"VALUES (%s, %s, %s) ON CONFLICT ({cache_key}) DO UPDATE SET "
+                f"{value_column} = excluded.{value_column}, {expires} = excluded.{expires} "
+                f"WHERE {table}.{expires} < %s",
+                [
+                    key,
+                    encoded,
+                    connection.ops.adapt_datetimefield_value(exp),
+                    connection.ops.adapt_datetimefield_value(now),
+                ],
+            )
+            return cursor.rowcount == 1
+
+    def _check_size(self, db, cursor, now) -> None:
+        """Past MAX_ENTRIES, delete the expired entries (``_cull``); checked at most every
+        SIZE_CHECK_SECONDS in a process, as a count reads the whole table."""
+        checked, clock = self._size_checked_at, time.time()
+        if checked is not None and 0 <= clock - checked < self.SIZE_CHECK_SECONDS:
+            return
+        self._size_checked_at = clock
+        cursor.execute(f"SELECT COUNT(*) FROM {connections[db].ops.quote_name(self._table)}")
+        num = cursor.fetchone()[0]
+        if num > self._max_entries:
+            self._cull(db, cursor, now, num)
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -75,7 +138,7 @@ class DatabaseCache(db_cache.DatabaseCache):
             expression
         ) + expression.get_db_converters(connection):
             expires = converter(expires, expression, connection)
-        return expires < now()
+        return expires < timezone.now()
 
 
 def uses_database_cache() -> bool:

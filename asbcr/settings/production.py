@@ -30,7 +30,7 @@ X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "asbcr.static.StaticFilesStorage"},
 }
 
 # Rate limits (the public form, sign-in) must be counted in a cache that every web

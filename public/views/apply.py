@@ -46,6 +46,9 @@ def _start_or_update(request, area, draft, *, answers: dict | None = None):
         return draft
     draft, token = services.draft_start(area=area, ip=ratelimit_key(None, request), data=answers)
     request.session[SESSION_DRAFT] = token
+    # Written now, so in the caller's transaction with the draft when it has one (one
+    # commit); the session middleware does not write it again (asbcr/sessions.py).
+    request.session.save()
     return draft
 
 

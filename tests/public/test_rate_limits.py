@@ -94,6 +94,35 @@ def test_the_database_cache_counts_and_keeps_the_expiry(database_cache, time_mac
         database_cache.incr("k")
 
 
+def test_the_database_cache_adds_a_counter_in_one_statement(
+    database_cache, django_assert_num_queries
+):
+    """A visitor's first post starts their counter with one write (an upsert), not a
+    count of the whole table, a delete and a transaction of its own each time."""
+    assert database_cache.add("first", 1, 3600)  # the size check: at most once a minute
+    with django_assert_num_queries(1):
+        assert database_cache.add("k", 1, 3600)
+    with django_assert_num_queries(1):
+        assert not database_cache.add("k", 5, 3600)
+    assert database_cache.get("k") == 1
+
+
+def test_the_database_cache_adds_over_an_expired_entry_only(database_cache, time_machine):
+    time_machine.move_to("2026-03-02 10:00:00+00:00", tick=False)
+    assert database_cache.add("k", 1, 60)
+    assert database_cache.incr("k") == 2
+    time_machine.move_to("2026-03-02 10:00:59+00:00", tick=False)
+    assert not database_cache.add("k", 1, 60)
+    assert database_cache.get("k") == 2
+    time_machine.move_to("2026-03-02 10:01:01+00:00", tick=False)
+    assert database_cache.add("k", 1, 60)
+    assert [database_cache.incr("k") for _ in range(2)] == [2, 3]
+    time_machine.move_to("2026-03-02 10:02:00+00:00", tick=False)
+    assert database_cache.get("k") == 3  # the new entry's own expiry, a minute on
+    time_machine.move_to("2026-03-02 10:02:02+00:00", tick=False)
+    assert database_cache.get("k") is None
+
+
 def test_the_limits_count_in_the_database_cache(database_cache, settings):
     settings.PUBLIC_POST_RATE = "2/h"
     assert _posts(_browser("198.51.100.1", remote="203.0.113.5"), 3) == [400, 400, 429]
