@@ -184,7 +184,7 @@ class EmailRenderer:
             # ``use_l10n`` unset, so they are passed unset).
             value = bare[index]
             if value is _UNSET:
-                value = _SLOW if lookups is None else _looked_up(lookups, state.values)
+                value = _looked_up(lookups, state.values)
                 if value is _SLOW:
                     value = expression.resolve(state.context(autoescape))
                 if value.__class__ is not str:  # a str is its own local time and form
@@ -203,7 +203,7 @@ class EmailRenderer:
         if memoisable:
             value = bare[index]  # here, the variable's value before its filters
             if value is _UNSET:
-                value = _SLOW if lookups is None else _looked_up(lookups, state.values)
+                value = _looked_up(lookups, state.values)
                 if value is _SLOW:
                     try:
                         value = expression.var.resolve(state.context(autoescape))
@@ -241,12 +241,15 @@ class _State:
         return ctx
 
 
-def _looked_up(lookups: tuple, values: dict):
+def _looked_up(lookups: tuple | None, values: dict):
     """``Variable._resolve_lookup`` for what the outbox's messages hold: a name in the
     message's values, then keys of plain dicts and attributes of objects that take no
-    ``[...]``, none of them callable. Anything else (a missing name or attribute, a
-    callable, a list, an object with ``__getitem__``, an exception) is ``_SLOW``: the
-    engine resolves that variable itself, with all of its rules."""
+    ``[...]``, none of them callable. Anything else (a literal or translated variable,
+    ``lookups`` None; a missing name or attribute, a callable, a list, an object with
+    ``__getitem__``, an exception) is ``_SLOW``: the engine resolves that variable itself,
+    with all of its rules."""
+    if lookups is None:
+        return _SLOW
     current = values.get(lookups[0], _SLOW)  # the message's own dict is searched first
     try:
         for bit in lookups[1:]:

@@ -25,13 +25,18 @@ register = template.Library()
 LANGUAGE_ONLY_VARIABLES = {"service_name", "LANGUAGE_CODE"}
 
 
+def _constant_arguments(expression: FilterExpression) -> bool:
+    """Whether every filter's argument is a literal, not a variable."""
+    return all(not lookup for _, args in expression.filters for lookup, _ in args)
+
+
 def _constant(expression: FilterExpression | None) -> bool:
     if expression is None:
         return True
     var = expression.var
     if isinstance(var, Variable) and var.literal is None:
         return False
-    return all(not lookup for _, args in expression.filters for lookup, _ in args)
+    return _constant_arguments(expression)
 
 
 def _variable_allowed(expression: FilterExpression) -> bool:
@@ -39,8 +44,7 @@ def _variable_allowed(expression: FilterExpression) -> bool:
     if not isinstance(var, Variable) or var.literal is not None:
         return _constant(expression)
     plain = var.lookups is not None and len(var.lookups) == 1
-    constant_args = all(not lookup for _, args in expression.filters for lookup, _ in args)
-    return plain and var.var in LANGUAGE_ONLY_VARIABLES and constant_args
+    return plain and var.var in LANGUAGE_ONLY_VARIABLES and _constant_arguments(expression)
 
 
 def _allowed(node) -> bool:
