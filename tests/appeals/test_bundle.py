@@ -13,6 +13,7 @@ from cases.models import Incident, Person
 from cases.services import impact_statement_add, risk_assess
 from tests.appeals.factories import threshold_not_met_case
 from tests.factories import receive_case
+from tests.system import needs_poppler, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -171,14 +172,11 @@ APPENDIX_A = [
 
 
 def pdf_pages(pdf: bytes) -> list[str]:
-    import subprocess
-
-    text = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    text = pdftotext(pdf, "-raw")
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
+@needs_poppler
 def test_the_rows_are_appendix_a_in_its_order_and_words(reference):
     case = threshold_not_met_case(reference, "devon-and-cornwall")
     appeal = _appeal(reference, case)
@@ -202,6 +200,7 @@ def _assess(case, by, on):
     )
 
 
+@needs_poppler
 def test_one_risk_assessment_of_two_is_partly_available_and_asks_for_the_reason(reference):
     from tests.appeals.factories import outcome_sent_case
 
@@ -237,6 +236,7 @@ def _stage_rows(appeal):
     return {row["rule"]: row["status_words"] for row in timeline.rows}, timeline.rows
 
 
+@needs_poppler
 def test_the_timeline_shows_every_deadline_including_stages_not_started(reference):
     from letters.services import letter_send
 
@@ -289,6 +289,7 @@ def test_support_offered_means_the_same_in_the_bundle_and_the_audit(reference):
     assert support_offered(bare) == [] and rule(bare)[0] == AuditAnswer.NO
 
 
+@needs_poppler
 def test_footers_count_every_page_including_the_attached_letters(reference):
     case = threshold_not_met_case(reference, "devon-and-cornwall")
     appeal = _appeal(reference, case)
@@ -321,6 +322,7 @@ def test_correspondence_names_the_letter_and_its_date(reference):
     )
 
 
+@needs_poppler
 def test_actions_appear_once_per_row_and_each_why_stays_with_its_action(reference):
     from panels.models import Action
     from tests.appeals.factories import outcome_sent_case

@@ -16,6 +16,7 @@ from letters import rendering
 from letters.constants import LetterKind
 from letters.sample import sample_context
 from letters.services import TEMPLATES
+from tests.system import needs_liberation
 
 A4_POINTS = (595, 842)
 
@@ -38,6 +39,7 @@ def _render_cr1(area, caplog):
     return html, pdf, fetcher
 
 
+@needs_liberation
 def test_a_letter_is_styled_with_the_hashed_stylesheet(area, production_static, caplog):
     hashed = staticfiles_storage.url("letters/letter.css")
     assert hashed != "/static/letters/letter.css"  # the manifest really is in use

@@ -3,7 +3,6 @@ emails from the template, letters posted as precompiled PDFs (or kept for the pr
 queue when Notify would refuse them), and the defaults untouched when it is off."""
 
 import base64
-import shutil
 
 import pytest
 from django.core import mail
@@ -19,12 +18,12 @@ from notify.constants import DeliveryKind
 from notify.models import Delivery
 from notify.services import sms_send
 from tests.factories import receive_case
+from tests.system import needs_poppler
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "/v2/notifications/email"
 LETTER = "/v2/notifications/letter"
-needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 
 
 @pytest.fixture

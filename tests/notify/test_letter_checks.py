@@ -2,18 +2,17 @@
 printable area, the address in the envelope window), checked on the PDFs themselves,
 and a letter that breaks a rule is refused with a reason."""
 
-import shutil
-
 import pytest
 
 from letters import rendering, services
 from letters.constants import LetterKind
 from notify.letter_checks import address_lines, letter_problems
 from tests.factories import receive_case
+from tests.system import needs_poppler
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils"),
+    needs_poppler,
 ]
 
 

@@ -2,7 +2,6 @@
 with a withheld action that the outcome letter leaves out."""
 
 import datetime as dt
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -16,6 +15,7 @@ from partnerships.constants import Role
 from partnerships.models import Agency, RoleAssignment, User
 from tests.factories import PersonInputFactory
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, fresh, meeting_in, seat
+from tests.system import needs_poppler, pdftotext
 
 pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
 
@@ -56,12 +56,7 @@ def people(reference, area_slug):
     return area, users[officer_name], members, users[chair_name]
 
 
-def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-
-
+@needs_poppler
 @pytest.mark.parametrize("area_slug", list(AREAS))
 def test_panel_to_outcome_letter(reference, area_slug):
     area, officer, members, chair = people(reference, area_slug)
@@ -155,7 +150,7 @@ def test_panel_to_outcome_letter(reference, area_slug):
     from letters.services import letter_render
 
     pdf, context = letter_render(case=fresh(case), kind="outcome")
-    text = " ".join(pdf_text(pdf).split())
+    text = " ".join(pdftotext(pdf, "-layout").split())
     assert "Install CCTV" in text
     assert "mental health crisis team" not in text
     from letters.services import letter_send

@@ -5,7 +5,6 @@ statement's text and file; the threshold decision and the victim's wishes on bot
 import datetime as dt
 import html
 import re
-import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +18,7 @@ from panels import services
 from panels.pack import SECTION_TITLES, WITHHELD_MARK, chairs_pack_sections
 from panels.services import ActionInput
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
+from tests.system import needs_poppler, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -96,13 +96,6 @@ def pack_case(area, officer, users):
     return Case.objects.get(pk=case.pk), listing, chair
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text as poppler's pdftotext reads it, line by line."""
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-
-
 def screen_headings(page: str) -> list[str]:
     found = re.findall(r'<h2 class="govuk-heading-m">(\d+\. [^<]+)</h2>', page)
     return [html.unescape(h) for h in found]
@@ -114,6 +107,7 @@ def pdf_headings(text: str) -> list[str]:
     return [line for line in lines if re.fullmatch(r"\d+\. .+", line) and line in HEADINGS]
 
 
+@needs_poppler
 def test_the_page_and_the_pdf_have_the_same_sections_in_the_same_order(client, pack_case):
     case, listing, chair = pack_case
     client.force_login(chair)
@@ -122,16 +116,17 @@ def test_the_page_and_the_pdf_have_the_same_sections_in_the_same_order(client, p
     built = [s.heading for s in chairs_pack_sections(case)]
     assert built == HEADINGS
     assert screen_headings(page) == built
-    assert pdf_headings(pdf_text(pdf)) == built
+    assert pdf_headings(pdftotext(pdf)) == built
 
 
+@needs_poppler
 def test_every_action_is_in_the_pack_and_the_withheld_ones_are_marked(client, pack_case):
     case, listing, chair = pack_case
     client.force_login(chair)
     page = html.unescape(
         client.get(reverse("panels:chairs_pack", args=[listing.pk])).content.decode()
     )
-    text = " ".join(pdf_text(letter_services.chairs_pack_render(case=case)).split())
+    text = " ".join(pdftotext(letter_services.chairs_pack_render(case=case)).split())
     for words in (page, text):
         assert "Move the victim's bedroom window lock order up" in words  # interim, withheld
         assert "Refer the perpetrator to the crisis team" in words  # plan, withheld
@@ -144,13 +139,14 @@ def test_every_action_is_in_the_pack_and_the_withheld_ones_are_marked(client, pa
     assert marks["Refer the perpetrator to the crisis team"] == WITHHELD_MARK
 
 
+@needs_poppler
 def test_the_impact_statement_file_threshold_and_wishes_are_on_both(client, pack_case):
     case, listing, chair = pack_case
     client.force_login(chair)
     page = html.unescape(
         client.get(reverse("panels:chairs_pack", args=[listing.pk])).content.decode()
     )
-    text = " ".join(pdf_text(letter_services.chairs_pack_render(case=case)).split())
+    text = " ".join(pdftotext(letter_services.chairs_pack_render(case=case)).split())
     statement = case.impact_statements.get()
     download = reverse("cases:impact_statement_download", args=[case.reference, statement.pk])
     assert download in page  # the file opens from the screen page

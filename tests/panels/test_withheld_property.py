@@ -12,7 +12,6 @@ which are withheld and which were interim. The default run tries a few cases;
 import datetime as dt
 import os
 import re
-import subprocess
 
 import pytest
 from django.core import mail
@@ -29,6 +28,7 @@ from public import selectors as public_selectors
 from public import services as public_services
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, fresh, meeting_in, seat
 from tests.panels.test_e2e import people
+from tests.system import needs_poppler, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +47,7 @@ ACTION = st.fixed_dictionaries(
 
 
 def pdf_words(pdf: bytes) -> str:
-    text = subprocess.run(
-        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return " ".join(text.split())
+    return " ".join(pdftotext(pdf).split())
 
 
 def html_words(page: bytes | str) -> str:
@@ -156,6 +153,7 @@ def _applicant_artefacts(case, officer) -> dict[str, str]:
         lambda xs: any(a["withhold"] for a in xs)
     ),
 )
+@needs_poppler
 def test_a_withheld_action_reaches_the_panel_and_never_the_applicant(
     reference, media_root, area_slug, actions
 ):
