@@ -19,10 +19,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     F,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     Subquery,
@@ -198,16 +198,28 @@ OUTCOME_LABELS = {
 }
 
 
+_OUTCOMES = tuple(OUTCOME_LABELS)
+
+
+def _outcome_code(key: str) -> Value:
+    return Value(_OUTCOMES.index(key))
+
+
 def _applications_with_outcome(area_ids) -> QuerySet:
-    """Where each application has got to today; the first matching rule wins."""
+    """Where each application has got to today; the first matching rule wins.
+
+    ``outcome`` is the outcome's place in ``OUTCOME_LABELS`` (``_OUTCOMES``), a number,
+    not its key: grouping 100,000 applications by it, PostgreSQL hashes narrow rows in
+    memory where with the words it sorted wide ones on disk (bench/README.md, fifth
+    round). Every function here that returns outcomes gives the keys."""
     outcome = Case(
-        When(_case_reached(CaseState.REVIEWED), then=Value("reviewed")),
-        When(state__in=OPEN_STATES, then=Value("in_progress")),
-        When(_case_reached(CaseState.WITHDRAWN), then=Value("withdrawn")),
-        When(_case_reached(CaseState.REFERRED_BACK), then=Value("referred_back")),
-        When(_case_reached(CaseState.THRESHOLD_NOT_MET), then=Value("threshold_not_met")),
-        default=Value("closed_other"),
-        output_field=CharField(),
+        When(_case_reached(CaseState.REVIEWED), then=_outcome_code("reviewed")),
+        When(state__in=OPEN_STATES, then=_outcome_code("in_progress")),
+        When(_case_reached(CaseState.WITHDRAWN), then=_outcome_code("withdrawn")),
+        When(_case_reached(CaseState.REFERRED_BACK), then=_outcome_code("referred_back")),
+        When(_case_reached(CaseState.THRESHOLD_NOT_MET), then=_outcome_code("threshold_not_met")),
+        default=_outcome_code("closed_other"),
+        output_field=IntegerField(),
     )
     return _applications(area_ids).annotate(outcome=outcome)
 
@@ -305,8 +317,13 @@ def applications_by_agency_reported_to(*, areas, periods):
 
 
 def applications_by_outcome(*, areas, periods):
-    """Applications received in the period, by where they have got to today."""
-    return count(APPLICATIONS_WITH_OUTCOME, areas=areas, periods=periods, by="outcome")
+    """Applications received in the period, by where they have got to today:
+    ``{label: {outcome key: n}}``."""
+    counted = count(APPLICATIONS_WITH_OUTCOME, areas=areas, periods=periods, by="outcome")
+    return {
+        label: {_OUTCOMES[code]: n for code, n in by_code.items()}
+        for label, by_code in counted.items()
+    }
 
 
 def repeat_applications(*, areas, periods):
@@ -318,13 +335,17 @@ def applications_described(*, areas, periods):
     """Applications received, by channel and outcome today, with how many of each are
     repeats: ``{label: {(channel, outcome): {"rows": n, "repeats": m}}}``, one query (the
     report's four views of applications are sums of it)."""
-    return count_by(
+    counted = count_by(
         APPLICATIONS_WITH_OUTCOME,
         areas=areas,
         periods=periods,
         by=("channel", "outcome"),
         tests={"repeats": Q(pk__in=_repeats(ids(areas)))},
     )
+    return {
+        label: {(channel, _OUTCOMES[code]): n for (channel, code), n in groups.items()}
+        for label, groups in counted.items()
+    }
 
 
 def appeals_by_outcome(*, areas, periods):
