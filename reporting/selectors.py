@@ -21,6 +21,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Field,
     Func,
     IntegerField,
     Q,
@@ -91,23 +92,15 @@ def _applications(area_ids) -> QuerySet:
 
 class _RowIn(Func):
     """``(a, b) IN (subquery)``: a row of values found among the rows of a subquery of as
-    many columns (PostgreSQL and SQLite both compare row values)."""
+    many columns (PostgreSQL and SQLite both compare row values), written as
+    ``cases.search`` writes its operators."""
 
-    conditional = True
+    arg_joiner = " IN "
+    template = "(%(expressions)s)"
     output_field = BooleanField()
 
     def __init__(self, *row, subquery: QuerySet):
-        super().__init__(*row, Subquery(subquery))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        *row, subquery = self.get_source_expressions()
-        sql, params = [], []
-        for expression in row:
-            part, part_params = compiler.compile(expression)
-            sql.append(part)
-            params.extend(part_params)
-        subquery_sql, subquery_params = compiler.compile(subquery)
-        return f"({', '.join(sql)}) IN {subquery_sql}", (*params, *subquery_params)
+        super().__init__(Func(*row, function="", output_field=Field()), Subquery(subquery))
 
 
 def _may_repeat() -> Q:
