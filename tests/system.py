@@ -33,3 +33,9 @@ def pdftotext(pdf: bytes, *options: str) -> str:
     return subprocess.run(
         ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def pdf_words(pdf: bytes, *options: str) -> str:
+    """The PDF's words (``pdftotext`` with ``options``) joined by single spaces, so a
+    phrase can be looked for whatever lines and columns it was laid out on."""
+    return " ".join(pdftotext(pdf, *options).split())

@@ -15,7 +15,7 @@ from partnerships.constants import Role
 from partnerships.models import Agency, RoleAssignment, User
 from tests.factories import PersonInputFactory
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, fresh, meeting_in, seat
-from tests.system import needs_poppler, pdftotext
+from tests.system import needs_poppler, pdf_words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.e2e]
 
@@ -150,7 +150,7 @@ def test_panel_to_outcome_letter(reference, area_slug):
     from letters.services import letter_render
 
     pdf, context = letter_render(case=fresh(case), kind="outcome")
-    text = " ".join(pdftotext(pdf, "-layout").split())
+    text = pdf_words(pdf, "-layout")
     assert "Install CCTV" in text
     assert "mental health crisis team" not in text
     from letters.services import letter_send

@@ -18,7 +18,7 @@ from panels import services
 from panels.pack import SECTION_TITLES, WITHHELD_MARK, chairs_pack_sections
 from panels.services import ActionInput
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, meeting_in, seat
-from tests.system import needs_poppler, pdftotext
+from tests.system import needs_poppler, pdf_words, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_every_action_is_in_the_pack_and_the_withheld_ones_are_marked(client, pa
     page = html.unescape(
         client.get(reverse("panels:chairs_pack", args=[listing.pk])).content.decode()
     )
-    text = " ".join(pdftotext(letter_services.chairs_pack_render(case=case)).split())
+    text = pdf_words(letter_services.chairs_pack_render(case=case))
     for words in (page, text):
         assert "Move the victim's bedroom window lock order up" in words  # interim, withheld
         assert "Refer the perpetrator to the crisis team" in words  # plan, withheld
@@ -146,7 +146,7 @@ def test_the_impact_statement_file_threshold_and_wishes_are_on_both(client, pack
     page = html.unescape(
         client.get(reverse("panels:chairs_pack", args=[listing.pk])).content.decode()
     )
-    text = " ".join(pdftotext(letter_services.chairs_pack_render(case=case)).split())
+    text = pdf_words(letter_services.chairs_pack_render(case=case))
     statement = case.impact_statements.get()
     download = reverse("cases:impact_statement_download", args=[case.reference, statement.pk])
     assert download in page  # the file opens from the screen page

@@ -28,7 +28,7 @@ from public import selectors as public_selectors
 from public import services as public_services
 from tests.panels.factories import CHAIR, MEMBER, case_ready_for_panel, fresh, meeting_in, seat
 from tests.panels.test_e2e import people
-from tests.system import needs_poppler, pdftotext
+from tests.system import needs_poppler, pdf_words
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +44,6 @@ ACTION = st.fixed_dictionaries(
         "interim": st.booleans(),
     }
 )
-
-
-def pdf_words(pdf: bytes) -> str:
-    return " ".join(pdftotext(pdf).split())
 
 
 def html_words(page: bytes | str) -> str:
