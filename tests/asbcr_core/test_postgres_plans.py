@@ -22,11 +22,13 @@ from deadlines.models import Deadline, Notification
 from deadlines.sweep import breaches_unnotified
 from partnerships.models import Area
 from thresholds.detection import (
+    _fields_read,
     candidate_counts,
     changed_incidents,
     open_case_incidents,
     reports_just_made,
     second_report_candidates,
+    window_log,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -246,11 +248,17 @@ def _area_rules(area_id: int) -> dict:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "name",
-    ["candidates: each victim's countable reports", "second reports: the earlier reports"],
+    [
+        "candidates: each victim's countable reports",
+        "candidates' reports: the columns the rules read",
+        "second reports: the earlier reports",
+    ],
 )
 def test_detections_area_passes_read_the_victim_log_index(name):
-    """Detection's grouped candidate query, and the second-report query's counts of each
-    report's earlier ones, read the victim-log index (cases 0019) alone, in victim order.
+    """Detection's grouped candidate query, the candidates' reports (for Hertsmere's
+    rules, which use neither the issue nor the location: decision 11), and the
+    second-report query's counts of each report's earlier ones read the victim-log index
+    (cases 0019) alone, in victim order.
     An area's incidents are spread over the whole table: through the heap, each of these
     statements read pages across all of it, once per area. Planned as on a live service:
     several areas' feeds in the table, vacuumed (as autovacuum leaves it, so an index-only
@@ -259,8 +267,15 @@ def test_detections_area_passes_read_the_victim_log_index(name):
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {Incident._meta.db_table}")
     area = Area.objects.get(pk=area_id)
-    if name.startswith("candidates"):
-        query = candidate_counts(area=area, rules=_area_rules(area_id), today=TODAY)
+    rules = _area_rules(area_id)
+    if name.startswith("candidates:"):
+        query = candidate_counts(area=area, rules=rules, today=TODAY)
+    elif name.startswith("candidates'"):
+        since = TODAY - dt.timedelta(days=200)
+        keys = [f"v{n}" for n in range(0, 300, 3)]
+        query = window_log(area=area, keys=keys, since=since, today=TODAY).values_list(
+            *_fields_read(rules)
+        )
     else:
         query = second_report_candidates(area, TODAY).values("pk")
     plan = _plan(query)

@@ -46,6 +46,33 @@ def test_a_victim_meeting_the_threshold_is_suggested_once(area):
     assert ReviewSuggestion.objects.count() == 1
 
 
+def test_the_queue_shows_a_suggestion_in_words_it_keeps_the_verdict_not_the_working(
+    client, area, officer
+):
+    """A suggestion keeps what the queue shows (the engine's verdict and its paragraph of
+    reasons) and which reports it counted; the reports themselves stay in the log."""
+    counted = log(area, "v-meets", 100, 60, 20)
+    with time_machine.travel(dt.datetime(2026, 9, 1, 9), tick=False):
+        services.review_suggestions_detect(area=area, today=TODAY)
+        client.force_login(officer)
+        page = client.get("/staff/thresholds/queue/").content.decode()
+    [s] = ReviewSuggestion.objects.all()
+    assert sorted(s.explanation) == [
+        "application_date",
+        "count",
+        "met",
+        "met_by",
+        "reasons_text",
+        "routes",
+    ]
+    assert s.incident_ids == sorted(i.pk for i in counted)
+    assert s.explanation["reasons_text"].startswith("The threshold for a case review is met.")
+    for incident in counted:
+        day = incident.incident_date
+        assert f"{day.day} {day:%B %Y}" in s.explanation["reasons_text"]
+    assert s.explanation["reasons_text"] in page
+
+
 def test_a_victim_with_an_open_case_is_not_suggested(area, officer):
     case = receive_case(area=area, by=officer)
     key = case.incidents.first().complainant_key

@@ -27,8 +27,10 @@ from thresholds.detection import (
     review_candidates,
     review_suggestions_detect,
     second_report_notices_detect,
+    victim_logs,
 )
 from thresholds.engine import evaluate, shift
+from thresholds.models import ReviewSuggestion
 
 
 def on_the_database(*, max_examples: int):
@@ -235,7 +237,10 @@ def _record_log(area, log, *, links_own_reports_only=False):
 def test_the_prefilter_never_drops_a_victim_the_engine_finds_under_any_rules(area, routes, log):
     """Random routes of every kind and anchor (thresholds.engine's property tests' own
     generators) over random logs: the candidates the grouped query leaves, evaluated by
-    the engine on what detection fetches, are exactly the engine's victims."""
+    the engine on what detection fetches, are exactly the engine's victims.
+
+    Detection reads only the columns the rules use (``_fields_read``): each suggestion
+    keeps the verdict and words the engine gives on the same reports read whole."""
     rules = {"routes": [dict(route, key=f"r{i}") for i, route in enumerate(routes)]}
     with transaction.atomic():
         _record_log(area, log)
@@ -244,6 +249,12 @@ def test_the_prefilter_never_drops_a_victim_the_engine_finds_under_any_rules(are
             s.complainant_key for s in _suggest(area=area, rules=rules, today=TODAY, keys=keys)
         }
         assert found == _engine_victims(area, rules)
+        whole = victim_logs(
+            area=area, rules=rules, today=TODAY, keys=keys, fields=_COMPLAINT_FIELDS
+        )
+        for key, kept in ReviewSuggestion.objects.values_list("complainant_key", "explanation"):
+            complaints = [_complaint(row) for row in whole[key]]
+            assert kept == evaluate(rules, complaints, TODAY, {"asb_persists": True}).verdict()
         transaction.set_rollback(True)
 
 

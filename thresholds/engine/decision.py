@@ -62,9 +62,14 @@ def evaluate(
     complaints: list[Complaint],
     application_date: dt.date,
     factors: dict | None = None,
+    *,
+    duplicates: bool = True,
 ) -> Decision:
     """Evaluate the procedure's threshold: routes are tried in turn (OR between them);
-    recorded discretionary factors and the senior-manager route can accept it too."""
+    recorded discretionary factors and the senior-manager route can accept it too.
+
+    ``duplicates=False`` leaves out the reports that may be duplicates (an empty list):
+    detection keeps only the verdict (``Decision.verdict``), and reads no agency."""
     factors = factors or {}
     complaints = sorted(complaints, key=lambda c: c.sort_key)
     # Which reports are one incident does not depend on the route: found once.
@@ -115,7 +120,7 @@ def evaluate(
             "asb_persists": factors.get("asb_persists"),
             "not_used": problems,
         },
-        possible_duplicates=possible_duplicates(complaints, groups),
+        possible_duplicates=possible_duplicates(complaints, groups) if duplicates else [],
         reasons_text="",
     )
     decision.reasons_text = reasons_paragraph(decision)

@@ -149,6 +149,25 @@ class Decision:
             "reasons_text": self.reasons_text,
         }
 
+    def verdict(self) -> dict:
+        """What a review suggestion keeps of the decision (``thresholds.detection``): the
+        verdict, what each route counted and the paragraph of reasons the queue shows.
+
+        Not the working behind it (each report's row, each route's exclusions, possible
+        duplicates): the reports are the incident log's own rows (the suggestion's
+        ``incident_ids``), and when a case is opened the engine explains its threshold in
+        full again, on the case's complaints. About a fifth of the explanation's size."""
+        return {
+            "met": self.met,
+            "met_by": list(self.met_by),
+            "application_date": self.application_date.isoformat(),
+            "count": self.count,
+            "routes": [
+                {"key": r.key, "met": r.met, "counted": list(r.counted)} for r in self.routes
+            ],
+            "reasons_text": self.reasons_text,
+        }
+
 
 def incident_groups(complaints: list[Complaint]) -> dict[str, str]:
     """Map each complaint id to the id of its incident (reports linked by staff share one).
