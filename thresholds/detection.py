@@ -305,7 +305,7 @@ def _complaint(row: dict, **dates) -> Complaint:
     """An incident log row as the engine's complaint (as ``incident_as_complaint``); a
     column the row was not read with (``_fields_read``) is left blank."""
     same = row["same_incident_as_id"]
-    return Complaint(
+    return Complaint.of(
         id=str(row["pk"]),
         incident_date=dates.get("incident_date", row["incident_date"]),
         reported_date=dates.get("reported_date", row["reported_date"]),

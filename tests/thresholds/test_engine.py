@@ -1,9 +1,12 @@
 """Table-driven boundary tests of the engine against the five seed procedures' rules."""
 
+import dataclasses
+import datetime as dt
+
 import pytest
 
 from tests.thresholds.helpers import c, d, seed_rules
-from thresholds.engine import add_months, evaluate
+from thresholds.engine import Complaint, add_months, evaluate
 
 PERSISTS = {"asb_persists": True}
 
@@ -547,3 +550,23 @@ def test_rules_changed_in_place_are_judged_as_they_now_read():
     decision = evaluate(rules, two, d("2026-09-01"))
     assert decision.met is False
     assert "within the 1 calendar month before the application" in decision.reasons_text
+
+
+def test_a_complaint_built_fast_is_the_same_complaint():
+    """``Complaint.of`` (detection's) gives what the dataclass gives, still frozen, and
+    refuses what the dataclass refuses."""
+    values = {
+        "id": "7",
+        "incident_date": dt.date(2026, 8, 1),
+        "kind": "report",
+        "postcode": "WD6 1AB",
+    }
+    fast, slow = Complaint.of(**values), Complaint(**values)
+    assert fast == slow and hash(fast) == hash(slow)
+    assert dataclasses.asdict(fast) == dataclasses.asdict(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.kind = "diary_sheet"
+    with pytest.raises(TypeError):
+        Complaint.of(id="7")
+    with pytest.raises(TypeError):
+        Complaint.of(id="7", incident_date=dt.date(2026, 8, 1), colour="red")

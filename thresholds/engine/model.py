@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from thresholds.engine.dates import DIARY_SHEET, REPORT
 
@@ -28,6 +28,19 @@ class Complaint:
     uprn: str = ""
     location_links: tuple[str, ...] = ()
     """Ids of the complaints an officer has linked this one's location to, on the case."""
+
+    @classmethod
+    def of(cls, **values) -> Complaint:
+        """``Complaint(**values)``, built faster: the frozen dataclass's ``__init__`` sets
+        each field through ``object.__setattr__``, a third of the cost of detection's
+        111,476 complaints at county scale. The same object (equal, same hash, still
+        frozen); fields not given take their defaults, and a wrong call is refused as the
+        dataclass refuses it."""
+        if values.keys() - _COMPLAINT_DEFAULTS.keys() or not values.keys() >= _REQUIRED:
+            return cls(**values)  # raises the dataclass's own TypeError
+        complaint = object.__new__(cls)
+        complaint.__dict__.update(_COMPLAINT_DEFAULTS, **values)
+        return complaint
 
     @classmethod
     def from_dict(cls, data: dict) -> Complaint:
@@ -74,6 +87,12 @@ class Complaint:
     @property
     def sort_key(self):
         return (self.incident_date, self.reported_date or dt.date.max, self.id)
+
+
+_REQUIRED = {"id", "incident_date"}
+_COMPLAINT_DEFAULTS = {
+    f.name: None if f.name in _REQUIRED else f.default for f in fields(Complaint)
+}
 
 
 @dataclass
