@@ -59,19 +59,28 @@ def _name(user) -> str:
 
 
 def conflict_message(
-    *, what: str, at: dt.datetime, actor=None, by=None, outcome: str = "", kept_input=True
+    *,
+    what: str,
+    at: dt.datetime,
+    actor=None,
+    by=None,
+    outcome: str = "",
+    kept_input=True,
+    who: str = "",
 ) -> str:
     """'Another officer (Sam Jones) recorded the decision at 10:42: Threshold met.'
 
-    Said as 'You already ...' when the winner was the same person (a double click).
+    Said as 'You already ...' when the winner was the same person (a double click), and
+    with ``who`` as it is given when the winner was no person ('The detection job').
     """
     same = actor is not None and by is not None and actor.pk == getattr(by, "pk", None)
-    if same:
-        who = "You already"
-    elif actor is not None:
-        who = f"Another officer ({_name(actor)})"
-    else:
-        who = "Someone else"
+    if not who:
+        if same:
+            who = "You already"
+        elif actor is not None:
+            who = f"Another officer ({_name(actor)})"
+        else:
+            who = "Someone else"
     text = f"{who} {what} at {_when(at)}"
     if outcome:
         text += f": {outcome.rstrip('.')}"

@@ -22,7 +22,7 @@ for a concurrent run), so running again raises nothing twice.
 import datetime as dt
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from asbcr import collector
 from asbcr.bulk import any_of
+from asbcr.concurrency import ConflictError, conflict, conflict_message, lock, refresh_from
 from asbcr.locks import advisory_lock
 from cases.constants import OPEN_STATES, IncidentKind
 from cases.models import Case, Incident, TimelineEvent
@@ -741,18 +742,62 @@ def detection_run(*, today: dt.date | None = None) -> dict[str, int]:
     return totals
 
 
+def suggestion_handled(suggestion: ReviewSuggestion, *, by, kept_input: bool = False) -> str:
+    """What became of a suggestion no longer open, in words for ``by`` ("Another officer
+    (Sam Jones) dismissed this suggestion at 10:42: ..."); "" while it is open."""
+    if suggestion.status == SuggestionStatus.OPEN:
+        return ""
+    if suggestion.status == SuggestionStatus.DISMISSED:
+        return conflict_message(
+            what="dismissed this suggestion",
+            at=suggestion.updated_at,
+            actor=suggestion.handled_by,
+            by=by,
+            outcome=suggestion.status_reason,
+            kept_input=kept_input,
+        )
+    return conflict_message(
+        who="The detection job",
+        what="closed this suggestion",
+        at=suggestion.updated_at,
+        outcome="a case has been opened for this victim",
+        kept_input=kept_input,
+    )
+
+
 def suggestion_dismiss(*, suggestion: ReviewSuggestion, by, reason: str) -> ReviewSuggestion:
-    """The administering body decides no review is needed for a suggestion, with a reason."""
-    suggestion.status = SuggestionStatus.DISMISSED
-    suggestion.status_reason = reason.strip()
-    suggestion.handled_by = by
-    suggestion.save(update_fields=["status", "status_reason", "handled_by", "updated_at"])
+    """The administering body decides no review is needed for a suggestion, with a reason.
+
+    Under the suggestion's row lock (decision 6): one already dismissed, or closed by the
+    detection run because a case was opened for the victim, is not changed, and the
+    second officer is told who did what and when (``ConflictError``)."""
+    with transaction.atomic():
+        locked = lock(suggestion)
+        if handled := suggestion_handled(locked, by=by, kept_input=True):
+            raise ConflictError(handled)
+        locked.status = SuggestionStatus.DISMISSED
+        locked.status_reason = reason.strip()
+        locked.handled_by = by
+        locked.save(update_fields=["status", "status_reason", "handled_by", "updated_at"])
+    refresh_from(suggestion, locked)
     return suggestion
 
 
 def second_report_notice_mark_told(*, notice: SecondReportNotice, by) -> SecondReportNotice:
-    """Record that the victim was told about their right to a case review."""
-    notice.told_on = timezone.localdate()
-    notice.told_by = by
-    notice.save(update_fields=["told_on", "told_by", "updated_at"])
+    """Record that the victim was told about their right to a case review: once, under
+    the notice's row lock (a second click, or a second officer, is told who did it)."""
+    with transaction.atomic():
+        locked = lock(notice)
+        if locked.told_on is not None:
+            raise conflict(
+                what="recorded that the victim was told about the case review",
+                at=locked.updated_at,
+                actor=locked.told_by,
+                by=by,
+                kept_input=False,
+            )
+        locked.told_on = timezone.localdate()
+        locked.told_by = by
+        locked.save(update_fields=["told_on", "told_by", "updated_at"])
+    refresh_from(notice, locked)
     return notice

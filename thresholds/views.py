@@ -16,7 +16,6 @@ from partnerships.models import Agency
 from partnerships.procedures import version_problems
 from partnerships.selectors import agencies_choosable_for
 from thresholds import detection, importing, selectors, services
-from thresholds.constants import SuggestionStatus
 from thresholds.forms import (
     BodyViewForm,
     DecisionForm,
@@ -260,14 +259,23 @@ def _own_area(user, obj):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dismiss_suggestion_view(request, pk):
-    suggestion = get_object_or_404(ReviewSuggestion, pk=pk, status=SuggestionStatus.OPEN)
+    suggestion = get_object_or_404(ReviewSuggestion, pk=pk)
     _own_area(request.user, suggestion)
     form = DismissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        detection.suggestion_dismiss(
-            suggestion=suggestion, by=request.user, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, "Suggestion dismissed.")
+        try:
+            detection.suggestion_dismiss(
+                suggestion=suggestion, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ConflictError as exc:  # dismissed, or closed, since the page was loaded
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Suggestion dismissed.")
+            return redirect("thresholds:queue")
+    elif request.method == "GET" and (
+        handled := detection.suggestion_handled(suggestion, by=request.user)
+    ):
+        messages.info(request, handled)
         return redirect("thresholds:queue")
     return render(
         request,
@@ -279,8 +287,12 @@ def dismiss_suggestion_view(request, pk):
 @login_required
 @require_POST
 def notice_told_view(request, pk):
-    notice = get_object_or_404(SecondReportNotice, pk=pk, told_on__isnull=True)
+    notice = get_object_or_404(SecondReportNotice, pk=pk)
     _own_area(request.user, notice)
-    detection.second_report_notice_mark_told(notice=notice, by=request.user)
-    messages.success(request, "Recorded that the victim was told about the case review.")
+    try:
+        detection.second_report_notice_mark_told(notice=notice, by=request.user)
+    except ConflictError as exc:  # a second click, or another officer first
+        attach_errors(None, exc, request)
+    else:
+        messages.success(request, "Recorded that the victim was told about the case review.")
     return redirect("thresholds:queue")
