@@ -105,7 +105,10 @@ class IncidentImportForm(GDSForm):
 
 class DismissForm(GDSForm):
     reason = forms.CharField(
-        label="Why no case review is needed", widget=forms.Textarea(attrs={"rows": 3})
+        label="Why no case review is needed",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Say why no case review is needed."},
     )
 
 

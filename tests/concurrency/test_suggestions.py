@@ -157,3 +157,17 @@ def test_concurrent_dismissals_store_one_and_tell_the_other(
         assert reasons[loser] in text
         suggestion.refresh_from_db()
         assert suggestion.status_reason == reasons[winner]
+
+
+def test_a_reason_too_long_is_refused_at_the_field_and_kept(client, area, users):
+    suggestion = _suggestion(area)
+    client.force_login(users["hertsmere.officer"])
+    url = reverse("thresholds:dismiss", args=[suggestion.pk])
+    response = client.post(url, {"reason": "Resolved. " * 600})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "at most 5000 characters" in text
+    assert "Resolved. Resolved." in text
+    assert ReviewSuggestion.objects.get(pk=suggestion.pk).status == SuggestionStatus.OPEN
+    response = client.post(url, {"reason": "  "})
+    assert "Say why no case review is needed." in page_text(response)
