@@ -108,13 +108,16 @@ def suggestion_list(*, user, status: str = SuggestionStatus.OPEN) -> QuerySet[Re
     else:
         areas = user.areas_with_role("case_officer", "area_admin")
     qs = ReviewSuggestion.objects.filter(status=status).select_related("area")
+    qs = qs.order_by("-created_at", "-id")  # newest first, a stable order to page through
     return qs if areas is None else qs.filter(area_id__in=areas)
 
 
 def second_report_notice_list(*, user, told: bool = False) -> QuerySet[SecondReportNotice]:
     """Victims to tell about the case review, in the user's areas."""
-    qs = SecondReportNotice.objects.filter(told_on__isnull=not told).select_related(
-        "area", "second_incident", "first_incident"
+    qs = (
+        SecondReportNotice.objects.filter(told_on__isnull=not told)
+        .select_related("area", "second_incident", "first_incident")
+        .order_by("-created_at", "-id")
     )
     if user.is_superuser:
         return qs
