@@ -19,9 +19,10 @@ from thresholds.constants import SuggestionStatus
 from thresholds.models import ReviewSuggestion, SecondReportNotice
 
 
-def _suggestion(area, key: str = "v-queue") -> ReviewSuggestion:
+def _reports(area, key: str, *days_ago: int, **fields) -> None:
+    """The victim's reports to the area, each made the day after it happened."""
     today = dt.date.today()
-    for days in (100, 60, 20):
+    for days in days_ago:
         day = today - dt.timedelta(days=days)
         Incident.objects.create(
             area=area,
@@ -30,27 +31,20 @@ def _suggestion(area, key: str = "v-queue") -> ReviewSuggestion:
             incident_date=day,
             reported_date=day + dt.timedelta(days=1),
             description="ASB",
-            issue="noise",
             complainant_key=key,
+            **fields,
         )
-    [suggestion] = detection.review_suggestions_detect(area=area, today=today)
+
+
+def _suggestion(area, key: str = "v-queue") -> ReviewSuggestion:
+    _reports(area, key, 100, 60, 20, issue="noise")
+    [suggestion] = detection.review_suggestions_detect(area=area, today=dt.date.today())
     return suggestion
 
 
 def _notice(area, key: str = "v-second") -> SecondReportNotice:
-    today = dt.date.today()
-    for days in (40, 3):
-        day = today - dt.timedelta(days=days)
-        Incident.objects.create(
-            area=area,
-            source="import",
-            kind="report",
-            incident_date=day,
-            reported_date=day,
-            description="ASB",
-            complainant_key=key,
-        )
-    [notice] = detection.second_report_notices_detect(area=area, today=today)
+    _reports(area, key, 40, 3)
+    [notice] = detection.second_report_notices_detect(area=area, today=dt.date.today())
     return notice
 
 
