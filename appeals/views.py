@@ -13,6 +13,7 @@ from appeals.audit import compliance_checklist
 from appeals.constants import AppealOutcome, AppealStatus
 from asbcr.concurrency import ConflictError
 from asbcr.forms import attach_errors
+from asbcr.pagination import page_of
 from cases.constants import AccessKind
 from cases.selectors import case_get
 from cases.services import access_log_record
@@ -45,17 +46,20 @@ def _page(request, *, appeal=None, case=None, form, title, intro=""):
 @login_required
 def appeal_list_view(request):
     """The reviewer's page: their appeals with each stage's deadline (and officers' appeals)."""
-    appeals = selectors.appeal_list(user=request.user).order_by("status", "-lodged_on")
-    today = timezone.localdate()
+    appeals = page_of(request, selectors.appeal_rows(user=request.user))
     rows = [
         {
             "appeal": a,
             "stage": selectors.open_stage(a),
             "reviewing": a.reviewer_id == request.user.pk,
         }
-        for a in appeals
+        for a in appeals["page"]
     ]
-    return render(request, "appeals/list.html", {"rows": rows, "today": today})
+    return render(
+        request,
+        "appeals/list.html",
+        {"appeals": appeals, "rows": rows, "today": timezone.localdate()},
+    )
 
 
 @login_required

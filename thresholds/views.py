@@ -4,13 +4,13 @@ and the detection queues. Cases are reached only through ``cases.selectors``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asbcr.concurrency import ConflictError
-from asbcr.forms import attach_errors, submitted
+from asbcr.forms import attach_errors
+from asbcr.pagination import page_of
 from cases.selectors import case_get
 from cases.services import CaseWorkflowError, incident_link_duplicate
 from partnerships.models import Agency
@@ -245,34 +245,16 @@ def queue_view(request):
         request,
         "thresholds/queue.html",
         {
-            "suggestions": _page_of(
+            "suggestions": page_of(
                 request, selectors.suggestion_list(user=request.user), param="page"
             ),
-            "notices": _page_of(
+            "notices": page_of(
                 request,
                 selectors.second_report_notice_list(user=request.user),
                 param="notices_page",
             ),
         },
     )
-
-
-QUEUE_PAGE_SIZE = 25
-"""Rows a page of each queue: a county's first run of the day suggests thousands."""
-
-
-def _page_of(request, rows, *, param: str) -> dict:
-    """One page of a queue, with what the GOV.UK pagination needs
-    (``includes/pagination.html``); the other queue's page is kept in the links."""
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(submitted(request.GET, param))
-    query = request.GET.copy()
-    query.pop(param, None)
-    return {
-        "page": page,
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        "param": param,
-        "query": query.urlencode(),
-    }
 
 
 def _own_area(user, obj):
