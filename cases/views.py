@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from asbcr.exports import csv_writer
 from asbcr.files import content_type_of, file_response
 from asbcr.forms import attach_errors, submitted
+from asbcr.pagination import page_of
 from cases import selectors, services
 from cases.case_pages import DONE_BY_EVIDENCE, TRANSITION_LABELS
 from cases.constants import AccessKind, CaseState, RiskLevel
@@ -580,8 +580,9 @@ def access_log_view(request):
         entries = entries.filter(
             Q(area__in=areas) | Q(area__isnull=True, user__role_assignments__area__in=areas)
         ).distinct()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/access_log.html", {"page": page})
+    return render(
+        request, "cases/access_log.html", {"entries": page_of(request, entries, per_page=50)}
+    )
 
 
 def _can_attach(user, case) -> bool:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from asbcr.forms import submitted
+from asbcr.pagination import page_of
 from cases.selectors import case_get
 from letters import context as letter_context
 from letters import language as letter_language
@@ -163,7 +164,10 @@ def print_queue_view(request):
     return render(
         request,
         "letters/print_queue.html",
-        {"jobs": selectors.print_queue(user=request.user), "title": "Letters to print and post"},
+        {
+            "jobs": page_of(request, selectors.print_queue(user=request.user)),
+            "title": "Letters to print and post",
+        },
     )
 
 

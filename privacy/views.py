@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from asbcr.forms import attach_errors
+from asbcr.pagination import page_of
 from cases.models import Person
 from cases.selectors import case_visible_to
 from privacy import selectors, services
@@ -18,7 +19,7 @@ from privacy.forms import RectifyForm, SarCloseForm, SarConfirmForm, SarOpenForm
 @login_required
 def sar_list_view(request, area):
     area = selectors.sar_area_get(user=request.user, slug=area)
-    requests = selectors.sar_list(user=request.user, area=area)
+    requests = page_of(request, selectors.sar_list(user=request.user, area=area))
     return render(request, "privacy/list.html", {"area": area, "requests": requests})
 
 

@@ -299,3 +299,22 @@ def test_questions_that_follow_one_answer_are_revealed_under_it(client, referenc
     body = response.content.decode()
     assert "Say which body passed the application on." in body
     assert re.search(r'value="other_body"[^>]*checked|checked[^>]*value="other_body"', body)
+
+
+@pytest.mark.django_db
+def test_the_access_log_pages_back_through_older_entries(client, reference, users):
+    from cases.services import access_log_record
+
+    officer = users["hertsmere.officer"]
+    case = receive_case(area=reference["areas"]["hertsmere"], by=officer)
+    for n in range(55):
+        access_log_record(user=officer, kind="view_case", case=case, target=f"entry-{n:02}")
+    client.force_login(users["hertsmere.admin"])
+    first = client.get(reverse("cases:access_log")).content.decode()
+    total = AccessLogEntry.objects.filter(area=case.area).count()
+    assert f"{total} entries, page 1 of 2, newest first" in first
+    assert "entry-54" in first and 'aria-label="Pages of the access log"' in first
+    second = client.get(reverse("cases:access_log"), {"page": "2"}).content.decode()
+    assert "entry-00" in second and "entry-54" not in second
+    assert 'rel="prev"' in second
+    assert client.get(reverse("cases:access_log"), {"page": "2\x00"}).status_code == 400
