@@ -86,6 +86,34 @@ def name_from_label(label) -> str | None:
     return "the " + text[:1].lower() + text[1:]
 
 
+def plain_length_messages(field, what: str | None = None) -> None:
+    """Say a text field's length limits in plain words, as GOV.UK does: "The reason must
+    be 5,000 characters or fewer", never Django's "Ensure this value has at most 5000
+    characters (it has 5001)." The text stays in the box, to shorten.
+
+    ``what`` names the answer in the middle of a sentence ("the reason for the delay");
+    without it the message says "your answer", in the page's language (the public form's
+    labels are questions). A message the form set itself is kept."""
+    if not isinstance(field, forms.CharField):
+        return
+    limits = (
+        ("max_length", field.max_length, "{what} must be {limit} characters or fewer"),
+        ("min_length", field.min_length, "{what} must be {limit} characters or more"),
+    )
+    mine = {
+        "max_length": _("Your answer must be %(limit)s characters or fewer"),
+        "min_length": _("Your answer must be %(limit)s characters or more"),
+    }
+    for code, limit, words in limits:
+        if limit is None or code in field.error_messages:
+            continue
+        if what:
+            message = words.format(what=_sentence(str(what)), limit=f"{limit:,}")
+        else:
+            message = str(mine[code]) % {"limit": f"{limit:,}"}
+        field.error_messages[code] = message
+
+
 class DateInputField(GDSDateInputField):
     """A GOV.UK date input (day, month and year boxes) that never lets a bad date through.
 

@@ -1,5 +1,7 @@
 """Form helpers every app's views share."""
 
+import re
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
 from django import forms
@@ -7,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
-from asbcr.fields import name_from_label
+from asbcr.fields import name_from_label, plain_length_messages
 
 
 def submitted(data, name: str, default: str | None = None) -> str | None:
@@ -65,6 +67,11 @@ def _chooses(field) -> bool:
     )
 
 
+# A label that is a question ("Why no case review is needed") is not a name to put "the"
+# before: a message about the answer quotes it.
+_QUESTION = re.compile(r"(why|what|how|who|when|where|which|whether)\b", re.IGNORECASE)
+
+
 def plain_messages(form) -> None:
     """Give every field of the form messages written for it, from its label, wherever it
     still has Django's generic ones: "Enter the reason for the delay", "Select the
@@ -88,6 +95,8 @@ def plain_messages(form) -> None:
             messages_["required"] = f"{verb} {what}"
         if str(messages_.get("invalid_choice", "")) in _DJANGO_INVALID_CHOICE:
             messages_["invalid_choice"] = f"Select {what} from the list"
+        asked = "?" in label or _QUESTION.match(label) is not None
+        plain_length_messages(field, f"your answer to ‘{label}’" if asked else what)
         if isinstance(field, forms.IntegerField) and str(messages_.get("invalid", "")) == str(
             forms.IntegerField.default_error_messages["invalid"]
         ):

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size
 from django import forms
 
+from asbcr.fields import plain_length_messages
 from asbcr.forms import StaffForm
 
 
@@ -75,6 +76,7 @@ class NewAreaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_length_messages(self.fields["text"], "the new area's file")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from asbcr.fields import DateInputField
+from asbcr.fields import DateInputField, plain_length_messages
 from asbcr.files import STATEMENT_KINDS, UploadField
 from cases.constants import ContactMethod, PartyKind, Relationship
 from cases.locations import PlaceField, PostcodeField
@@ -60,6 +60,7 @@ class PublicForm(forms.Form):
         self.area = area
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            plain_length_messages(field)
             if field.required:
                 field.error_messages["required"] = self.required_messages().get(
                     name, _("Answer this question")

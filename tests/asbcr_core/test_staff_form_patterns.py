@@ -33,6 +33,28 @@ def test_each_field_has_a_message_written_from_its_label():
     assert name_from_label("Date of the meeting") == "the date of the meeting"
 
 
+class Bounded(StaffForm):
+    reason = forms.CharField(label="Reason for the delay", max_length=5000)
+    code = forms.CharField(label="Reference", min_length=3, max_length=12)
+    words = forms.CharField(label="What did they say?", max_length=200)
+    why = forms.CharField(label="Why no case review is needed", max_length=10)
+
+
+def test_a_length_limit_is_said_in_plain_words_and_the_text_is_kept():
+    typed = {"reason": "x" * 5001, "code": "ab", "words": "y" * 201, "why": "z" * 11}
+    form = Bounded(typed)
+    assert not form.is_valid()
+    assert form.errors["reason"] == ["The reason for the delay must be 5,000 characters or fewer"]
+    assert form.errors["code"] == ["The reference must be 3 characters or more"]
+    assert form.errors["words"] == [
+        "Your answer to ‘What did they say?’ must be 200 characters or fewer"
+    ]
+    assert form.errors["why"] == [
+        "Your answer to ‘Why no case review is needed’ must be 10 characters or fewer"
+    ]
+    assert form["reason"].value() == typed["reason"]  # kept, to shorten
+
+
 def test_a_required_choice_with_one_option_is_already_chosen():
     form = Example()
     assert form["only"].value() == "police"

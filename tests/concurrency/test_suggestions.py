@@ -160,7 +160,7 @@ def test_a_reason_too_long_is_refused_at_the_field_and_kept(client, area, users)
     response = client.post(url, {"reason": "Resolved. " * 600})
     assert response.status_code == 200
     text = page_text(response)
-    assert "at most 5000 characters" in text
+    assert "Your answer to ‘Why no case review is needed’ must be 5,000 characters or fewer" in text
     assert "Resolved. Resolved." in text
     assert ReviewSuggestion.objects.get(pk=suggestion.pk).status == SuggestionStatus.OPEN
     response = client.post(url, {"reason": "  "})

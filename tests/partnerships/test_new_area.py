@@ -201,3 +201,11 @@ def test_the_postcode_districts_help_text_shows_valid_json():
 def test_values_of_the_wrong_shape_are_named_not_a_crash(reference, changes):
     plan, problems = new_area_check(example(**changes))
     assert plan is None and problems
+
+
+def test_a_file_over_the_limit_is_refused_in_plain_words():
+    from partnerships.forms import NewAreaForm
+
+    form = NewAreaForm({"text": "x" * 200_001})
+    assert not form.is_valid()
+    assert form.errors["text"] == ["The new area's file must be 200,000 characters or fewer"]

@@ -169,3 +169,17 @@ def test_one_field_renders_on_its_own():
     assert 'type="email"' in html and 'value="not an address"' in html
     assert 'aria-describedby="id_email_hint id_email_1_error"' in html
     assert "govuk-input--error" in html
+
+
+def test_an_answer_over_its_limit_is_told_in_plain_words_in_english_and_welsh():
+    from django.utils import translation
+
+    typed = "x" * (f.LONG + 1)
+    form = f.ProblemForm({"summary": typed})
+    assert not form.is_valid()
+    assert form.errors["summary"] == ["Your answer must be 5,000 characters or fewer"]
+    assert form["summary"].value() == typed  # kept, to shorten
+    with translation.override("cy"):
+        form = f.ProblemForm({"summary": typed})
+        assert not form.is_valid()
+        assert form.errors["summary"] == ["Rhaid i’ch ateb fod yn 5,000 nod neu lai"]

@@ -73,7 +73,9 @@ def test_the_staff_incident_form_takes_a_location_and_names_a_bad_postcode(db):
     assert not bad.is_valid()
     assert bad.errors["postcode"] == ["Enter a real postcode, like WD6 1AB, or leave it blank."]
     assert "up to 12 digits" in bad.errors["uprn"][0]
-    assert "at most 300 characters" in bad.errors["location"][0]
+    assert bad.errors["location"] == [
+        "Your answer to ‘Where? (the address or place name)’ must be 300 characters or fewer"
+    ]
     assert "Null characters" in _staff_form(location="a\x00b").errors["location"][0]
 
 
