@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +32,7 @@ from cases.forms import (
     RiskForm,
     VictimContactForm,
 )
-from cases.models import AccessLogEntry, EvidenceFile, ImpactStatement
+from cases.models import EvidenceFile, ImpactStatement
 from cases.risk import matrix_for
 from cases.services import ApplicationInput, CaseWorkflowError, StaleCase
 from partnerships.constants import PickPurpose
@@ -569,17 +568,7 @@ def assign_officer_view(request, reference):
 
 @login_required
 def access_log_view(request):
-    areas = [
-        a for a in _user_areas(request.user) if request.user.has_perm("cases.view_access_log", a)
-    ]
-    if not areas and not request.user.is_superuser:
-        raise PermissionDenied
-    entries = AccessLogEntry.objects.select_related("user", "user_agency", "case", "area")
-    if not request.user.is_superuser:
-        # Searches are not tied to one area: show those made by staff of these areas.
-        entries = entries.filter(
-            Q(area__in=areas) | Q(area__isnull=True, user__role_assignments__area__in=areas)
-        ).distinct()
+    entries = selectors.access_log_for(user=request.user)
     return render(
         request, "cases/access_log.html", {"entries": page_of(request, entries, per_page=50)}
     )
