@@ -1,5 +1,9 @@
 """Cases brought to a decision that can be appealed, for each seed procedure."""
 
+from django.utils import timezone
+
+from appeals.services import appeal_lodge
+from cases.constants import Channel
 from cases.services import case_transition
 from partnerships.constants import Role
 from partnerships.models import Agency, RoleAssignment, User
@@ -61,3 +65,15 @@ def independent_reviewer(area, *, agency_slug: str, username: str) -> User:
     )
     RoleAssignment.objects.create(user=user, role=Role.APPEAL_REVIEWER, area=area)
     return user
+
+
+def lodge_appeal(case, by):
+    """An appeal lodged today by email on ground A, as an officer records one."""
+    return appeal_lodge(
+        case=case,
+        by=by,
+        grounds=["A"],
+        applicant_words="Nobody listened.",
+        lodged_on=timezone.localdate(),
+        channel=Channel.EMAIL,
+    )

@@ -5,13 +5,10 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from appeals.constants import AppealStatus
 from appeals.models import Appeal, AppealStage
-from appeals.services import appeal_lodge
-from cases.constants import Channel
-from tests.appeals.factories import threshold_not_met_case
+from tests.appeals.factories import lodge_appeal, threshold_not_met_case
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +18,8 @@ URL = reverse("appeals:list")
 @pytest.fixture
 def lodged(reference):
     """One appeal lodged the proper way on a Devon & Cornwall case, routed to the reviewer."""
-    officer = reference["users"]["devon.officer"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    return appeal_lodge(
-        case=case,
-        by=officer,
-        grounds=["A"],
-        applicant_words="Nobody listened.",
-        lodged_on=timezone.localdate(),
-        channel=Channel.EMAIL,
-    )
+    return lodge_appeal(case, reference["users"]["devon.officer"])
 
 
 def _copies(appeal, count: int, *, status=None, days_back=0):

@@ -10,20 +10,9 @@ from appeals.services import appeal_lodge
 from cases.constants import Channel
 from cases.models import AccessLogEntry
 from cases.selectors import case_visible_to
-from tests.appeals.factories import threshold_not_met_case
+from tests.appeals.factories import lodge_appeal, threshold_not_met_case
 
 pytestmark = pytest.mark.django_db
-
-
-def _lodge(case, by):
-    return appeal_lodge(
-        case=case,
-        by=by,
-        grounds=["A"],
-        applicant_words="Nobody listened.",
-        lodged_on=timezone.localdate(),
-        channel=Channel.EMAIL,
-    )
 
 
 def test_officer_records_an_appeal_from_the_case_page(client, reference):
@@ -70,7 +59,7 @@ def test_reviewer_sees_only_the_cases_routed_to_them(client, reference):
     reviewer = users["devon.reviewer"]
     routed = threshold_not_met_case(reference, "devon-and-cornwall")
     other = threshold_not_met_case(reference, "devon-and-cornwall")
-    appeal = _lodge(routed, users["devon.officer"])
+    appeal = lodge_appeal(routed, users["devon.officer"])
     assert list(case_visible_to(user=reviewer)) == [routed]
     client.force_login(reviewer)
     listing = client.get(reverse("appeals:list"))
@@ -79,7 +68,7 @@ def test_reviewer_sees_only_the_cases_routed_to_them(client, reference):
     assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 200
     assert client.get(reverse("cases:detail", args=[routed.reference])).status_code == 200
     assert client.get(reverse("cases:detail", args=[other.reference])).status_code == 404
-    other_appeal = _lodge(other, users["devon.officer"])
+    other_appeal = lodge_appeal(other, users["devon.officer"])
     other_appeal.reviewer = None
     Appeal.objects.filter(pk=other_appeal.pk).update(reviewer=None)
     assert client.get(reverse("appeals:detail", args=[other_appeal.pk])).status_code == 404
@@ -88,7 +77,7 @@ def test_reviewer_sees_only_the_cases_routed_to_them(client, reference):
 def test_reviewer_downloads_the_bundle_and_it_is_logged(client, reference):
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    appeal = _lodge(case, users["devon.officer"])
+    appeal = lodge_appeal(case, users["devon.officer"])
     client.force_login(users["devon.reviewer"])
     response = client.get(reverse("appeals:bundle", args=[appeal.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -99,7 +88,7 @@ def test_reviewer_downloads_the_bundle_and_it_is_logged(client, reference):
 def test_someone_else_in_the_area_cannot_open_an_appeal(client, reference):
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    appeal = _lodge(case, users["devon.officer"])
+    appeal = lodge_appeal(case, users["devon.officer"])
     client.force_login(users["devon.monitor"])
     assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 404
 
@@ -107,7 +96,7 @@ def test_someone_else_in_the_area_cannot_open_an_appeal(client, reference):
 def test_reviewer_completes_the_audit_and_records_the_outcome(client, reference):
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    appeal = _lodge(case, users["devon.officer"])
+    appeal = lodge_appeal(case, users["devon.officer"])
     client.force_login(users["devon.reviewer"])
     page = client.get(reverse("appeals:compliance", args=[appeal.pk]))
     assert page.status_code == 200 and b"The record suggests" in page.content
@@ -139,7 +128,7 @@ def test_reviewer_completes_the_audit_and_records_the_outcome(client, reference)
 def test_refer_back_without_a_recommendation_is_explained(client, reference):
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    appeal = _lodge(case, users["devon.officer"])
+    appeal = lodge_appeal(case, users["devon.officer"])
     client.force_login(users["devon.officer"])
     response = client.post(
         reverse("appeals:decide", args=[appeal.pk]),
@@ -174,7 +163,7 @@ def test_an_open_appeal_blocks_closing_the_case(reference):
 
     users = reference["users"]
     case = threshold_not_met_case(reference, "devon-and-cornwall")
-    _lodge(case, users["devon.officer"])
+    lodge_appeal(case, users["devon.officer"])
     with pytest.raises(CaseWorkflowError) as exc:
         case_transition(case=case, name="close", by=users["devon.officer"], reason="Done.")
     assert "appeal on this case is under way" in " ".join(exc.value.reasons)
