@@ -97,20 +97,26 @@ def plain_length_messages(field, what: str | None = None) -> None:
     if not isinstance(field, forms.CharField):
         return
     limits = (
-        ("max_length", field.max_length, "{what} must be {limit} characters or fewer"),
-        ("min_length", field.min_length, "{what} must be {limit} characters or more"),
+        (
+            "max_length",
+            field.max_length,
+            "fewer",
+            _("Your answer must be %(limit)s characters or fewer"),
+        ),
+        (
+            "min_length",
+            field.min_length,
+            "more",
+            _("Your answer must be %(limit)s characters or more"),
+        ),
     )
-    mine = {
-        "max_length": _("Your answer must be %(limit)s characters or fewer"),
-        "min_length": _("Your answer must be %(limit)s characters or more"),
-    }
-    for code, limit, words in limits:
+    for code, limit, bound, yours in limits:
         if limit is None or code in field.error_messages:
             continue
         if what:
-            message = words.format(what=_sentence(str(what)), limit=f"{limit:,}")
+            message = f"{_sentence(str(what))} must be {limit:,} characters or {bound}"
         else:
-            message = str(mine[code]) % {"limit": f"{limit:,}"}
+            message = str(yours) % {"limit": f"{limit:,}"}
         field.error_messages[code] = message
 
 
