@@ -97,13 +97,9 @@ def case_list_view(request):
     paginator = selectors.CaseListPaginator(
         cases, PAGE_SIZE, count_of=count_of, in_index_order=in_index_order
     )
-    page = paginator.get_page(submitted(request.GET, "page"))
+    listed = page_of(request, paginator=paginator)
     if filters.get("q"):
         services.access_log_record(user=request.user, kind=AccessKind.SEARCH, query=filters["q"])
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("sort", None)
-    query["sort"] = sort
     unsorted = request.GET.copy()
     unsorted.pop("page", None)
     unsorted.pop("sort", None)
@@ -128,11 +124,9 @@ def case_list_view(request):
         request,
         "cases/list.html",
         {
+            **listed,
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
             "columns": columns,
-            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "today": timezone.localdate(),
             "sort": sort,
         },

@@ -257,3 +257,25 @@ def test_the_rule_kept_on_a_user_still_follows_grants_roles_and_agency(reference
     assert selectors.user_can_see_case(outsider, case)
     assert selectors.case_list(user=outsider).filter(pk=case.pk).exists()
     assert not selectors.case_list(user=users["staffordshire.admin"]).filter(pk=case.pk).exists()
+
+
+@pytest.mark.django_db
+def test_page_links_keep_the_sort_and_filters_and_hostile_pages_are_safe(
+    cases, area, client, monkeypatch
+):
+    """The case list pages as every staff list does (``asbcr.pagination.page_of``): its
+    links change only the page, a page past the end or not a number gives a real page, and
+    a NUL byte is refused."""
+    from cases import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    client.force_login(cases["officer"])
+    response = client.get("/staff/cases/", {"sort": "-reference", "q": "WD6", "page": "2"})
+    body = response.content.decode()
+    assert "Showing 2 to 2 of 2 cases" in body
+    assert 'href="?sort=-reference&amp;q=WD6&amp;page=1"' in body  # the previous page, same list
+    first = selectors.case_list(user=cases["officer"], filters={"q": "WD6"}, sort="-reference")
+    assert first[1].reference in body and first[0].reference not in body
+    for hostile in ("99999999999999999999", "-1", "abc"):
+        assert client.get("/staff/cases/", {"page": hostile}).status_code == 200
+    assert client.get("/staff/cases/", {"page": "1\x00"}).status_code == 400
