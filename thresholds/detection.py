@@ -654,6 +654,34 @@ def _second_report_notices(*, area: Area, today: dt.date | None, instances: bool
     return created
 
 
+def engine_first_report(before: list[dict], second: dict) -> int | None:
+    """The victim's first report when ``second`` is their second within six months, by the
+    engine's route (the reference): anchored on the new report's date, it counts the
+    distinct incidents of ``before`` (their earlier reports inside the six months, as
+    rows of ``_LOG_FIELDS`` with their ``day``) and ``second``; None when it is not."""
+    as_complaints = [
+        _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
+    ]
+    # The engine's route alone: nothing here needs the decision's explanation.
+    counted = evaluate_route(SECOND_REPORT_ROUTE, as_complaints, second["day"], {}).counted
+    if len(counted) != 2 or str(second["pk"]) not in counted:
+        return None
+    return int(next(cid for cid in counted if cid != str(second["pk"])))
+
+
+def second_report_first(before: list[dict], second: dict) -> int | None:
+    """``engine_first_report``, without the engine when no report is linked to another.
+
+    Then each report is an incident of its own, every one inside the six months and none
+    excluded, so the route counts them all: ``second`` is a second report when exactly
+    one came before it (``test_second_reports_match_the_engine`` proves it over random
+    logs). Most of a first run's candidates are like that; where a report is linked as
+    the same incident as another, the engine decides which count."""
+    if second["same_incident_as_id"] or any(r["same_incident_as_id"] for r in before):
+        return engine_first_report(before, second)
+    return before[0]["pk"] if len(before) == 1 else None
+
+
 def _notify(*, area: Area, candidates: list[dict], look_back: dt.date, instances: bool) -> list:
     report_day = Coalesce("reported_date", "incident_date", output_field=DateField())
     history = defaultdict(list)
@@ -671,21 +699,15 @@ def _notify(*, area: Area, candidates: list[dict], look_back: dt.date, instances
             history[row["complainant_key"]].append(row)
     new = []
     for second in candidates:
-        day = second["day"]
+        day, start = second["day"], shift(second["day"], SIX_MONTHS, -1)
         before = [
             r
             for r in history[second["complainant_key"]]
-            if (r["day"], r["pk"]) < (day, second["pk"]) and r["day"] >= shift(day, SIX_MONTHS, -1)
+            if (r["day"], r["pk"]) < (day, second["pk"]) and r["day"] >= start
         ]
-        # The engine, anchored on the new report's date, counts the distinct incidents.
-        as_complaints = [
-            _complaint(r, incident_date=r["day"], reported_date=r["day"]) for r in [*before, second]
-        ]
-        # The engine's route alone: nothing here needs the decision's explanation.
-        counted = evaluate_route(SECOND_REPORT_ROUTE, as_complaints, day, {}).counted
-        if len(counted) != 2 or str(second["pk"]) not in counted:
+        first_id = second_report_first(before, second)
+        if first_id is None:
             continue
-        first_id = int(next(cid for cid in counted if cid != str(second["pk"])))
         new.append(
             {
                 "area_id": area.pk,

@@ -24,8 +24,10 @@ from thresholds.detection import (
     SIX_MONTHS,
     _complaint,
     _suggest,
+    engine_first_report,
     review_candidates,
     review_suggestions_detect,
+    second_report_first,
     second_report_notices_detect,
     victim_logs,
 )
@@ -329,3 +331,44 @@ def test_second_report_notices_are_exactly_the_engines(area, log):
         found = {n.second_incident_id for n in second_report_notices_detect(area=area, today=TODAY)}
         assert found == _engine_second_reports(area)
         transaction.set_rollback(True)
+
+
+earlier = st.fixed_dictionaries(
+    {
+        "days_before": st.one_of(st.integers(0, 200), st.sampled_from([0, 1, 180, 181, 184])),
+        "linked_to": st.one_of(st.none(), st.integers(0, 5)),
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    reports=st.lists(earlier, max_size=6),
+    day=st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+    linked=st.booleans(),
+)
+def test_second_reports_match_the_engine(reports, day, linked):
+    """``second_report_first`` answers as the engine's route does (``engine_first_report``)
+    for any earlier reports inside the six months, linked as the same incident or not:
+    without the engine when none is linked, with it otherwise."""
+    start = shift(day, SIX_MONTHS, -1)
+    before = []
+    for pk, r in enumerate(sorted(reports, key=lambda r: -r["days_before"]), start=1):
+        on = max(day - dt.timedelta(days=r["days_before"]), start)
+        target = r["linked_to"] if linked and r["linked_to"] is not None else None
+        before.append(
+            {
+                "pk": pk,
+                "complainant_key": "v1",
+                "day": on,
+                "incident_date": on,
+                "reported_date": on,
+                "kind": "report",
+                "hate_motivated": False,
+                "same_incident_as_id": target if target and target < pk else None,
+            }
+        )
+    second = dict(before[-1] if before else {}, pk=100, day=day, same_incident_as_id=None)
+    second.update(incident_date=day, reported_date=day, complainant_key="v1", kind="report")
+    second.setdefault("hate_motivated", False)
+    assert second_report_first(before, second) == engine_first_report(before, second)
