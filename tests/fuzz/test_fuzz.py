@@ -23,6 +23,7 @@ from tests.fuzz.walker import (
     forms_on,
     hostile_query,
     mutations,
+    values_for,
 )
 
 DEEP = os.environ.get("ASBCR_FUZZ_BUDGET", "").lower() == "deep"
@@ -138,16 +139,6 @@ def _case_pinned_to_an_unevaluable_version(reference):
     return case
 
 
-def _values_for(route, param, valid):
-    if param == "pk":
-        prefix = route.route.split("<", 1)[0]
-        for key in sorted((k for k in valid if k.startswith("pk:")), key=len, reverse=True):
-            if prefix.startswith(key[3:]):
-                return valid[key]
-        return ["1"]
-    return valid.get(param, ["1"])
-
-
 def _prepare_public_draft(fuzzer):
     """An anonymous visitor part-way through an application, so the wizard pages render."""
     from tests.public.helpers import apply
@@ -191,10 +182,10 @@ def test_no_hostile_input_gives_a_server_error_or_reflects_a_payload(reference, 
         admin = route.route.startswith("admin/")
         if admin and not DEEP and route.params:
             continue
-        base = {p: _values_for(route, p, valid)[0] for p in route.params}
+        base = {p: values_for(route, p, valid)[0] for p in route.params}
         combos = [base]
         for p in route.params:
-            for extra in _values_for(route, p, valid)[1 : None if DEEP else 5]:
+            for extra in values_for(route, p, valid)[1 : None if DEEP else 5]:
                 combos.append({**base, p: extra})
         # Valid values, as every role.
         for values in combos:

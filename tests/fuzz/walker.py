@@ -294,6 +294,17 @@ def all_routes() -> list[Route]:
     return found
 
 
+def values_for(route: Route, param: str, valid: dict[str, list[str]], default=("1",)) -> list[str]:
+    """The real values for one argument of a route: by the argument's name, and for a bare
+    ``pk`` by the longest ``pk:<route prefix>`` key the route starts with."""
+    if param == "pk":
+        for key in sorted((k for k in valid if k.startswith("pk:")), key=len, reverse=True):
+            if route.route.startswith(key[3:]):
+                return valid[key]
+        return list(default)
+    return valid.get(param, list(default))
+
+
 def fill(route: str, values: dict[str, str]) -> str:
     def sub(match):
         return values[match.group(1)]
