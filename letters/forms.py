@@ -11,6 +11,7 @@ from asbcr.forms import GDSForm
 from asbcr.plain_text import validate_no_template_code
 from letters.constants import LetterChannel, LetterKind
 from letters.language import LetterLanguage
+from letters.models import AreaLetterSettings
 
 
 class SendLetterForm(VersionFormMixin, GDSForm):
@@ -88,14 +89,37 @@ class SendLetterForm(VersionFormMixin, GDSForm):
         return {}
 
 
+def _column(name: str) -> int:
+    return AreaLetterSettings._meta.get_field(name).max_length
+
+
+# Text columns with no length of their own: each is printed on every letter, and saving
+# renders a sample letter with it, so a bound keeps that render quick.
+RETURN_ADDRESS_MAX = 1_000
+AREA_WORDS_MAX = 5_000
+
+
 class AreaLetterSettingsForm(GDSForm):
-    sender_organisation = forms.CharField(label="Organisation on the letterhead", required=False)
-    sender_name = forms.CharField(label="Sender's name", required=False)
-    sender_title = forms.CharField(label="Sender's job title", required=False)
-    sender_address = forms.CharField(
-        label="Return address", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    sender_organisation = forms.CharField(
+        label="Organisation on the letterhead",
+        required=False,
+        max_length=_column("sender_organisation"),
     )
-    sender_phone = forms.CharField(label="Phone", required=False)
+    sender_name = forms.CharField(
+        label="Sender's name", required=False, max_length=_column("sender_name")
+    )
+    sender_title = forms.CharField(
+        label="Sender's job title", required=False, max_length=_column("sender_title")
+    )
+    sender_address = forms.CharField(
+        label="Return address",
+        required=False,
+        max_length=RETURN_ADDRESS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    sender_phone = forms.CharField(
+        label="Phone", required=False, max_length=_column("sender_phone")
+    )
     sender_email = forms.EmailField(label="Email", required=False)
     logo = UploadField(
         label="Logo (PNG, JPEG or SVG, under 200 KB)",
@@ -103,17 +127,22 @@ class AreaLetterSettingsForm(GDSForm):
         kinds=LOGO_KINDS,
         max_bytes=200_000,
     )
-    logo_alt = forms.CharField(label="Logo description", required=False)
+    logo_alt = forms.CharField(
+        label="Logo description", required=False, max_length=_column("logo_alt")
+    )
+    # No max_length: clean_brand_colour's "Enter a colour like #1d70b8." bounds it.
     brand_colour = forms.CharField(label="Brand colour (like #1d70b8)", initial="#1d70b8")
     support_services = forms.CharField(
         label="Support services, one a line: name | contact",
         required=False,
+        max_length=AREA_WORDS_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Leave empty to use the procedure's support services.",
     )
     appeal_route = forms.CharField(
         label="How to appeal, in your own words",
         required=False,
+        max_length=AREA_WORDS_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Leave empty to use the procedure's appeal section.",
     )

@@ -16,6 +16,7 @@ from panels.constants import (
     VictimAttendance,
     Vote,
 )
+from panels.models import Listing, Meeting
 from partnerships.constants import PickPurpose
 from partnerships.forms import AgencyChoiceField, StaffChoiceField
 from partnerships.models import Agency
@@ -25,7 +26,11 @@ from partnerships.selectors import agencies_choosable_for, staff_choosable_for
 class AdHocMeetingForm(GDSForm):
     day = DateInputField(label="Date of the meeting", error_name="the date of the meeting")
     time = forms.TimeField(label="Start time", help_text="For example, 14:00")
-    location = forms.CharField(label="Where (room, or Teams)", required=False)
+    location = forms.CharField(
+        label="Where (room, or Teams)",
+        required=False,
+        max_length=Meeting._meta.get_field("location").max_length,
+    )
     purpose = forms.CharField(label="Why is an extra meeting needed?", widget=forms.Textarea)
 
 
@@ -76,9 +81,19 @@ class VictimPartForm(GDSForm):
         choices=[c for c in VictimAttendance.choices if c[0]],
         widget=forms.RadioSelect,
     )
-    attendee_name = forms.CharField(label="Name (advocate or representative)", required=False)
+    # The length limits are the columns' (Listing.victim_*): past them PostgreSQL refuses
+    # the row, a 500 with everything typed lost.
+    attendee_name = forms.CharField(
+        label="Name (advocate or representative)",
+        required=False,
+        max_length=Listing._meta.get_field("victim_attendee_name").max_length,
+    )
     left_at = forms.TimeField(label="Time they left", required=False)
-    left_point = forms.CharField(label="The point in the meeting when they left", required=False)
+    left_point = forms.CharField(
+        label="The point in the meeting when they left",
+        required=False,
+        max_length=Listing._meta.get_field("victim_left_point").max_length,
+    )
     statement = forms.CharField(
         label="What they said about the harm and impact (kept as their impact statement)",
         widget=forms.Textarea,

@@ -12,16 +12,26 @@ The demo is loaded once; each role's user walks the staff pages as the word test
   messages ("This field is required.", "Select a valid choice", "day is out of range for
   month"), and shows "Error: " in its title when it shows an error summary; an action
   that succeeds (a redirect) is followed by a page with a notification banner, so the
-  person is told what happened.
+  person is told what happened;
+- each text box of each form is sent one character over the limit the page gives it
+  (``maxlength``), or 1 MB where it gives none, the other boxes answered ordinarily
+  (``tests.fuzz.walker.overlong``): the page comes back with the form, a message in plain
+  words at that field and in the error summary (never Django's "Ensure this value has at
+  most..."), and the text typed still in the box, to shorten. No limit on the page may
+  accept the long text, but never with a 5xx or a bare 400.
 """
 
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
 
+from tests.fuzz.walker import forms_on, overlong, overlong_problems
 from tests.test_staff_words import (  # noqa: F401  (demo is a fixture)
     ROLE_USERS,
     SKIP_ROUTE,
@@ -112,6 +122,29 @@ def _few_option_selects(html):
     return found
 
 
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _send_overlong(client, path, html, done, problems, exercised):
+    """Each text box of each form on the page, sent over-long once (rolled back)."""
+    for form in forms_on(path, html):
+        route = pattern_of(form.action)
+        op = next((f.baseline[0] for n, f in form.fields.items() if n == "op" and f.baseline), "")
+        key = (route, op, tuple(sorted(form.fields)))
+        if route is None or SKIP_POST.search(form.action) or key in done:
+            continue
+        done.add(key)
+        for field, typed, data in overlong(form, timezone.localdate()):
+            with transaction.atomic():
+                body = urlencode(data)
+                reply = client.generic("POST", form.action, body, content_type=URLENCODED)
+                transaction.set_rollback(True)
+            exercised[(route, op)].add(field.name)
+            for problem in overlong_problems(reply, field, typed, RAW_MESSAGES):
+                limit = f"{field.max_length:,}" if field.max_length is not None else "no limit"
+                problems[f"POST {form.action} {field.name} ({limit})"].append(problem)
+
+
 def _links(html):
     parser = VisibleText()
     parser.feed(html)
@@ -124,12 +157,17 @@ def test_staff_forms_use_gov_uk_patterns_and_every_action_is_told(demo, client):
 
     User = get_user_model()
     problems = defaultdict(list)
+    too_long = defaultdict(list)
+    exercised = defaultdict(set)  # (route, op) -> the fields sent over-long
+    done_long = set()  # each form once, as the first role that sees it
     posted = told = 0
     for role, username in ROLE_USERS.items():
         user = User.objects.get(username=username)
         client.force_login(user)
         queue = list(START_PAGES)
         seen, done_patterns, done_posts = set(), set(), set()
+        long_client = Client(raise_request_exception=False)  # a 5xx is a finding, not a crash
+        long_client.force_login(user)
         while queue:
             path = queue.pop(0)
             if path in seen:
@@ -152,6 +190,7 @@ def test_staff_forms_use_gov_uk_patterns_and_every_action_is_told(demo, client):
                 parts = urlsplit(urldefrag(href)[0])
                 if not parts.netloc and parts.path.startswith("/staff/"):
                     queue.append(parts.path)
+            _send_overlong(long_client, path, html, done_long, too_long, exercised)
             forms = Forms()
             forms.feed(html)
             for form in forms.forms:
@@ -185,5 +224,13 @@ def test_staff_forms_use_gov_uk_patterns_and_every_action_is_told(demo, client):
                         )
     assert posted > 40, posted
     assert told > 5, told
-    report = [f"{k}:\n    " + "\n    ".join(sorted(set(v))) for k, v in problems.items()]
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(report)
+    report = [
+        f"{k}:\n    " + "\n    ".join(sorted(set(v)))
+        for k, v in [*problems.items(), *too_long.items()]
+    ]
+    assert not problems and not too_long, (
+        f"{len(problems)} pattern problems, {len(too_long)} over-long answers wrong:\n"
+        + "\n".join(report)
+    )
+    fields = sum(len(names) for names in exercised.values())
+    assert len(exercised) >= 30 and fields >= 120, (len(exercised), fields)

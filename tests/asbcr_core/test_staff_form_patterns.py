@@ -136,3 +136,33 @@ def test_a_short_pick_list_from_the_database_is_radios_without_an_empty_option(d
     for n in range(4):
         User.objects.create(username=f"user{n}")
     assert "<select" in str(PickOfficer()["officer"])  # six officers: a select again
+
+
+def test_a_text_box_is_no_longer_than_the_column_it_is_saved_to():
+    """Past a CharField column's length PostgreSQL refuses the row (a 500, the text lost;
+    SQLite stores it): the form refuses it first, in words, with the text kept."""
+    from letters.forms import AreaLetterSettingsForm
+    from letters.models import AreaLetterSettings
+    from panels.forms import AdHocMeetingForm, VictimPartForm
+    from panels.models import Listing, Meeting
+
+    boxes = [
+        (AdHocMeetingForm, "location", Meeting, "location"),
+        (VictimPartForm, "attendee_name", Listing, "victim_attendee_name"),
+        (VictimPartForm, "left_point", Listing, "victim_left_point"),
+        *(
+            (AreaLetterSettingsForm, name, AreaLetterSettings, name)
+            for name in ("sender_organisation", "sender_name", "sender_title", "sender_phone")
+        ),
+        (AreaLetterSettingsForm, "logo_alt", AreaLetterSettings, "logo_alt"),
+    ]
+    for form_class, name, model, column in boxes:
+        limit = model._meta.get_field(column).max_length
+        box = form_class.base_fields[name]
+        assert box.max_length is not None and box.max_length <= limit, (form_class, name)
+    form = VictimPartForm({"attendance": "none", "attendee_name": "x" * 201})
+    assert not form.is_valid()
+    assert form.errors["attendee_name"] == [
+        "The name (advocate or representative) must be 200 characters or fewer"
+    ]
+    assert form["attendee_name"].value() == "x" * 201

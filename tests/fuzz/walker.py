@@ -157,6 +157,8 @@ class FormField:
     kind: str  # text, textarea, number, date, select, radio, checkbox, hidden, file, datepart
     baseline: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
+    max_length: int | None = None  # the ``maxlength`` the page gives a text box
+    input_type: str = ""  # the input's own ``type`` (email, tel...), before ``kind``
 
 
 @dataclass
@@ -165,6 +167,10 @@ class FoundForm:
     action: str  # where it posts
     fields: dict[str, FormField]
     submit: tuple[str, str] | None = None
+    # The first button, as a person presses it (None when it sends no name): ``submit``
+    # is the first button with a name, which may be a second action ("Save and come
+    # back later").
+    primary: tuple[str, str] | None = None
 
     @property
     def has_files(self) -> bool:
@@ -172,6 +178,11 @@ class FoundForm:
 
     def signature(self) -> tuple:
         return (re.sub(r"\d+", "N", self.action), tuple(sorted(self.fields)))
+
+
+def _max_length(attrs: dict) -> int | None:
+    value = attrs.get("maxlength", "")
+    return int(value) if value.isdigit() else None
 
 
 class _FormParser(HTMLParser):
@@ -187,6 +198,7 @@ class _FormParser(HTMLParser):
         if tag == "form":
             if a.get("method", "get").lower() == "post":
                 self._form = {"action": a.get("action", ""), "fields": {}, "submit": None}
+                self._form["buttons"] = []
                 self.forms.append(self._form)
             else:
                 self._form = None
@@ -198,6 +210,7 @@ class _FormParser(HTMLParser):
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             if kind in ("submit", "button", "image"):
+                self._form["buttons"].append((name, a.get("value", "")))
                 if self._form["submit"] is None:
                     self._form["submit"] = (name, a.get("value", ""))
                 return
@@ -209,15 +222,20 @@ class _FormParser(HTMLParser):
                 if "checked" in a:
                     f.baseline.append(a.get("value", "on"))
                 return
+            input_type = kind
             if kind in ("email", "tel", "search", "url", "password"):
                 kind = "text"
             if kind not in ("text", "number", "date", "hidden", "file"):
                 kind = "text"
             if re.search(r"_[012]$", name) and "govuk-date-input__input" in a.get("class", ""):
                 kind = "datepart"
-            fields[name] = FormField(name, kind, [a.get("value", "")])
+            fields[name] = FormField(
+                name, kind, [a.get("value", "")], [], _max_length(a), input_type
+            )
         elif tag == "textarea" and name:
-            self._textarea = fields[name] = FormField(name, "textarea", [""])
+            self._textarea = fields[name] = FormField(
+                name, "textarea", [""], [], _max_length(a), "textarea"
+            )
         elif tag == "select" and name:
             self._select = fields[name] = FormField(name, "select")
             self._select.multiple = "multiple" in a
@@ -226,8 +244,11 @@ class _FormParser(HTMLParser):
             self._select.options.append(value)
             if "selected" in a:
                 self._select.baseline.append(value)
-        elif tag == "button" and name and self._form["submit"] is None:
-            self._form["submit"] = (name, a.get("value", ""))
+        elif tag == "button":
+            if a.get("type", "submit").lower() == "submit":
+                self._form["buttons"].append((name, a.get("value", "")) if name else None)
+            if name and self._form["submit"] is None:
+                self._form["submit"] = (name, a.get("value", ""))
 
     def handle_endtag(self, tag):
         if tag == "form":
@@ -258,7 +279,8 @@ def forms_on(page: str, html: str) -> list[FoundForm]:
         action = urlsplit(action).path or urlsplit(page).path
         if not action.startswith("/"):
             continue
-        found.append(FoundForm(page, action, fields, raw["submit"]))
+        primary = raw["buttons"][0] if raw["buttons"] else None
+        found.append(FoundForm(page, action, fields, raw["submit"], primary))
     return found
 
 
@@ -474,3 +496,163 @@ def mutations(form: FoundForm) -> list[tuple[str, list[tuple[str, object]]]]:
     huge = [(f.name, HUGE_NUMBER) for f in form.fields.values() if f.kind != "file"]
     out.append(("every-field-huge", huge + ([form.submit] if form.submit else [])))
     return out
+
+
+# -- over-long text ------------------------------------------------------------------
+
+# A text box with no limit on the page is sent this much: well past any answer a person
+# writes, still under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) for the whole form.
+LONG_TEXT = 1_000_000
+# Django's own length message, which no page may show.
+DJANGO_LENGTH_WORDS = "Ensure this value has"
+_KEPT = "[the text typed]"  # stands in for the typed value while the reply is parsed
+
+
+def too_long(f: FormField) -> str:
+    """Text one character over the box's limit (LONG_TEXT without one), of the box's kind,
+    with no spaces at its ends for ``strip`` to take off."""
+    size = f.max_length + 1 if f.max_length is not None else LONG_TEXT
+    if f.input_type == "email":
+        return "a" * (size - len("@example.com")) + "@example.com"
+    if f.input_type == "tel":
+        return "0" * size
+    return "L" + "o" * (size - 2) + "g"
+
+
+def _ordinary(f: FormField) -> str:
+    """A short answer a person might give, for a box the page shows empty."""
+    return {"email": "walk@example.com", "tel": "01234 567890"}.get(f.input_type, "Checked")
+
+
+def overlong(form: FoundForm, today) -> list[tuple[FormField, str, list[tuple[str, object]]]]:
+    """(field, typed, data) for each text box: that box one character over its limit (or
+    LONG_TEXT), every other box given an ordinary answer where the page shows it empty,
+    and empty date boxes a date a month ago, so the long box is what the form refuses."""
+    import datetime as dt
+
+    past = today - dt.timedelta(days=30)
+    parts = {"_0": str(past.day), "_1": str(past.month), "_2": str(past.year)}
+    base: list[tuple[str, object]] = []
+    for f in form.fields.values():
+        if f.kind == "file":
+            continue
+        values = [v for v in f.baseline if v]
+        if not values and f.kind in ("text", "textarea"):
+            values = [_ordinary(f)]
+        elif not values and f.kind == "datepart":
+            values = [parts[f.name[-2:]]]
+        base.extend((f.name, v) for v in values)
+    if form.primary:
+        base.append(form.primary)
+    out = []
+    for f in form.fields.values():
+        if f.kind in ("text", "textarea") and f.input_type not in ("password", "search"):
+            typed = too_long(f)
+            out.append((f, typed, _replace(base, f.name, [typed])))
+    return out
+
+
+class _Answer(HTMLParser):
+    """What a re-rendered page shows for each field: the errors in its GOV.UK form group,
+    the value in its box, and the error summary's text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.errors: dict[str, list[str]] = {}
+        self.values: dict[str, list[str]] = {}
+        self.summary = ""
+        self._groups: list[dict | None] = []  # one per open <div>
+        self._error: list | None = None  # [tag, depth, text]
+        self._textarea: str | None = None
+        self._summary_depth = 0
+
+    def _group(self):
+        return next((g for g in reversed(self._groups) if g is not None), None)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "div":
+            if self._summary_depth:
+                self._summary_depth += 1
+            elif "govuk-error-summary" in classes:
+                self._summary_depth = 1
+            self._groups.append(
+                {"names": set(), "errors": []} if "govuk-form-group" in classes else None
+            )
+        if self._error is not None and tag == self._error[0]:
+            self._error[1] += 1
+        elif "govuk-error-message" in classes:
+            self._error = [tag, 1, ""]
+        name = a.get("name")
+        if tag in ("input", "textarea", "select") and name:
+            group = self._group()
+            if group is not None:
+                group["names"].add(name)
+            if tag == "input":
+                self.values.setdefault(name, []).append(a.get("value", ""))
+            elif tag == "textarea":
+                self._textarea = name
+                self.values.setdefault(name, []).append("")
+
+    def handle_endtag(self, tag):
+        if self._error is not None and tag == self._error[0]:
+            self._error[1] -= 1
+            if not self._error[1]:
+                group = self._group()
+                if group is not None:
+                    group["errors"].append(" ".join(self._error[2].split()))
+                self._error = None
+        if tag == "textarea":
+            self._textarea = None
+        if tag == "div":
+            if self._summary_depth:
+                self._summary_depth -= 1
+            group = self._groups.pop() if self._groups else None
+            if group is not None:
+                for name in group["names"]:
+                    self.errors.setdefault(name, []).extend(group["errors"])
+
+    def handle_data(self, data):
+        if self._error is not None:
+            self._error[2] += data
+        if self._textarea is not None:
+            self.values[self._textarea][-1] += data
+        if self._summary_depth:
+            self.summary += data
+
+
+def overlong_problems(response, f: FormField, typed: str, forbidden=()) -> list[str]:
+    """What is wrong with the answer to a form sent with ``typed`` in field ``f``: a 5xx
+    or a bare 400; a box with a limit that saved instead of refusing; a page sent back
+    with no error at the field, a message in Django's wording (or any of ``forbidden``),
+    or the typed text gone from the box. Empty when the answer is right."""
+    status = response.status_code
+    if status >= 500:
+        return [f"{status}: {_exception_summary(response)}"]
+    if status in (301, 302, 303):
+        if f.max_length is None:
+            return []  # no limit on the page: the long text may be accepted
+        return [f"saved {len(typed):,} characters past its limit of {f.max_length:,}"]
+    body = response.content.decode("utf-8", "replace") if status in (200, 400) else ""
+    parser = _Answer()
+    parser.feed(body.replace(typed, _KEPT))
+    if status != 200 and not (status == 400 and f.name in parser.values):
+        # The public pages send a refused form back as 400; any other 4xx is a dead end.
+        return [f"answered {status}, not the form with a message at the field"]
+    errors = [e.removeprefix("Error:").strip() for e in parser.errors.get(f.name, [])]
+    problems = []
+    if not errors and f.max_length is not None:
+        problems.append("no error at the field")
+    for error in errors:
+        for words in (DJANGO_LENGTH_WORDS, *forbidden):
+            if words in error:
+                problems.append(f"Django's words: {error!r}")
+        if " ".join(error.split()) not in " ".join(parser.summary.split()):
+            problems.append(f"{error!r} is not in the error summary")
+    shown = [v.strip() for v in parser.values.get(f.name, [])]
+    if shown and _KEPT not in shown:
+        problems.append("the typed text is not kept in the box")
+    elif not shown and f.max_length is not None:
+        problems.append("the box is not shown again")
+    return problems

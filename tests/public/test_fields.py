@@ -5,9 +5,11 @@ and everything typed kept when a page is sent back with an error."""
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from public import forms as f
 from tests.public.helpers import apply
@@ -183,3 +185,53 @@ def test_an_answer_over_its_limit_is_told_in_plain_words_in_english_and_welsh():
         form = f.ProblemForm({"summary": typed})
         assert not form.is_valid()
         assert form.errors["summary"] == ["Rhaid i’ch ateb fod yn 5,000 nod neu lai"]
+
+
+def test_every_public_text_box_over_its_limit_is_told_at_the_field_and_kept(
+    client, area, officer, settings
+):
+    """Each text box on each public page, sent one character over its ``maxlength`` (1 MB
+    where it has none), comes back with a plain message at the field and in the error
+    summary, never Django's "Ensure this value has at most...", with the text kept."""
+    from django.db import transaction
+
+    from cases import services as case_services
+    from public import flow, services
+    from tests.factories import receive_case
+    from tests.fuzz.walker import forms_on, overlong, overlong_problems
+
+    settings.PUBLIC_POST_RATE = settings.PUBLIC_SAVE_RATE = "1000000/h"
+    apply(client, third_party=True, incidents=1)
+    case = receive_case(area=area, by=officer)
+    for name in ("acknowledge", "start_gathering"):
+        case_services.case_transition(case=case, name=name, by=officer)
+    case_services.case_transition(
+        case=case, name="record_threshold_not_met", by=officer, reason="Only two qualify"
+    )
+    token = services.tracking_link_issue(case=case, by=officer)
+    pages = [
+        "/apply/postcode/",
+        *(f"/apply/{step.key}/" for step in flow.STEPS if step.form_class is not None),
+        "/apply/incidents/0/",
+        "/apply/save/",
+        *(f"/track/{token}/{page}/" for page in ("statement", "contact", "appeal")),
+    ]
+    problems, exercised = {}, {}
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for form in forms_on(page, response.content.decode()):
+            for field, typed, data in overlong(form, timezone.localdate()):
+                with transaction.atomic():
+                    body = urlencode(data)
+                    reply = client.generic(
+                        "POST", form.action, body, content_type="application/x-www-form-urlencoded"
+                    )
+                    transaction.set_rollback(True)
+                exercised.setdefault(form.action, set()).add(field.name)
+                found = overlong_problems(reply, field, typed, ["This field is required."])
+                if found:
+                    problems[f"POST {form.action} {field.name} ({field.max_length})"] = found
+    assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    fields = sum(len(names) for names in exercised.values())
+    assert len(exercised) >= 12 and fields >= 20, exercised
