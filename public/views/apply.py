@@ -20,6 +20,7 @@ from public.views.common import (
     _draft,
     _limited,
     _needs_draft,
+    _not_saved,
     _private,
     _refuse,
     _render_form,
@@ -202,8 +203,7 @@ def apply_step(request, draft, key):
             else:
                 return _after_save(request, draft, key)
         elif "save_for_later" in request.POST:
-            # Keep what was typed even though it is not finished; ask for it again later.
-            return redirect("public:save")
+            _not_saved(form)
     else:
         form = step.form_class(
             initial={**flow.from_json(step.form_class, draft.data.get(key)), **found}, **kwargs
@@ -245,6 +245,8 @@ def apply_incident(request, draft, index):
                 if "save_for_later" in request.POST:
                     return redirect("public:save")
                 return redirect("public:incidents")
+        elif "save_for_later" in request.POST:
+            _not_saved(form)
     else:
         form = f.IncidentForm(
             initial=flow.from_json(f.IncidentForm, stored), area=draft.area, agencies=agencies

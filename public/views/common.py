@@ -83,6 +83,20 @@ TOO_MANY = _(
 )
 
 
+NOT_SAVED = _(
+    "This page has not been saved yet. Correct the answers below, then choose "
+    "‘Save and come back later’ again. Your answers on earlier pages are saved."
+)
+
+
+def _not_saved(form):
+    """'Save and come back later' on a page whose answers are not valid yet: the page is
+    shown again as it was sent, with its errors and why it was not saved, rather than
+    leaving for the save page without what was typed (nothing unvalidated is stored)."""
+    form.add_error(None, NOT_SAVED)
+    return form
+
+
 def _refuse(form):
     """Refuse a page for too many requests, keeping what was typed on it: the form is
     shown again as it was sent, with the reason at the top (status 429)."""

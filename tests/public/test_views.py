@@ -167,3 +167,34 @@ def test_a_huge_number_in_a_date_is_explained_and_kept(reference, client, part):
     assert response.status_code == 400
     assert "The date the incident happened must be a real date" in body
     assert f'value="{huge}"' in body
+
+
+def test_save_for_later_on_a_page_with_errors_keeps_what_was_typed(reference, client):
+    """'Save and come back later' with an answer that is not valid yet shows the page
+    again as it was sent, with the errors and why it was not saved: it does not leave
+    for the save page and drop what the victim typed (nothing unvalidated is stored)."""
+    client.post("/apply/postcode/", {"postcode": "WD6 1AA"})
+    client.post("/apply/case-review/")
+    client.post("/apply/who/", {"applicant_type": "victim"})
+    draft = DraftApplication.objects.get()
+    for url, sent, typed in [
+        (
+            "/apply/contact/",
+            {"preferred_contact": "email", "phone": "01234 567890"},
+            'value="01234 567890"',
+        ),
+        (
+            "/apply/incidents/0/",
+            {"description": "Shouting in the stairwell every night"},
+            "Shouting in the stairwell every night",
+        ),
+    ]:
+        before = DraftApplication.objects.get().data
+        r = client.post(url, {**sent, "save_for_later": "1"})
+        assert r.status_code == 400, url
+        body = r.content.decode()
+        assert typed in body
+        assert "This page has not been saved yet" in body
+        assert "Your answers on earlier pages are saved" in body
+        assert DraftApplication.objects.get().data == before
+    assert DraftApplication.objects.get().pk == draft.pk
