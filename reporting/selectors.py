@@ -116,7 +116,7 @@ def _may_repeat() -> Q:
     ``(name, postcode) IN (...)``: at county scale 25 ms, where counting each person's
     group with a window took 45 to 50. The two sets are one set of victims (``UNION``),
     not two tests of every application (``OR``), so the applications that pass are
-    found from the cases' index by victim (bench/README.md, fifth round)."""
+    found from the cases' index by victim (bench/HISTORY.md, fifth round)."""
     with_postcode = Person.objects.exclude(postcode="").order_by()
     shared = (
         with_postcode.values(upper_name=Upper("name"), upper_postcode=Upper("postcode"))
@@ -203,7 +203,7 @@ def _applications_with_outcome(area_ids) -> QuerySet:
 
     ``outcome`` is the outcome's place in ``OUTCOME_LABELS`` (``_OUTCOMES``), a number,
     not its key: grouping 100,000 applications by it, PostgreSQL hashes narrow rows in
-    memory where with the words it sorted wide ones on disk (bench/README.md, fifth
+    memory where with the words it sorted wide ones on disk (bench/HISTORY.md, fifth
     round). Every function here that returns outcomes gives the keys."""
     outcome = Case(
         When(_case_reached(CaseState.REVIEWED), then=_outcome_code("reviewed")),

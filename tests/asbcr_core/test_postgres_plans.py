@@ -214,7 +214,7 @@ def test_the_sweep_writes_no_prefix_search_indexes():
 
 def test_involvements_are_indexed_by_agency_and_case():
     """The visibility rule's "cases my agency is involved in", on every staff page, reads
-    (agency, case) from this index alone on real data (bench/README.md, "The navigation's
+    (agency, case) from this index alone on real data (bench/HISTORY.md, "The navigation's
     work count"). Its plan is not asserted: on a near-empty table the single-column index
     on the agency costs the planner the same, and it picks either."""
     assert _indexes_on(CaseAgency._meta.db_table, "(agency_id, case_id)")
@@ -223,7 +223,7 @@ def test_involvements_are_indexed_by_agency_and_case():
 def test_the_cases_are_indexed_by_area_state_and_id():
     """An area's new applications (the work queues) and the visibility rule's "cases in
     my areas" read this index alone on real data (EXPLAIN ANALYZE at 100,000 cases,
-    bench/README.md). Its plan is not asserted here: on a near-empty table, or one the
+    bench/HISTORY.md). Its plan is not asserted here: on a near-empty table, or one the
     planner last saw nearly empty, the single-column index on the area costs the same."""
     assert _indexes_on("cases_case", "(area_id, state, id)") == {"cases_case_area_state"}
 
