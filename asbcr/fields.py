@@ -13,6 +13,7 @@ import re
 from crispy_forms_gds.fields import DateInputField as GDSDateInputField
 from crispy_forms_gds.widgets import DateInputWidget as GDSDateInputWidget
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
@@ -84,6 +85,23 @@ def name_from_label(label) -> str | None:
     if text.lower().startswith(("the ", "your ")):
         return text[:1].lower() + text[1:]
     return "the " + text[:1].lower() + text[1:]
+
+
+TEXT_MAX = 50_000
+"""The most any staff text box takes where its form sets no limit of its own: about 8,000
+words, more than any note, reason or set of minutes needs. Without a bound a box took a
+megabyte and saved it, into rows every page, export and letter of the case then reads."""
+
+
+def bounded_text(field, limit: int = TEXT_MAX) -> None:
+    """Give a text field with no length limit ``limit``: its check, and the box's
+    ``maxlength``, as Django gives a field built with one. A field with a limit (its
+    column's, or its own) keeps it."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    field.max_length = limit
+    field.validators.append(validators.MaxLengthValidator(limit))
+    field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
 def plain_length_messages(field, what: str | None = None) -> None:

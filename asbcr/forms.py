@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
-from asbcr.fields import name_from_label, plain_length_messages
+from asbcr.fields import bounded_text, name_from_label, plain_length_messages
 
 
 def submitted(data, name: str, default: str | None = None) -> str | None:
@@ -167,11 +167,15 @@ def few_choices_as_radios(field) -> None:
 
 
 class StaffForm(forms.Form):
-    """The base of every staff form: plain messages at each field (``plain_messages``);
+    """The base of every staff form: every text box bounded (``bounded_text``); plain
+    messages at each field (``plain_messages``);
     where a required choice offers only one option, that option already chosen; and a
     choice of a few options shown as radios (``few_choices_as_radios``)."""
 
     radios_for_few_choices = True
+    bound_text = True
+    """False for a form whose service checks every length itself, in its own words (the
+    privacy forms: "Name must be 200 characters or fewer (you typed 100,000)")."""
 
     def __getitem__(self, name):
         # Checked when a field is first shown, after any subclass has narrowed its choices.
@@ -183,11 +187,19 @@ class StaffForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        plain_messages(self)
+        self._bound_and_word()
 
     def full_clean(self):
-        plain_messages(self)  # again: for fields a subclass added after __init__
+        self._bound_and_word()  # again: for fields a subclass added after __init__
         super().full_clean()
+
+    def _bound_and_word(self):
+        """Every text box bounded (``bounded_text``: sizes capped, as for every input),
+        then every message in plain words (``plain_messages``), the limit's included."""
+        if self.bound_text:
+            for field in self.fields.values():
+                bounded_text(field)
+        plain_messages(self)
 
     def get_initial_for_field(self, field, field_name):
         value = super().get_initial_for_field(field, field_name)

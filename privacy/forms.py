@@ -17,6 +17,7 @@ def _text(label, required=False, **kwargs):
 
 
 class SarOpenForm(GDSForm):
+    bound_text = False  # privacy.services checks each length, in its own words
     requester_kind = forms.ChoiceField(
         label="Who made the request?",
         choices=RequesterKind.choices,
@@ -64,6 +65,7 @@ class SarConfirmForm(StaffForm):
 
 
 class SarCloseForm(GDSForm):
+    bound_text = False  # privacy.services checks each length, in its own words
     reason = _text(
         "Why is the request closed?",
         required=True,
@@ -73,6 +75,7 @@ class SarCloseForm(GDSForm):
 
 
 class RectifyForm(GDSForm):
+    bound_text = False  # privacy.services checks each length, in its own words
     name = _text("Name", required=True)
     organisation_contact = _text("Named contact (for a business or group)")
     address = _text("Address", widget=forms.Textarea(attrs={"rows": 3}))

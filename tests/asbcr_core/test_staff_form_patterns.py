@@ -166,3 +166,26 @@ def test_a_text_box_is_no_longer_than_the_column_it_is_saved_to():
         "The name (advocate or representative) must be 200 characters or fewer"
     ]
     assert form["attendee_name"].value() == "x" * 201
+
+
+def test_a_text_box_with_no_limit_of_its_own_is_bounded_in_plain_words():
+    """Sizes capped: a staff box whose form sets no length (minutes, reasons, notes) takes
+    at most ``TEXT_MAX`` characters, said in plain words with the text kept; a box with a
+    limit of its own keeps it, and the form class is not changed by an instance."""
+    from asbcr.fields import TEXT_MAX
+
+    class Minutes(StaffForm):
+        minutes = forms.CharField(label="Minutes of the meeting", widget=forms.Textarea)
+        note = forms.CharField(label="Note", max_length=200)
+
+    typed = "x" * (TEXT_MAX + 1)
+    form = Minutes({"minutes": typed, "note": "fine"})
+    assert not form.is_valid()
+    assert form.errors["minutes"] == [
+        f"The minutes of the meeting must be {TEXT_MAX:,} characters or fewer"
+    ]
+    assert f'maxlength="{TEXT_MAX}"' in str(form["minutes"])
+    assert typed in str(form["minutes"])
+    assert Minutes({"minutes": "x" * TEXT_MAX, "note": "fine"}).is_valid()
+    assert Minutes().fields["note"].max_length == 200
+    assert Minutes.base_fields["minutes"].max_length is None
