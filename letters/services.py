@@ -9,7 +9,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -542,9 +542,16 @@ def letter_wording_save(*, area, kind: str, body: str, by) -> LetterWording | No
     return saved
 
 
+SETTINGS_NOT_RENDERED = (
+    "These settings could not be used in a letter: a sample letter could not be made "
+    "with them. Check the logo is a PNG, JPEG or SVG image that opens, then save again."
+)
+
+
 def letter_settings_save(*, area, by, values: dict, logo=None) -> AreaLetterSettings:
     """Save an area's letterhead, sender, support services and appeal route, after
-    checking a sample letter still renders with them."""
+    checking a sample letter still renders with them (``ValidationError`` in plain words
+    if it does not)."""
     from letters.sample import sample_context
 
     _check_admin(by, area)
@@ -553,10 +560,14 @@ def letter_settings_save(*, area, by, values: dict, logo=None) -> AreaLetterSett
         setattr(current, key, value)
     if logo is not None:
         current.logo = logo
-    rendering.render_pdf(
-        TEMPLATES[LetterKind.CR4],
-        sample_context(area=area, kind=LetterKind.CR4, settings=current),
-    )
+    try:
+        rendering.render_pdf(
+            TEMPLATES[LetterKind.CR4],
+            sample_context(area=area, kind=LetterKind.CR4, settings=current),
+        )
+    except Exception as exc:  # the renderer's own words name files and code: logged only
+        logger.exception("sample letter not rendered with %s's letter settings", area.slug)
+        raise ValidationError(SETTINGS_NOT_RENDERED) from exc
     current.updated_by = by
     current.save()
     return current

@@ -3,7 +3,7 @@ and the area admin's letter settings and wording (previewed on sample data)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -216,8 +216,8 @@ def area_settings_view(request, slug):
             services.letter_settings_save(
                 area=area, by=request.user, values=values, logo=form.cleaned_data.get("logo")
             )
-        except Exception as exc:  # a letterhead that breaks the layout is refused
-            form.add_error(None, f"These settings could not be used in a letter: {exc}")
+        except ValidationError as exc:  # a letterhead that breaks the layout is refused
+            form.add_error(None, exc)
         else:
             messages.success(request, "Letter settings saved.")
             return redirect("letters:area_settings", slug=area.slug)

@@ -114,3 +114,28 @@ def test_area_settings_page_is_for_the_area_admin(client, area, users):
     assert area.letter_settings.support_services == [
         {"name": "Local Advocacy", "contact": "01234 111222"}
     ]
+
+
+def test_settings_a_sample_letter_cannot_be_made_with_are_refused_in_plain_words(
+    client, area, users, monkeypatch, caplog
+):
+    """Should the sample letter fail to render, the admin reads what to do, not the
+    renderer's own error (which can name files and code), and nothing is saved."""
+    from letters import rendering
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cairo: /srv/internal/fonts/x.ttf not found")
+
+    monkeypatch.setattr(rendering, "render_pdf", broken)
+    client.force_login(users["hertsmere.admin"])
+    url = reverse("letters:area_settings", args=[area.slug])
+    response = client.post(url, {"brand_colour": "#00703c", "sender_name": "Alice Turner"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "These settings could not be used in a letter" in body
+    assert "Alice Turner" in body  # what was typed is kept
+    assert "/srv/internal" not in body and "cairo" not in body
+    assert "sample letter" in caplog.text
+    from letters.models import AreaLetterSettings
+
+    assert not AreaLetterSettings.objects.filter(area=area, sender_name="Alice Turner").exists()
