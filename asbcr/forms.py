@@ -6,6 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
 from django import forms
 from django.contrib import messages
+from django.core import validators
 from django.core.exceptions import BadRequest, ValidationError
 
 from asbcr.concurrency import ConflictError
@@ -72,6 +73,10 @@ def _chooses(field) -> bool:
 _QUESTION = re.compile(r"(why|what|how|who|when|where|which|whether)\b", re.IGNORECASE)
 
 
+_DJANGO_EMAIL = validators.EmailValidator.message
+"""Django's "Enter a valid email address.", which GOV.UK words as the format to use."""
+
+
 def plain_messages(form) -> None:
     """Give every field of the form messages written for it, from its label, wherever it
     still has Django's generic ones: "Enter the reason for the delay", "Select the
@@ -101,6 +106,14 @@ def plain_messages(form) -> None:
             forms.IntegerField.default_error_messages["invalid"]
         ):
             messages_["invalid"] = f"{_sentence(str(what))} must be a whole number"
+        if isinstance(field, forms.TimeField) and str(messages_.get("invalid", "")) == str(
+            forms.TimeField.default_error_messages["invalid"]
+        ):
+            messages_["invalid"] = f"{_sentence(str(what))} must be a real time, like 14:30"
+        if isinstance(field, forms.EmailField) and str(
+            messages_.get("invalid", _DJANGO_EMAIL)
+        ) == str(_DJANGO_EMAIL):
+            messages_["invalid"] = f"Enter {what} in the correct format, like name@example.com"
 
 
 def only_choice(field):

@@ -40,6 +40,11 @@ def radios(label, choices, **kwargs):
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **kwargs)
 
 
+EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
+"""GOV.UK's words for an email address that is not one (Django says "Enter a valid email
+address.")."""
+
+
 class PublicForm(forms.Form):
     """A page's questions in GOV.UK markup: ``{{ form }}`` renders ``layout``, each field
     through the template its widget calls for (public/govuk.py).
@@ -61,6 +66,8 @@ class PublicForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             plain_length_messages(field)
+            if isinstance(field, forms.EmailField):
+                field.error_messages.setdefault("invalid", EMAIL_FORMAT)
             if field.required:
                 field.error_messages["required"] = self.required_messages().get(
                     name, _("Answer this question")

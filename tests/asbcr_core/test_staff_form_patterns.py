@@ -189,3 +189,16 @@ def test_a_text_box_with_no_limit_of_its_own_is_bounded_in_plain_words():
     assert Minutes({"minutes": "x" * TEXT_MAX, "note": "fine"}).is_valid()
     assert Minutes().fields["note"].max_length == 200
     assert Minutes.base_fields["minutes"].max_length is None
+
+
+def test_a_time_and_an_email_are_refused_in_plain_words():
+    class Meeting(StaffForm):
+        time = forms.TimeField(label="Start time")
+        email = forms.EmailField(label="Email address")
+
+    form = Meeting({"time": "quarter past", "email": "not-an-address"})
+    assert not form.is_valid()
+    assert form.errors["time"] == ["The start time must be a real time, like 14:30"]
+    assert form.errors["email"] == [
+        "Enter the email address in the correct format, like name@example.com"
+    ]

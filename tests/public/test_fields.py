@@ -235,3 +235,21 @@ def test_every_public_text_box_over_its_limit_is_told_at_the_field_and_kept(
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
     fields = sum(len(names) for names in exercised.values())
     assert len(exercised) >= 12 and fields >= 20, exercised
+
+
+def test_an_email_address_in_the_wrong_format_is_told_in_plain_words_in_english_and_welsh():
+    from django.utils import translation
+
+    for form_class, data in (
+        (f.ContactForm, {"preferred_contact": "email", "email": "not an address"}),
+        (f.SaveForLaterForm, {"email": "not an address"}),
+    ):
+        form = form_class(data)
+        assert not form.is_valid()
+        assert form.errors["email"] == [
+            "Enter an email address in the correct format, like name@example.com"
+        ]
+        with translation.override("cy"):
+            form = form_class(data)
+            assert not form.is_valid()
+            assert "enw@enghraifft.com" in form.errors["email"][0]
