@@ -24,14 +24,13 @@ The demo is loaded once; each role's user walks the staff pages as the word test
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from tests.fuzz.walker import forms_on, overlong, overlong_problems
+from tests.fuzz.walker import forms_on, overlong, overlong_problems, post_rolled_back
 from tests.test_staff_words import (  # noqa: F401  (demo is a fixture)
     ROLE_USERS,
     SKIP_ROUTE,
@@ -122,9 +121,6 @@ def _few_option_selects(html):
     return found
 
 
-URLENCODED = "application/x-www-form-urlencoded"
-
-
 def _send_overlong(client, path, html, done, problems, exercised):
     """Each text box of each form on the page, sent over-long once (rolled back)."""
     for form in forms_on(path, html):
@@ -135,10 +131,7 @@ def _send_overlong(client, path, html, done, problems, exercised):
             continue
         done.add(key)
         for field, typed, data in overlong(form, timezone.localdate()):
-            with transaction.atomic():
-                body = urlencode(data)
-                reply = client.generic("POST", form.action, body, content_type=URLENCODED)
-                transaction.set_rollback(True)
+            reply = post_rolled_back(client, form.action, data)
             exercised[(route, op)].add(field.name)
             for problem in overlong_problems(reply, field, typed, RAW_MESSAGES):
                 limit = f"{field.max_length:,}" if field.max_length is not None else "no limit"

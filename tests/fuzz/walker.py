@@ -369,6 +369,18 @@ def encode_value(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
+def post_rolled_back(client: Client, url: str, data: list[tuple[str, object]]):
+    """POST ``data`` urlencoded, as a browser sends it (each value as ``encode_value``
+    writes it), in a transaction rolled back afterwards; returns the response."""
+    body = urlencode([(k, encode_value(v)) for k, v in data])
+    with transaction.atomic():
+        response = client.generic(
+            "POST", url, body, content_type="application/x-www-form-urlencoded"
+        )
+        transaction.set_rollback(True)
+    return response
+
+
 class Fuzzer:
     """Sends requests, counts them, and collects every 5xx and every reflected payload."""
 
@@ -414,24 +426,21 @@ class Fuzzer:
     def post(self, who: str, client: Client, url: str, data: list[tuple[str, str]], what: str):
         """POST urlencoded (or multipart when files are in ``data``), always rolled back."""
         files = [(k, v) for k, v in data if isinstance(v, tuple)]
-        with transaction.atomic():
-            if files:
-                from django.core.files.uploadedfile import SimpleUploadedFile
+        if not files:
+            response = post_rolled_back(client, url, data)
+        else:
+            from django.core.files.uploadedfile import SimpleUploadedFile
 
-                payload = {}
-                for k, v in data:
-                    if isinstance(v, tuple):
-                        v = SimpleUploadedFile(v[0], v[1])
-                    elif isinstance(v, str):
-                        v = v.encode("utf-8", "replace").decode("utf-8", "replace")
-                    payload.setdefault(k, []).append(v)
+            payload = {}
+            for k, v in data:
+                if isinstance(v, tuple):
+                    v = SimpleUploadedFile(v[0], v[1])
+                elif isinstance(v, str):
+                    v = v.encode("utf-8", "replace").decode("utf-8", "replace")
+                payload.setdefault(k, []).append(v)
+            with transaction.atomic():
                 response = client.post(url, payload)
-            else:
-                body = urlencode([(k, encode_value(v)) for k, v in data])
-                response = client.generic(
-                    "POST", url, body, content_type="application/x-www-form-urlencoded"
-                )
-            transaction.set_rollback(True)
+                transaction.set_rollback(True)
         self._check(who, "POST", url, what, response)
         return response
 

@@ -5,7 +5,6 @@ and everything typed kept when a page is sent back with an error."""
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -193,12 +192,11 @@ def test_every_public_text_box_over_its_limit_is_told_at_the_field_and_kept(
     """Each text box on each public page, sent one character over its ``maxlength`` (1 MB
     where it has none), comes back with a plain message at the field and in the error
     summary, never Django's "Ensure this value has at most...", with the text kept."""
-    from django.db import transaction
 
     from cases import services as case_services
     from public import flow, services
     from tests.factories import receive_case
-    from tests.fuzz.walker import forms_on, overlong, overlong_problems
+    from tests.fuzz.walker import forms_on, overlong, overlong_problems, post_rolled_back
 
     settings.PUBLIC_POST_RATE = settings.PUBLIC_SAVE_RATE = "1000000/h"
     apply(client, third_party=True, incidents=1)
@@ -222,12 +220,7 @@ def test_every_public_text_box_over_its_limit_is_told_at_the_field_and_kept(
         assert response.status_code == 200, page
         for form in forms_on(page, response.content.decode()):
             for field, typed, data in overlong(form, timezone.localdate()):
-                with transaction.atomic():
-                    body = urlencode(data)
-                    reply = client.generic(
-                        "POST", form.action, body, content_type="application/x-www-form-urlencoded"
-                    )
-                    transaction.set_rollback(True)
+                reply = post_rolled_back(client, form.action, data)
                 exercised.setdefault(form.action, set()).add(field.name)
                 found = overlong_problems(reply, field, typed, ["This field is required."])
                 if found:
