@@ -87,6 +87,12 @@ def name_from_label(label) -> str | None:
     return "the " + text[:1].lower() + text[1:]
 
 
+def column_length(model, name: str) -> int:
+    """The length of ``model``'s ``name`` column, for a form box that saves to it: past it
+    PostgreSQL refuses the row (a 500, everything typed lost), so the box refuses first."""
+    return model._meta.get_field(name).max_length
+
+
 TEXT_MAX = 50_000
 """The most any staff text box takes where its form sets no limit of its own: about 8,000
 words, more than any note, reason or set of minutes needs. Without a bound a box took a

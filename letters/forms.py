@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
-from asbcr.fields import DateInputField
+from asbcr.fields import DateInputField, column_length
 from asbcr.files import LOGO_KINDS, UploadField
 from asbcr.forms import GDSForm
 from asbcr.plain_text import validate_no_template_code
@@ -90,7 +90,7 @@ class SendLetterForm(VersionFormMixin, GDSForm):
 
 
 def _column(name: str) -> int:
-    return AreaLetterSettings._meta.get_field(name).max_length
+    return column_length(AreaLetterSettings, name)
 
 
 # Text columns with no length of their own: each is printed on every letter, and saving

@@ -6,7 +6,7 @@ Forms check the shape of what was typed; the rules live in ``panels.services``.
 from django import forms
 
 from asbcr.concurrency import VersionFormMixin
-from asbcr.fields import DateInputField
+from asbcr.fields import DateInputField, column_length
 from asbcr.forms import GDSForm, StaffForm
 from panels.constants import (
     OWNER_SETTABLE_STATUSES,
@@ -29,7 +29,7 @@ class AdHocMeetingForm(GDSForm):
     location = forms.CharField(
         label="Where (room, or Teams)",
         required=False,
-        max_length=Meeting._meta.get_field("location").max_length,
+        max_length=column_length(Meeting, "location"),
     )
     purpose = forms.CharField(label="Why is an extra meeting needed?", widget=forms.Textarea)
 
@@ -81,18 +81,16 @@ class VictimPartForm(GDSForm):
         choices=[c for c in VictimAttendance.choices if c[0]],
         widget=forms.RadioSelect,
     )
-    # The length limits are the columns' (Listing.victim_*): past them PostgreSQL refuses
-    # the row, a 500 with everything typed lost.
     attendee_name = forms.CharField(
         label="Name (advocate or representative)",
         required=False,
-        max_length=Listing._meta.get_field("victim_attendee_name").max_length,
+        max_length=column_length(Listing, "victim_attendee_name"),
     )
     left_at = forms.TimeField(label="Time they left", required=False)
     left_point = forms.CharField(
         label="The point in the meeting when they left",
         required=False,
-        max_length=Listing._meta.get_field("victim_left_point").max_length,
+        max_length=column_length(Listing, "victim_left_point"),
     )
     statement = forms.CharField(
         label="What they said about the harm and impact (kept as their impact statement)",
