@@ -87,8 +87,8 @@ def users_to_walk(users, case) -> dict:
 
 
 @pytest.mark.django_db
-def test_no_staff_url_with_arguments_errors_or_leaks_a_case(reference):
-    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+def test_no_staff_url_with_arguments_errors_or_leaks_a_case(reference, caplog):
+    caplog.set_level(logging.CRITICAL, logger="django.request")  # restored afterwards
     one = one_case_with_everything(reference)
     case = one.case
     every_value = {**one.area_values, **one.values}
@@ -190,12 +190,12 @@ def snapshot() -> dict:
 
 
 @pytest.mark.django_db
-def test_no_one_outside_a_case_can_post_to_its_records(reference):
+def test_no_one_outside_a_case_can_post_to_its_records(reference, caplog):
     """Dismiss a suggestion, mark a notice told or a letter printed, complete an appeal
     stage, reopen, revoke a tracking link, close a subject access request, waive a
     deadline...: every staff URL naming the case's records (and its area's suggestion and
     notice), posted to by users outside the case, is refused and changes nothing."""
-    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+    caplog.set_level(logging.CRITICAL, logger="django.request")  # restored afterwards
     one = one_case_with_everything(reference)
     every_value = {**one.area_values, **one.values}
     area_records = ("staff/thresholds/queue/suggestion/", "staff/thresholds/queue/notice/")
